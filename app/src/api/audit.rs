@@ -1,0 +1,104 @@
+//! The audit trail page: events, live verification, checkpoints.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EventRow {
+    pub seq: i64,
+    pub time: String,
+    pub tender: Option<i32>,
+    pub actor: String,
+    pub role: String,
+    pub action: String,
+    pub subject: String,
+    pub hash: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditView {
+    pub rows: Vec<EventRow>,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+    pub actions: Vec<String>,
+    pub action: Option<String>,
+    /// Ok: (size, head hash); Err: (seq, reason).
+    pub verification: Result<(u64, String), (u64, String)>,
+    pub checkpoint: Option<(u64, String)>,
+    pub public_key: String,
+    pub may_checkpoint: bool,
+}
+
+pub const PER_PAGE: u64 = 50;
+
+#[server(endpoint = "audit_trail")]
+pub async fn audit_trail(page: u64, action: Option<String>) -> Result<AuditView, AppError> {
+    use super::guard;
+    use crate::domain::access::{self, Action};
+    use crate::store::audit;
+    guard::run(async move {
+        let (user, _tenders) = guard::require_any(Action::ViewAuditTrail).await?;
+        let st = guard::state()?;
+        let action = action.filter(|a| !a.is_empty());
+        if let Some(a) = &action {
+            if a.len() > 64 || !a.chars().all(|c| c.is_ascii_lowercase() || c == '.' || c == '_') {
+                return Err(AppError::Invalid("Onbekend filter op actie.".into()));
+            }
+        }
+        let (rows, total) = audit::page(&st.db.conn, None, action.as_deref(), page, PER_PAGE).await?;
+        let verification = match audit::verify_stored(&st.db.conn, None).await? {
+            Ok(v) => Ok((v.size, hex::encode(v.root))),
+            Err(b) => Err((b.seq, b.reason)),
+        };
+        let checkpoint = st.anchor.latest().ok().flatten().map(|c| (c.size, hex::encode(c.root)));
+        let mut may_checkpoint = false;
+        for t in crate::store::tenders::all(&st.db.conn).await? {
+            let roles = crate::store::tenders::roles_of(&st.db.conn, t.id, user.id).await?;
+            may_checkpoint |= access::any_allowed(&roles, crate::store::tenders::phase(&t), Action::WriteCheckpoint);
+        }
+        Ok(AuditView {
+            rows: rows
+                .into_iter()
+                .map(|e| EventRow {
+                    seq: e.seq,
+                    time: chrono::DateTime::parse_from_rfc3339(&e.time)
+                        .map(|t| crate::domain::calendar::show_instant(t.with_timezone(&chrono::Utc)))
+                        .unwrap_or(e.time),
+                    tender: e.tender_id,
+                    actor: e.actor,
+                    role: e.role,
+                    action: e.action,
+                    subject: e.subject,
+                    hash: e.hash,
+                })
+                .collect(),
+            total,
+            page,
+            pages: total.div_ceil(PER_PAGE).max(1),
+            actions: audit::actions(&st.db.conn).await?,
+            action,
+            verification,
+            checkpoint,
+            public_key: st.anchor.public_key_hex(),
+            may_checkpoint,
+        })
+    })
+    .await
+}
+
+/// Signs and stores a checkpoint of the log as it is now (a milestone).
+#[server(endpoint = "write_checkpoint")]
+pub async fn write_checkpoint(tender: i32) -> Result<u64, AppError> {
+    use super::guard;
+    use crate::domain::access::Action;
+    guard::run(async move {
+        let ok = guard::require(tender, Action::WriteCheckpoint).await?;
+        let st = guard::state()?;
+        let size = crate::server_ops::checkpoint_now(&st, Some((&ok.user, ok.acting_role, tender)))
+            .await?;
+        Ok(size)
+    })
+    .await
+}

@@ -1,0 +1,98 @@
+//! Logging in and out, and who is logged in.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The logged-in user as the pages see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub username: String,
+    pub display_name: String,
+    /// (tender id, tender title, role code, role label, organisation)
+    pub roles: Vec<(i32, String, String, String, Option<String>)>,
+}
+
+/// Whether the database holds the public demo accounts (shown as a banner).
+#[server(endpoint = "demo_mode")]
+pub async fn demo_mode() -> Result<bool, AppError> {
+    super::guard::run(async { Ok(super::guard::state()?.demo) }).await
+}
+
+#[server(endpoint = "me")]
+pub async fn me() -> Result<Option<UserInfo>, AppError> {
+    use super::guard;
+    guard::run(async {
+        let Some(user) = guard::current_user().await? else { return Ok(None) };
+        let st = guard::state()?;
+        let mut roles = Vec::new();
+        for r in crate::store::users::roles(&st.db.conn, user.id).await? {
+            let Some(role) = crate::domain::access::Role::parse(&r.role) else { continue };
+            let title = crate::store::tenders::by_id(&st.db.conn, r.tender_id)
+                .await?
+                .map(|t| t.title)
+                .unwrap_or_default();
+            roles.push((r.tender_id, title, role.code().to_string(), role.label().to_string(), r.organisation));
+        }
+        Ok(Some(UserInfo { username: user.username, display_name: user.display_name, roles }))
+    })
+    .await
+}
+
+#[server(endpoint = "login")]
+pub async fn login(username: String, password: String) -> Result<(), AppError> {
+    use super::guard;
+    use crate::store::users::{self, LoginOutcome};
+    guard::run(async move {
+        let st = guard::state()?;
+        let username = username.trim().to_string();
+        if username.is_empty() || password.is_empty() {
+            return Err(AppError::Invalid("Vul uw gebruikersnaam en wachtwoord in.".into()));
+        }
+        if username.len() > 100 || password.len() > 128 {
+            return Err(AppError::Invalid("Gebruikersnaam of wachtwoord is te lang.".into()));
+        }
+        let ip = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .await
+            .map(|c| c.0.ip())
+            .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        if st.login_limiter.check_key(&ip).is_err() {
+            return Err(AppError::TooManyRequests(
+                "Te veel inlogpogingen vanaf dit adres. Wacht een minuut en probeer het opnieuw.".into(),
+            ));
+        }
+        let now = st.clock.now();
+        match users::login(&st.db, now, &username, &password).await? {
+            LoginOutcome::Ok(user) => {
+                let session = guard::session().await?;
+                // A new session id at login (no session fixation).
+                session.cycle_id().await.map_err(|_| AppError::Internal)?;
+                session.insert(guard::SESSION_USER, user.id).await.map_err(|_| AppError::Internal)?;
+                session.insert(guard::SESSION_LOGIN_AT, now.timestamp()).await.map_err(|_| AppError::Internal)?;
+                leptos_axum::redirect("/");
+                Ok(())
+            }
+            LoginOutcome::Wrong => Err(AppError::Invalid("Gebruikersnaam of wachtwoord is onjuist.".into())),
+            LoginOutcome::Locked(until) => Err(AppError::TooManyRequests(format!(
+                "Dit account is tijdelijk geblokkeerd na te veel mislukte pogingen. Probeer het opnieuw na {}.",
+                crate::domain::calendar::show_instant(until)
+            ))),
+        }
+    })
+    .await
+}
+
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use super::guard;
+    guard::run(async {
+        let st = guard::state()?;
+        if let Some(user) = guard::current_user().await? {
+            crate::store::users::logout(&st.db, st.clock.now(), &user).await?;
+        }
+        guard::session().await?.flush().await.map_err(|_| AppError::Internal)?;
+        leptos_axum::redirect("/inloggen");
+        Ok(())
+    })
+    .await
+}

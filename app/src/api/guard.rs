@@ -1,0 +1,118 @@
+//! The one place where a server function learns who is calling and whether the
+//! table allows it; also where error statuses are set.
+
+use crate::domain::access::{self, Action, Role};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::entities::{tenders, users};
+use leptos::prelude::*;
+use std::future::Future;
+
+pub const SESSION_USER: &str = "user_id";
+pub const SESSION_LOGIN_AT: &str = "login_at";
+/// Absolute session lifetime, whatever the activity.
+pub const ABSOLUTE_HOURS: i64 = 12;
+
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or(AppError::Internal)
+}
+
+pub async fn session() -> Result<tower_sessions::Session, AppError> {
+    leptos_axum::extract::<tower_sessions::Session>().await.map_err(|_| AppError::Internal)
+}
+
+/// Whether the current request is a plain HTML form post (no JavaScript): its
+/// errors travel back in the redirect URL, so the status must stay a redirect.
+fn plain_form_post() -> bool {
+    use_context::<http::request::Parts>()
+        .map(|p| {
+            p.method == http::Method::POST
+                && p.headers
+                    .get(http::header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v.contains("text/html"))
+        })
+        .unwrap_or(false)
+}
+
+/// Runs a server function body and gives its error the right HTTP status.
+pub async fn run<T>(f: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
+    let r = f.await;
+    if let Err(e) = &r {
+        if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
+            opts.insert_header(
+                http::HeaderName::from_static("x-dialoog-error"),
+                http::HeaderValue::from_static("1"),
+            );
+            if !plain_form_post() {
+                opts.set_status(http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+            }
+        }
+    }
+    r
+}
+
+/// The logged-in user, if any (and the session still within its absolute lifetime).
+pub async fn current_user() -> Result<Option<users::Model>, AppError> {
+    let st = state()?;
+    let session = session().await?;
+    let Some(id) = session.get::<i32>(SESSION_USER).await.map_err(|_| AppError::Internal)? else {
+        return Ok(None);
+    };
+    let login_at = session.get::<i64>(SESSION_LOGIN_AT).await.map_err(|_| AppError::Internal)?.unwrap_or(0);
+    if st.clock.now().timestamp() - login_at > ABSOLUTE_HOURS * 3600 {
+        let _ = session.flush().await;
+        return Ok(None);
+    }
+    let user = crate::store::users::by_id(&st.db.conn, id).await?;
+    Ok(user.filter(|u| u.active))
+}
+
+pub async fn require_user() -> Result<users::Model, AppError> {
+    current_user().await?.ok_or(AppError::NotLoggedIn)
+}
+
+/// A caller allowed to perform `action` in `tender`.
+pub struct Allowed {
+    pub user: users::Model,
+    pub tender: tenders::Model,
+    pub roles: Vec<Role>,
+    /// The role in which the action is performed (for the audit log).
+    pub acting_role: Role,
+}
+
+pub async fn require(tender_id: i32, action: Action) -> Result<Allowed, AppError> {
+    let user = require_user().await?;
+    let st = state()?;
+    let tender = crate::store::tenders::by_id(&st.db.conn, tender_id).await?;
+    let roles = match &tender {
+        Some(t) => crate::store::tenders::roles_of(&st.db.conn, t.id, user.id).await?,
+        None => vec![],
+    };
+    // An unknown tender and one without a role look the same: no existence leak.
+    let Some(tender) = tender.filter(|_| !roles.is_empty()) else {
+        return Err(AppError::Forbidden("U heeft geen rol in deze aanbesteding.".into()));
+    };
+    let phase = crate::store::tenders::phase(&tender);
+    let Some(acting_role) = roles.iter().copied().find(|r| access::allowed(*r, phase, action)) else {
+        return Err(AppError::forbidden());
+    };
+    Ok(Allowed { user, tender, roles, acting_role })
+}
+
+/// Like `require`, for a role in any tender (pages that span tenders).
+pub async fn require_any(action: Action) -> Result<(users::Model, Vec<i32>), AppError> {
+    let user = require_user().await?;
+    let st = state()?;
+    let mut ids = Vec::new();
+    for t in crate::store::tenders::all(&st.db.conn).await? {
+        let roles = crate::store::tenders::roles_of(&st.db.conn, t.id, user.id).await?;
+        if access::any_allowed(&roles, crate::store::tenders::phase(&t), action) {
+            ids.push(t.id);
+        }
+    }
+    if ids.is_empty() {
+        return Err(AppError::forbidden());
+    }
+    Ok((user, ids))
+}

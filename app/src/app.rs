@@ -1,0 +1,110 @@
+//! The application shell, the router and the page frame (header, demo banner).
+
+use crate::api::auth::{demo_mode, me, Logout};
+use crate::pages;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The HTML document around every page. Sets the Content-Security-Policy with a
+/// fresh nonce for the hydration script.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        leptos::nonce::provide_nonce();
+        if let (Some(nonce), Some(resp)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
+            let csp = format!(
+                "default-src 'self'; script-src 'self' 'nonce-{n}' 'wasm-unsafe-eval'; style-src 'self'; \
+                 img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+                 base-uri 'none'; object-src 'none'",
+                n = nonce.as_inner()
+            );
+            if let Ok(v) = http::HeaderValue::from_str(&csp) {
+                resp.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
+            }
+        }
+    }
+    view! {
+        <!DOCTYPE html>
+        <html lang="nl">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body class="utrecht-document">
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/dialoog.css"/>
+        <Title formatter=|t: String| if t.is_empty() { "Dialoog".to_string() } else { format!("{t} · Dialoog") }/>
+        <Router>
+            <Frame>
+                <Routes fallback=|| view! { <pages::NotFound/> }>
+                    <Route path=path!("/") view=pages::dashboard::Dashboard ssr=SsrMode::Async/>
+                    <Route path=path!("/inloggen") view=pages::login::Login ssr=SsrMode::Async/>
+                    <Route path=path!("/aanbesteding/:id") view=pages::tender::TenderOverview ssr=SsrMode::Async/>
+                    <Route path=path!("/audittrail") view=pages::audit::AuditTrail ssr=SsrMode::Async/>
+                </Routes>
+            </Frame>
+        </Router>
+    }
+}
+
+/// Header with the logged-in user and logout, the demo banner, and the main area.
+#[component]
+fn Frame(children: Children) -> impl IntoView {
+    let user = Resource::new(|| (), |_| me());
+    let demo = Resource::new(|| (), |_| demo_mode());
+    let logout = ServerAction::<Logout>::new();
+    view! {
+        <a class="skip-link" href="#inhoud">"Naar de inhoud"</a>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                demo.await.unwrap_or(false).then(|| view! {
+                    <div class="demo-banner" role="status">
+                        "Demonstratieomgeving: alle demo-accounts gebruiken het wachtwoord "
+                        <code>"dialoog-demo"</code>". Voer hier geen echte gegevens in."
+                    </div>
+                })
+            })}
+        </Suspense>
+        <header class="page-header">
+            <div class="page-header__inner">
+                <a class="brand" href="/">"Dialoog"</a>
+                <span class="brand-sub">"Aanbesteden in dialoog"</span>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match user.await {
+                            Ok(Some(u)) => view! {
+                                <nav class="user-nav" aria-label="Gebruiker">
+                                    <a href="/">"Overzicht"</a>
+                                    <span class="user-name" data-testid="ingelogd-als">{u.display_name.clone()}</span>
+                                    <ActionForm action=logout attr:class="inline-form">
+                                        <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Uitloggen"</button>
+                                    </ActionForm>
+                                </nav>
+                            }.into_any(),
+                            _ => view! { <span></span> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </div>
+        </header>
+        <main id="inhoud" class="page-main">{children()}</main>
+        <footer class="page-footer">
+            "Dialoog · elke wijziging wordt vastgelegd in een controleerbare audittrail"
+        </footer>
+    }
+}

@@ -1,0 +1,203 @@
+//! Who may do what: one table of (role, phase, action), checked on the server for
+//! every server function and route. The UI only hides what this table forbids.
+
+use serde::{Deserialize, Serialize};
+
+/// A role a user holds in one tender.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+pub enum Role {
+    Inkoper,
+    Beoordelaar,
+    Aanbieder,
+    Gemeente,
+    Waarnemer,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [Role::Inkoper, Role::Beoordelaar, Role::Aanbieder, Role::Gemeente, Role::Waarnemer];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Inkoper => "inkoper",
+            Role::Beoordelaar => "beoordelaar",
+            Role::Aanbieder => "aanbieder",
+            Role::Gemeente => "gemeente",
+            Role::Waarnemer => "waarnemer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == s)
+    }
+
+    /// How the role is named to a user.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Inkoper => "Inkoper / contractmanager",
+            Role::Beoordelaar => "Beoordelaar",
+            Role::Aanbieder => "Aanbieder",
+            Role::Gemeente => "Vertegenwoordiger gemeente",
+            Role::Waarnemer => "Waarnemer",
+        }
+    }
+}
+
+/// The phase a tender is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Phase {
+    Concept,
+    Gepubliceerd,
+    Dialoog,
+    Inschrijving,
+    Geopend,
+    Beoordeling,
+    Gunningsvoornemen,
+    Standstill,
+    Gegund,
+    Ondertekend,
+    Contract,
+    Ingetrokken,
+    Opgeschort,
+}
+
+impl Phase {
+    pub const ALL: [Phase; 13] = [
+        Phase::Concept, Phase::Gepubliceerd, Phase::Dialoog, Phase::Inschrijving, Phase::Geopend,
+        Phase::Beoordeling, Phase::Gunningsvoornemen, Phase::Standstill, Phase::Gegund,
+        Phase::Ondertekend, Phase::Contract, Phase::Ingetrokken, Phase::Opgeschort,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Phase::Concept => "concept",
+            Phase::Gepubliceerd => "gepubliceerd",
+            Phase::Dialoog => "dialoog",
+            Phase::Inschrijving => "inschrijving",
+            Phase::Geopend => "geopend",
+            Phase::Beoordeling => "beoordeling",
+            Phase::Gunningsvoornemen => "gunningsvoornemen",
+            Phase::Standstill => "standstill",
+            Phase::Gegund => "gegund",
+            Phase::Ondertekend => "ondertekend",
+            Phase::Contract => "contract",
+            Phase::Ingetrokken => "ingetrokken",
+            Phase::Opgeschort => "opgeschort",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Phase> {
+        Phase::ALL.into_iter().find(|p| p.code() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Concept => "Concept",
+            Phase::Gepubliceerd => "Gepubliceerd",
+            Phase::Dialoog => "Dialoogfase",
+            Phase::Inschrijving => "Inschrijving open",
+            Phase::Geopend => "Inschrijvingen geopend",
+            Phase::Beoordeling => "Beoordeling",
+            Phase::Gunningsvoornemen => "Gunningsvoornemen",
+            Phase::Standstill => "Standstill (Alcateltermijn)",
+            Phase::Gegund => "Gegund",
+            Phase::Ondertekend => "Ondertekend",
+            Phase::Contract => "Contract loopt",
+            Phase::Ingetrokken => "Ingetrokken",
+            Phase::Opgeschort => "Opgeschort",
+        }
+    }
+}
+
+/// Something a user asks to do within a tender.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Action {
+    /// Read the tender overview (phase, dates, buyers, scope, term).
+    ViewTender,
+    /// Read the audit trail and its live verification.
+    ViewAuditTrail,
+    /// Download the audit trail as JSON Lines.
+    ExportAuditTrail,
+    /// Write a signed checkpoint of the audit log now.
+    WriteCheckpoint,
+}
+
+impl Action {
+    pub const ALL: [Action; 4] = [Action::ViewTender, Action::ViewAuditTrail, Action::ExportAuditTrail, Action::WriteCheckpoint];
+}
+
+/// Phases in which an entry of the table applies.
+enum Phases {
+    Any,
+}
+
+use Action::*;
+use Role::*;
+
+/// The table. An action not listed for a role is refused in every phase.
+const TABLE: &[(Action, &[Role], Phases)] = &[
+    (ViewTender, &[Inkoper, Beoordelaar, Aanbieder, Gemeente, Waarnemer], Phases::Any),
+    (ViewAuditTrail, &[Inkoper, Waarnemer], Phases::Any),
+    (ExportAuditTrail, &[Inkoper, Waarnemer], Phases::Any),
+    (WriteCheckpoint, &[Inkoper], Phases::Any),
+];
+
+/// Whether `role` may perform `action` while the tender is in `phase`.
+pub fn allowed(role: Role, phase: Phase, action: Action) -> bool {
+    TABLE.iter().any(|(a, roles, phases)| {
+        *a == action
+            && roles.contains(&role)
+            && match phases {
+                Phases::Any => {
+                    let _ = phase;
+                    true
+                }
+            }
+    })
+}
+
+/// Whether any of `roles` may perform `action` in `phase`.
+pub fn any_allowed(roles: &[Role], phase: Phase, action: Action) -> bool {
+    roles.iter().any(|r| allowed(*r, phase, action))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_an_entry_in_the_table() {
+        for a in Action::ALL {
+            assert!(TABLE.iter().any(|(x, _, _)| *x == a), "{a:?} missing");
+        }
+    }
+
+    #[test]
+    fn only_inkoper_and_waarnemer_read_the_audit_trail() {
+        for p in Phase::ALL {
+            for r in Role::ALL {
+                assert_eq!(
+                    allowed(r, p, ViewAuditTrail),
+                    matches!(r, Inkoper | Waarnemer),
+                    "{r:?} in {p:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_waarnemer_never_changes_anything() {
+        for p in Phase::ALL {
+            assert!(!allowed(Waarnemer, p, WriteCheckpoint));
+        }
+    }
+
+    #[test]
+    fn role_and_phase_codes_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.code()), Some(r));
+        }
+        for p in Phase::ALL {
+            assert_eq!(Phase::parse(p.code()), Some(p));
+        }
+    }
+}

@@ -1,0 +1,482 @@
+//! The audit trail's canonical encoding and its verifier.
+//!
+//! Every state change writes one [`Entry`]. What is hashed, version 1:
+//!
+//! * `entry bytes` = `"dialoog-audit-v1\n"` followed by the RFC 8785 (JCS) encoding
+//!   of the entry object. All numbers in it are strings (JCS rounds integers above
+//!   2^53), times are RFC 3339 UTC with microseconds and a `Z`.
+//! * leaf hash = SHA-256(0x00 || entry bytes) (RFC 6962 leaf);
+//!   the tree head is the RFC 6962 Merkle Tree Hash over all leaf hashes.
+//! * `prev` = the leaf hash of the previous entry of the whole log (64 zeros for the
+//!   first); `tprev` = the leaf hash of the previous entry of the same tender, so a
+//!   one-tender export forms a chain (and tree) of its own.
+//! * `commitment` = SHA-256("dialoog-audit-payload-v1\n" || salt (32 bytes) ||
+//!   JCS(payload)). Payload and salt are stored apart and can be erased; the entry
+//!   never holds names, e-mail addresses or IP addresses.
+//!
+//! An export is JSON Lines; each line is the JCS encoding of an [`ExportLine`], so
+//! any changed byte either breaks the canonical form or changes a hashed value.
+
+use super::merkle::{self, Hash, StreamingRoot};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub const ENTRY_DOMAIN: &[u8] = b"dialoog-audit-v1\n";
+pub const PAYLOAD_DOMAIN: &[u8] = b"dialoog-audit-payload-v1\n";
+pub const ZERO_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// One event of the audit trail, exactly as hashed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// Encoding version, "1".
+    pub v: String,
+    /// Gapless sequence number of the whole log, from "1".
+    pub seq: String,
+    /// RFC 3339 UTC instant.
+    pub time: String,
+    /// Tender id, when the event belongs to a tender.
+    pub tender: Option<String>,
+    /// Gapless sequence number within the tender.
+    pub tseq: Option<String>,
+    /// Leaf hash of the previous event of the same tender.
+    pub tprev: Option<String>,
+    /// Pseudonymous actor id (never a name).
+    pub actor: String,
+    /// The role in which the actor acted.
+    pub role: String,
+    /// What happened, e.g. "auth.login".
+    pub action: String,
+    /// What it happened to, e.g. "tender:1".
+    pub subject: String,
+    /// Salted commitment of the payload.
+    pub commitment: String,
+    /// Leaf hash of the previous event of the whole log.
+    pub prev: String,
+}
+
+impl Entry {
+    /// The bytes that are hashed into the leaf.
+    pub fn canonical_bytes(&self) -> Vec<u8> {
+        let mut out = ENTRY_DOMAIN.to_vec();
+        out.extend_from_slice(
+            serde_jcs::to_string(self).expect("an entry always serialises").as_bytes(),
+        );
+        out
+    }
+
+    pub fn leaf_hash(&self) -> Hash {
+        merkle::leaf_hash(&self.canonical_bytes())
+    }
+}
+
+/// SHA-256(domain || salt || JCS(payload)), hex.
+pub fn commitment(salt: &[u8], payload: &serde_json::Value) -> String {
+    let mut h = Sha256::new();
+    h.update(PAYLOAD_DOMAIN);
+    h.update(salt);
+    h.update(serde_jcs::to_string(payload).expect("json value serialises").as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// One line of an export.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportLine {
+    pub entry: Entry,
+    /// The leaf hash of `entry`, hex.
+    pub hash: String,
+    /// The payload, or null when it was erased.
+    pub payload: Option<serde_json::Value>,
+    /// The 32-byte salt, hex, or null when erased.
+    pub salt: Option<String>,
+}
+
+impl ExportLine {
+    pub fn to_line(&self) -> String {
+        serde_jcs::to_string(self).expect("an export line serialises")
+    }
+}
+
+/// The first line of an export: which chain it follows. Not hashed: verifying a
+/// tender's own chain is as strict as verifying the whole log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Header {
+    pub format: String,
+    pub tender: Option<String>,
+}
+
+impl Header {
+    pub const FORMAT: &'static str = "dialoog-audit-export-v1";
+
+    pub fn new(tender: Option<String>) -> Self {
+        Self { format: Self::FORMAT.into(), tender }
+    }
+
+    pub fn to_line(&self) -> String {
+        serde_jcs::to_string(self).expect("header serialises")
+    }
+
+    fn scope(&self) -> Scope {
+        match &self.tender {
+            Some(t) => Scope::Tender(t.clone()),
+            None => Scope::All,
+        }
+    }
+}
+
+/// Which chain an export follows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Tender(String),
+}
+
+/// The head of a verified export.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verified {
+    pub scope: Scope,
+    pub size: u64,
+    pub root: Hash,
+    pub erased_payloads: u64,
+}
+
+/// The first problem found, with the sequence number it concerns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Broken {
+    /// Sequence number of the first bad event (in the export's own numbering:
+    /// `seq` for a whole-log export, `tseq` for a tender export).
+    pub seq: u64,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Broken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "event {}: {}", self.seq, self.reason)
+    }
+}
+
+/// What an export must end in, when the verifier was given a head.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExpectedHead {
+    /// Tree size, when known (a checkpoint has one; a bare hash has none).
+    pub size: Option<u64>,
+    pub root: Hash,
+}
+
+/// Streaming verifier: feed lines in order, then call [`Verifier::finish`].
+pub struct Verifier {
+    scope: Option<Scope>,
+    count: u64,
+    prev: String,
+    tree: StreamingRoot,
+    erased: u64,
+    expected: Option<ExpectedHead>,
+    /// Root when the tree had the expected size (checked on the way).
+    root_at_expected: Option<Hash>,
+}
+
+impl Verifier {
+    /// A verifier for an export of `scope` (None: decided by the header line, else the whole log).
+    pub fn new(scope: Option<Scope>, expected: Option<ExpectedHead>) -> Self {
+        Self {
+            scope,
+            count: 0,
+            prev: ZERO_HASH.to_string(),
+            tree: StreamingRoot::new(),
+            erased: 0,
+            expected,
+            root_at_expected: None,
+        }
+    }
+
+    fn broken(&self, reason: impl Into<String>) -> Broken {
+        Broken { seq: self.count + 1, reason: reason.into() }
+    }
+
+    /// Checks the next line (without its line break). The first line may be the
+    /// export header, which names the scope.
+    pub fn push_line(&mut self, line: &str) -> Result<(), Broken> {
+        if self.count == 0 && self.scope.is_none() {
+            if let Ok(h) = serde_json::from_str::<Header>(line) {
+                self.scope = Some(h.scope());
+                return Ok(());
+            }
+        }
+        let parsed: ExportLine = serde_json::from_str(line)
+            .map_err(|e| self.broken(format!("regel is geen geldig exportregel: {e}")))?;
+        if parsed.to_line() != line {
+            return Err(self.broken("regel is niet in canonieke vorm (gewijzigd)"));
+        }
+        self.push(&parsed)
+    }
+
+    /// Checks the next parsed line.
+    pub fn push(&mut self, line: &ExportLine) -> Result<(), Broken> {
+        let e = &line.entry;
+        let expected_no = self.count + 1;
+        if e.v != "1" {
+            return Err(self.broken(format!("onbekende versie {}", e.v)));
+        }
+        if self.scope.is_none() {
+            self.scope = Some(Scope::All);
+        }
+        let (no, prev) = match self.scope.as_ref().expect("set above") {
+            Scope::All => (e.seq.as_str(), e.prev.as_str()),
+            Scope::Tender(t) => {
+                if e.tender.as_deref() != Some(t.as_str()) {
+                    return Err(self.broken("event hoort niet bij deze aanbesteding"));
+                }
+                (
+                    e.tseq.as_deref().unwrap_or(""),
+                    e.tprev.as_deref().unwrap_or(""),
+                )
+            }
+        };
+        if no != expected_no.to_string() {
+            return Err(self.broken(format!(
+                "volgnummer {no} waar {expected_no} verwacht werd (event ontbreekt, is ingevoegd of verplaatst)"
+            )));
+        }
+        let leaf = e.leaf_hash();
+        if hex::encode(leaf) != line.hash {
+            return Err(self.broken("de hash van het event klopt niet (inhoud gewijzigd)"));
+        }
+        if prev != self.prev {
+            return Err(self.broken("de verwijzing naar het vorige event klopt niet"));
+        }
+        match (&line.payload, &line.salt) {
+            (Some(p), Some(salt_hex)) => {
+                let salt = hex::decode(salt_hex)
+                    .ok()
+                    .filter(|s| s.len() == 32)
+                    .ok_or_else(|| self.broken("ongeldige salt"))?;
+                if commitment(&salt, p) != e.commitment {
+                    return Err(self.broken("de inhoud (payload) past niet bij de vastlegging"));
+                }
+            }
+            (None, None) => self.erased += 1,
+            _ => return Err(self.broken("payload en salt horen samen")),
+        }
+        self.prev = line.hash.clone();
+        self.tree.push(leaf);
+        self.count += 1;
+        if let Some(exp) = &self.expected {
+            if exp.size == Some(self.count) {
+                self.root_at_expected = Some(self.tree.root());
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends the stream: checks the expected head (truncation) and returns the head.
+    pub fn finish(self) -> Result<Verified, Broken> {
+        let root = self.tree.root();
+        if let Some(exp) = &self.expected {
+            match exp.size {
+                Some(n) if n > self.count => {
+                    return Err(Broken {
+                        seq: self.count + 1,
+                        reason: format!(
+                            "export eindigt na {} events, het controlepunt telt er {n} (ingekort)",
+                            self.count
+                        ),
+                    })
+                }
+                Some(n) => {
+                    if self.root_at_expected != Some(exp.root) && !(n == 0 && exp.root == merkle::empty_root()) {
+                        return Err(Broken {
+                            seq: n.min(self.count).max(1),
+                            reason: format!("de boomwortel bij {n} events komt niet overeen met het controlepunt"),
+                        });
+                    }
+                }
+                None => {
+                    if root != exp.root {
+                        return Err(Broken {
+                            seq: self.count + 1,
+                            reason: "de boomwortel komt niet overeen met de opgegeven kop (ingekort of gewijzigd)".into(),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(Verified {
+            scope: self.scope.unwrap_or(Scope::All),
+            size: self.count,
+            root,
+            erased_payloads: self.erased,
+        })
+    }
+}
+
+/// Verifies a whole export held in memory.
+pub fn verify_export(text: &str, expected: Option<ExpectedHead>) -> Result<Verified, Broken> {
+    let mut v = Verifier::new(None, expected);
+    for line in text.lines().filter(|l| !l.is_empty()) {
+        v.push_line(line)?;
+    }
+    v.finish()
+}
+
+/// Builds an entry chained after `prev` (used by the store and by tests and benchmarks).
+#[allow(clippy::too_many_arguments)]
+pub fn make_entry(
+    seq: u64,
+    time: &str,
+    tender: Option<(&str, u64, &str)>,
+    actor: &str,
+    role: &str,
+    action: &str,
+    subject: &str,
+    commitment: String,
+    prev: &str,
+) -> Entry {
+    Entry {
+        v: "1".into(),
+        seq: seq.to_string(),
+        time: time.to_string(),
+        tender: tender.map(|t| t.0.to_string()),
+        tseq: tender.map(|t| t.1.to_string()),
+        tprev: tender.map(|t| t.2.to_string()),
+        actor: actor.into(),
+        role: role.into(),
+        action: action.into(),
+        subject: subject.into(),
+        commitment,
+        prev: prev.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A log of `n` events alternating between tender "1" and no tender.
+    fn sample(n: u64) -> Vec<ExportLine> {
+        let mut out = Vec::new();
+        let mut prev = ZERO_HASH.to_string();
+        let mut tprev = ZERO_HASH.to_string();
+        let mut tseq = 0;
+        for seq in 1..=n {
+            let salt = [seq as u8; 32];
+            let payload = serde_json::json!({"n": seq.to_string(), "naam": "Jansen"});
+            let c = commitment(&salt, &payload);
+            let in_tender = seq % 2 == 1;
+            if in_tender {
+                tseq += 1;
+            }
+            let t = in_tender.then(|| ("1", tseq, tprev.as_str()));
+            let e = make_entry(seq, "2023-05-17T08:00:00.000000Z", t, "u-1", "inkoper", "test.event", "tender:1", c, &prev);
+            let hash = hex::encode(e.leaf_hash());
+            prev = hash.clone();
+            if in_tender {
+                tprev = hash.clone();
+            }
+            out.push(ExportLine { entry: e, hash, payload: Some(payload), salt: Some(hex::encode(salt)) });
+        }
+        out
+    }
+
+    fn text(lines: &[ExportLine]) -> String {
+        lines.iter().map(|l| l.to_line() + "\n").collect()
+    }
+
+    #[test]
+    fn an_intact_export_verifies_and_gives_the_merkle_root() {
+        let lines = sample(10);
+        let v = verify_export(&text(&lines), None).unwrap();
+        assert_eq!(v.size, 10);
+        let leaves: Vec<Hash> = lines.iter().map(|l| l.entry.leaf_hash()).collect();
+        assert_eq!(v.root, merkle::root_of(&leaves));
+        assert_eq!(v.scope, Scope::All);
+    }
+
+    #[test]
+    fn changing_any_single_byte_of_any_event_is_detected_at_that_event() {
+        let lines = sample(6);
+        let full = text(&lines);
+        let mut offset = 0;
+        for (i, line) in full.lines().enumerate() {
+            for pos in 0..line.len() {
+                let mut bytes = full.as_bytes().to_vec();
+                bytes[offset + pos] ^= 0x01;
+                let Ok(s) = String::from_utf8(bytes) else { continue };
+                let err = verify_export(&s, None).expect_err(&format!("byte {pos} of line {i} changed"));
+                assert_eq!(err.seq, i as u64 + 1, "line {i} byte {pos}: {err}");
+            }
+            offset += line.len() + 1;
+        }
+    }
+
+    #[test]
+    fn a_removed_inserted_or_reordered_event_is_detected() {
+        let lines = sample(6);
+        let mut removed = lines.clone();
+        removed.remove(3);
+        assert_eq!(verify_export(&text(&removed), None).unwrap_err().seq, 4);
+
+        let mut inserted = lines.clone();
+        inserted.insert(2, lines[4].clone());
+        assert_eq!(verify_export(&text(&inserted), None).unwrap_err().seq, 3);
+
+        let mut swapped = lines.clone();
+        swapped.swap(1, 2);
+        assert_eq!(verify_export(&text(&swapped), None).unwrap_err().seq, 2);
+    }
+
+    #[test]
+    fn truncation_is_detected_against_a_head_or_checkpoint() {
+        let lines = sample(8);
+        let head = verify_export(&text(&lines), None).unwrap();
+        let cut = text(&lines[..6]);
+        // plain head hash
+        let e = verify_export(&cut, Some(ExpectedHead { size: None, root: head.root })).unwrap_err();
+        assert_eq!(e.seq, 7);
+        // checkpoint with size
+        let e = verify_export(&cut, Some(ExpectedHead { size: Some(8), root: head.root })).unwrap_err();
+        assert_eq!(e.seq, 7);
+        // a longer export still matches an older checkpoint
+        let older = verify_export(&text(&lines[..5]), None).unwrap();
+        verify_export(&text(&lines), Some(ExpectedHead { size: Some(5), root: older.root })).unwrap();
+        // but not a forged one
+        let e = verify_export(&text(&lines), Some(ExpectedHead { size: Some(5), root: head.root }));
+        assert!(e.is_err());
+    }
+
+    #[test]
+    fn an_erased_payload_still_verifies() {
+        let mut lines = sample(4);
+        lines[1].payload = None;
+        lines[1].salt = None;
+        let v = verify_export(&text(&lines), None).unwrap();
+        assert_eq!(v.erased_payloads, 1);
+        // but a payload that was altered (not erased) is caught
+        let mut lines = sample(4);
+        lines[2].payload = Some(serde_json::json!({"n": "3", "naam": "Pietersen"}));
+        assert_eq!(verify_export(&text(&lines), None).unwrap_err().seq, 3);
+    }
+
+    #[test]
+    fn a_tender_export_verifies_on_its_own_chain() {
+        let lines = sample(9);
+        let tender: Vec<ExportLine> = lines.iter().filter(|l| l.entry.tender.is_some()).cloned().collect();
+        let header = Header::new(Some("1".into())).to_line() + "\n";
+        let v = verify_export(&(header.clone() + &text(&tender)), None).unwrap();
+        assert_eq!(v.scope, Scope::Tender("1".into()));
+        assert_eq!(v.size, 5);
+        let mut gap = tender.clone();
+        gap.remove(2);
+        assert_eq!(verify_export(&(header.clone() + &text(&gap)), None).unwrap_err().seq, 3);
+        // without its header it is not a valid whole-log export
+        assert!(verify_export(&text(&tender), None).is_err());
+    }
+
+    #[test]
+    fn canonical_entry_starts_with_the_domain_tag_and_sorts_keys() {
+        let e = &sample(1)[0].entry;
+        let b = String::from_utf8(e.canonical_bytes()).unwrap();
+        assert!(b.starts_with("dialoog-audit-v1\n{\"action\":"));
+    }
+}

@@ -1,0 +1,7 @@
+//! Pure rules, no I/O, compiled for both server and browser.
+
+pub mod access;
+pub mod audit;
+pub mod calendar;
+pub mod merkle;
+pub mod tender;

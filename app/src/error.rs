@@ -1,0 +1,68 @@
+//! The one error type of the application: every failure a person can cause maps
+//! to a Dutch message and a 4xx status; only our own faults are a 500.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("U bent niet ingelogd. Log eerst in.")]
+    NotLoggedIn,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    TooManyRequests(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("Er ging iets mis aan onze kant. Uw wijziging is niet opgeslagen; probeer het later opnieuw.")]
+    Internal,
+    #[error("De verbinding met de server mislukte. Controleer uw verbinding en probeer het opnieuw.")]
+    Network(String),
+}
+
+impl AppError {
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotLoggedIn => 401,
+            AppError::Forbidden(_) => 403,
+            AppError::Invalid(_) => 400,
+            AppError::NotFound(_) => 404,
+            AppError::TooManyRequests(_) => 429,
+            AppError::Conflict(_) => 409,
+            AppError::Internal | AppError::Network(_) => 500,
+        }
+    }
+
+    pub fn forbidden() -> Self {
+        AppError::Forbidden("U heeft geen toegang tot deze functie in deze fase van de aanbesteding.".into())
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                AppError::Invalid("Het formulier is onvolledig of bevat een ongeldige waarde.".into())
+            }
+            ServerFnErrorErr::Request(e) => AppError::Network(e),
+            ServerFnErrorErr::Registration(_) => AppError::NotFound("Deze functie bestaat niet.".into()),
+            ServerFnErrorErr::Deserialization(e) | ServerFnErrorErr::Serialization(e) => AppError::Network(e),
+            _ => AppError::Internal,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sea_orm::DbErr> for AppError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        eprintln!("databasefout: {e}");
+        AppError::Internal
+    }
+}

@@ -1,0 +1,24 @@
+//! Dialoog: running a procurement under the Dutch SAS regime, from publication to
+//! signed contract. This crate holds the pages (Leptos), the server functions,
+//! the domain rules (pure, compiled for server and browser) and, on the server,
+//! the store.
+
+pub mod api;
+pub mod app;
+pub mod domain;
+pub mod error;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod server_ops;
+#[cfg(feature = "ssr")]
+pub mod state;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,43 @@
+//! Shared server state (server only), passed to server functions through context.
+
+use crate::store::checkpoint::Anchor;
+use crate::store::Db;
+use chrono::{DateTime, Utc};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+/// Where "now" comes from. Rules never read the system clock themselves.
+#[derive(Clone, Debug)]
+pub enum Clock {
+    System,
+    Fixed(DateTime<Utc>),
+}
+
+impl Clock {
+    pub fn now(&self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::Fixed(t) => *t,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub anchor: Arc<Anchor>,
+    pub clock: Clock,
+    /// The database holds the demo accounts: show the banner.
+    pub demo: bool,
+    /// Login attempts per client address.
+    pub login_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+}
+
+impl AppState {
+    pub fn new(db: Db, anchor: Anchor, clock: Clock, demo: bool, logins_per_minute: u32) -> Self {
+        let quota = Quota::per_minute(NonZeroU32::new(logins_per_minute.max(1)).expect("non-zero"));
+        Self { db, anchor: Arc::new(anchor), clock, demo, login_limiter: Arc::new(RateLimiter::keyed(quota)) }
+    }
+}

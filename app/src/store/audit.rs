@@ -1,0 +1,290 @@
+//! Appending to and reading from the audit log.
+
+use super::entities::{audit_events, audit_head, audit_payloads};
+use crate::domain::audit::{commitment, make_entry, Entry, ExportLine, Header, ZERO_HASH};
+use crate::domain::merkle::{self, Hash};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use serde_json::Value;
+
+/// Who did something, as written in the log.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    /// Pseudonymous id ("p-…"), "systeem" or "anoniem".
+    pub id: String,
+    /// Role code, or "gebruiker" / "systeem" outside a tender role.
+    pub role: String,
+}
+
+impl Actor {
+    pub fn system() -> Self {
+        Self { id: "systeem".into(), role: "systeem".into() }
+    }
+}
+
+/// An event to append.
+#[derive(Clone, Debug)]
+pub struct NewEvent {
+    pub tender: Option<i32>,
+    pub actor: Actor,
+    pub action: &'static str,
+    pub subject: String,
+    /// Details, possibly personal data: stored apart, committed by a salted hash.
+    pub payload: Value,
+}
+
+/// What was appended.
+#[derive(Clone, Debug)]
+pub struct Appended {
+    pub seq: i64,
+    pub leaf: Hash,
+}
+
+pub(super) async fn lock_head<C: ConnectionTrait>(c: &C) -> Result<(), DbErr> {
+    audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq))
+        .filter(audit_head::Column::Id.eq(1))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+fn random_salt() -> [u8; 32] {
+    let mut salt = [0u8; 32];
+    getrandom::fill(&mut salt).expect("the operating system provides randomness");
+    salt
+}
+
+/// Formats the event time as hashed: RFC 3339 UTC with microseconds.
+pub fn event_time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// Appends one event inside the caller's write transaction (see `Db::write`).
+pub async fn append(tx: &super::WriteTx, now: DateTime<Utc>, ev: NewEvent) -> Result<Appended, DbErr> {
+    let c = &tx.txn;
+    let head = audit_head::Entity::find_by_id(1)
+        .one(c)
+        .await?
+        .ok_or_else(|| DbErr::Custom("audit head missing".into()))?;
+    let seq = head.seq + 1;
+    let tender_link = match ev.tender {
+        Some(t) => {
+            let last = audit_events::Entity::find()
+                .filter(audit_events::Column::TenderId.eq(t))
+                .order_by_desc(audit_events::Column::Tseq)
+                .one(c)
+                .await?;
+            Some(match last {
+                Some(l) => (t, l.tseq.unwrap_or(0) + 1, l.hash),
+                None => (t, 1, ZERO_HASH.to_string()),
+            })
+        }
+        None => None,
+    };
+    let salt = random_salt();
+    let time = event_time(now);
+    let tender_str = tender_link.as_ref().map(|(t, _, _)| t.to_string());
+    let entry: Entry = make_entry(
+        seq as u64,
+        &time,
+        tender_link
+            .as_ref()
+            .map(|(_, ts, tp)| (tender_str.as_deref().unwrap_or_default(), *ts as u64, tp.as_str())),
+        &ev.actor.id,
+        &ev.actor.role,
+        ev.action,
+        &ev.subject,
+        commitment(&salt, &ev.payload),
+        &head.hash,
+    );
+    let leaf = entry.leaf_hash();
+    let leaf_hex = hex::encode(leaf);
+    audit_events::ActiveModel {
+        seq: Set(seq),
+        time: Set(time),
+        tender_id: Set(ev.tender),
+        tseq: Set(tender_link.as_ref().map(|(_, ts, _)| *ts)),
+        actor: Set(ev.actor.id.clone()),
+        role: Set(ev.actor.role.clone()),
+        action: Set(ev.action.to_string()),
+        subject: Set(ev.subject.clone()),
+        hash: Set(leaf_hex.clone()),
+        entry: Set(serde_jcs::to_string(&entry).expect("entry serialises")),
+    }
+    .insert(c)
+    .await?;
+    audit_payloads::ActiveModel {
+        seq: Set(seq),
+        salt: Set(Some(hex::encode(salt))),
+        payload: Set(Some(serde_jcs::to_string(&ev.payload).expect("payload serialises"))),
+        erased_at: Set(None),
+    }
+    .insert(c)
+    .await?;
+    let res = audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::Seq, Expr::value(seq))
+        .col_expr(audit_head::Column::Hash, Expr::value(leaf_hex))
+        .filter(audit_head::Column::Id.eq(1))
+        .filter(audit_head::Column::Seq.eq(head.seq))
+        .exec(c)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(DbErr::Custom("audit head moved during append".into()));
+    }
+    Ok(Appended { seq, leaf })
+}
+
+/// The current length of the log.
+pub async fn size<C: ConnectionTrait>(c: &C) -> Result<u64, DbErr> {
+    Ok(audit_head::Entity::find_by_id(1).one(c).await?.map(|h| h.seq as u64).unwrap_or(0))
+}
+
+/// Leaf hashes of the first `n` events (all when None), in order.
+pub async fn leaf_hashes<C: ConnectionTrait>(c: &C, n: Option<u64>, tender: Option<i32>) -> Result<Vec<Hash>, DbErr> {
+    let mut q = audit_events::Entity::find().select_only().column(audit_events::Column::Hash);
+    if let Some(t) = tender {
+        q = q.filter(audit_events::Column::TenderId.eq(t)).order_by_asc(audit_events::Column::Tseq);
+    } else {
+        q = q.order_by_asc(audit_events::Column::Seq);
+    }
+    if let Some(n) = n {
+        q = q.limit(n);
+    }
+    let rows: Vec<String> = q.into_tuple().all(c).await?;
+    rows.iter()
+        .map(|h| merkle::parse_hash(h).ok_or_else(|| DbErr::Custom(format!("bad hash in log: {h}"))))
+        .collect()
+}
+
+/// The Merkle root of the first `n` events.
+pub async fn root_at<C: ConnectionTrait>(c: &C, n: u64) -> Result<Hash, DbErr> {
+    Ok(merkle::root_of(&leaf_hashes(c, Some(n), None).await?))
+}
+
+/// Builds the export lines of the given events in order.
+async fn lines_for<C: ConnectionTrait>(c: &C, events: Vec<audit_events::Model>) -> Result<Vec<ExportLine>, DbErr> {
+    let seqs: Vec<i64> = events.iter().map(|e| e.seq).collect();
+    let payloads = audit_payloads::Entity::find()
+        .filter(audit_payloads::Column::Seq.is_in(seqs))
+        .all(c)
+        .await?;
+    let mut by_seq: std::collections::HashMap<i64, audit_payloads::Model> =
+        payloads.into_iter().map(|p| (p.seq, p)).collect();
+    events
+        .into_iter()
+        .map(|e| {
+            let entry: Entry = serde_json::from_str(&e.entry)
+                .map_err(|err| DbErr::Custom(format!("unreadable entry {}: {err}", e.seq)))?;
+            let p = by_seq.remove(&e.seq);
+            let (payload, salt) = match p {
+                Some(p) if p.erased_at.is_none() => (
+                    p.payload.as_deref().and_then(|s| serde_json::from_str::<Value>(s).ok()),
+                    p.salt,
+                ),
+                _ => (None, None),
+            };
+            Ok(ExportLine { entry, hash: e.hash, payload, salt })
+        })
+        .collect()
+}
+
+/// Streams the export (header line first) to `out`, in pages of 1000 events.
+pub async fn export<C: ConnectionTrait>(
+    c: &C,
+    tender: Option<i32>,
+    mut out: impl FnMut(String) -> std::io::Result<()>,
+) -> Result<u64, DbErr> {
+    out(Header::new(tender.map(|t| t.to_string())).to_line()).map_err(|e| DbErr::Custom(e.to_string()))?;
+    let mut after: i64 = 0;
+    let mut n = 0;
+    loop {
+        let mut q = audit_events::Entity::find()
+            .filter(audit_events::Column::Seq.gt(after))
+            .order_by_asc(audit_events::Column::Seq)
+            .limit(1000);
+        if let Some(t) = tender {
+            q = q.filter(audit_events::Column::TenderId.eq(t));
+        }
+        let page = q.all(c).await?;
+        if page.is_empty() {
+            break;
+        }
+        after = page.last().map(|e| e.seq).unwrap_or(after);
+        for line in lines_for(c, page).await? {
+            out(line.to_line()).map_err(|e| DbErr::Custom(e.to_string()))?;
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// One row of the audit trail page.
+pub async fn page<C: ConnectionTrait>(
+    c: &C,
+    tender: Option<i32>,
+    action: Option<&str>,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<audit_events::Model>, u64), DbErr> {
+    let mut q = audit_events::Entity::find().order_by_desc(audit_events::Column::Seq);
+    if let Some(t) = tender {
+        q = q.filter(audit_events::Column::TenderId.eq(t));
+    }
+    if let Some(a) = action {
+        q = q.filter(audit_events::Column::Action.eq(a));
+    }
+    let p = q.paginate(c, per_page);
+    let total = p.num_items().await?;
+    Ok((p.fetch_page(page).await?, total))
+}
+
+/// Distinct actions in the log, for the filter.
+pub async fn actions<C: ConnectionTrait>(c: &C) -> Result<Vec<String>, DbErr> {
+    audit_events::Entity::find()
+        .select_only()
+        .column(audit_events::Column::Action)
+        .distinct()
+        .order_by_asc(audit_events::Column::Action)
+        .into_tuple()
+        .all(c)
+        .await
+}
+
+/// Verifies the stored log (or one tender's chain) exactly as an export would be verified.
+pub async fn verify_stored<C: ConnectionTrait>(
+    c: &C,
+    tender: Option<i32>,
+) -> Result<Result<crate::domain::audit::Verified, crate::domain::audit::Broken>, DbErr> {
+    use crate::domain::audit::{Scope, Verifier};
+    let scope = match tender {
+        Some(t) => Scope::Tender(t.to_string()),
+        None => Scope::All,
+    };
+    let mut v = Verifier::new(Some(scope), None);
+    let mut after: i64 = 0;
+    loop {
+        let mut q = audit_events::Entity::find()
+            .filter(audit_events::Column::Seq.gt(after))
+            .order_by_asc(audit_events::Column::Seq)
+            .limit(2000);
+        if let Some(t) = tender {
+            q = q.filter(audit_events::Column::TenderId.eq(t));
+        }
+        let page = q.all(c).await?;
+        if page.is_empty() {
+            break;
+        }
+        after = page.last().map(|e| e.seq).unwrap_or(after);
+        for line in lines_for(c, page).await? {
+            if let Err(b) = v.push(&line) {
+                return Ok(Err(b));
+            }
+        }
+    }
+    Ok(v.finish())
+}

@@ -1,0 +1,132 @@
+//! First start: the first inkoper account, the seeded tender and (with `--demo`)
+//! the demo accounts. Idempotent: nothing is created twice.
+
+use super::audit::{self, Actor, NewEvent};
+use super::entities::audit_events;
+use super::{tenders, users, Db};
+use crate::domain::access::Role;
+use crate::domain::tender as facts;
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use serde_json::json;
+
+pub const DEMO_PASSWORD: &str = "dialoog-demo";
+pub const ADMIN_USERNAME: &str = "inkoper";
+
+/// The demo bidding organisations (fictional).
+pub const DEMO_ORGANISATIONS: [&str; 3] = [
+    "Jeugdhulp Kennemerland B.V. (demo)",
+    "Stichting Schoolteam Noord (demo)",
+    "Coöperatie Samen Sterk Jeugd U.A. (demo)",
+];
+
+pub struct Options {
+    pub seed_tender: bool,
+    pub demo: bool,
+    /// The first inkoper's password; generated when absent.
+    pub admin_password: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    /// (user name, password, generated) of a newly created first account.
+    pub admin_created: Option<(String, String, bool)>,
+    pub tender_seeded: bool,
+    pub demo_seeded: bool,
+    /// Whether this database holds the demo accounts (banner on every page).
+    pub demo: bool,
+}
+
+fn random_password() -> String {
+    // 16 characters from an alphabet without look-alikes: about 90 bits.
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b).expect("randomness");
+    b.iter().map(|x| ALPHABET[*x as usize % ALPHABET.len()] as char).collect()
+}
+
+pub async fn is_demo<C: ConnectionTrait>(c: &C) -> Result<bool, DbErr> {
+    Ok(audit_events::Entity::find()
+        .filter(audit_events::Column::Action.eq("demo.seeded"))
+        .one(c)
+        .await?
+        .is_some())
+}
+
+pub async fn run(db: &Db, now: DateTime<Utc>, opts: Options) -> Result<Report, DbErr> {
+    let mut report = Report::default();
+    let empty = users::count(&db.conn).await? == 0;
+    let seed = opts.seed_tender && tenders::by_reference(&db.conn, facts::TENDER_REFERENCE).await?.is_none();
+    if !empty && !seed {
+        report.demo = is_demo(&db.conn).await?;
+        return Ok(report);
+    }
+    // Hash outside the transaction: argon2 takes tens of milliseconds per hash.
+    let (admin_pw, generated) = match &opts.admin_password {
+        Some(p) => (p.clone(), false),
+        None => (random_password(), true),
+    };
+    let admin_hash = if empty { Some(users::hash_password(admin_pw.clone()).await) } else { None };
+    let demo_accounts = demo_accounts();
+    let mut demo_hashes = Vec::new();
+    if empty && opts.demo {
+        for _ in &demo_accounts {
+            demo_hashes.push(users::hash_password(DEMO_PASSWORD.to_string()).await);
+        }
+    }
+
+    let tx = db.write().await?;
+    let system = Actor::system();
+    let tender = if seed {
+        report.tender_seeded = true;
+        Some(tenders::seed_jeugd_en_schoolteam(&tx, now).await?)
+    } else {
+        tenders::by_reference(&tx.txn, facts::TENDER_REFERENCE).await?
+    };
+    if let Some(hash) = admin_hash {
+        let admin = users::create(&tx, now, system.clone(), ADMIN_USERNAME, "Inkoper (eerste account)", hash).await?;
+        if let Some(t) = &tender {
+            users::grant(&tx, now, system.clone(), t.id, &admin, Role::Inkoper, None).await?;
+        }
+        report.admin_created = Some((ADMIN_USERNAME.into(), admin_pw, generated));
+        if opts.demo {
+            for ((username, name, role, org), hash) in demo_accounts.iter().zip(demo_hashes) {
+                let u = users::create(&tx, now, system.clone(), username, name, hash).await?;
+                if let Some(t) = &tender {
+                    users::grant(&tx, now, system.clone(), t.id, &u, *role, org.as_deref()).await?;
+                }
+            }
+            audit::append(&tx, now, NewEvent {
+                tender: None,
+                actor: system.clone(),
+                action: "demo.seeded",
+                subject: "demo".into(),
+                payload: json!({ "accounts": demo_accounts.iter().map(|a| a.0.clone()).collect::<Vec<_>>() }),
+            })
+            .await?;
+            report.demo_seeded = true;
+        }
+    }
+    tx.commit().await?;
+    report.demo = is_demo(&db.conn).await?;
+    Ok(report)
+}
+
+/// (user name, display name, role, organisation or gemeente slug)
+pub fn demo_accounts() -> Vec<(String, String, Role, Option<String>)> {
+    let mut v: Vec<(String, String, Role, Option<String>)> = vec![
+        ("inkoper1".into(), "Inkoper Een (demo)".into(), Role::Inkoper, None),
+        ("inkoper2".into(), "Inkoper Twee (demo)".into(), Role::Inkoper, None),
+    ];
+    for i in 1..=3 {
+        v.push((format!("beoordelaar{i}"), format!("Beoordelaar {i} (demo)"), Role::Beoordelaar, None));
+    }
+    for (i, org) in DEMO_ORGANISATIONS.iter().enumerate() {
+        v.push((format!("aanbieder{}", i + 1), format!("Aanbieder {} (demo)", i + 1), Role::Aanbieder, Some(org.to_string())));
+    }
+    for g in facts::GEMEENTEN.iter() {
+        v.push((format!("gemeente-{}", g.slug), format!("Vertegenwoordiger {} (demo)", g.name), Role::Gemeente, Some(g.slug.to_string())));
+    }
+    v.push(("waarnemer1".into(), "Waarnemer (demo)".into(), Role::Waarnemer, None));
+    v
+}

@@ -1,0 +1,15 @@
+//! Dialoog's database schema: one migration set that runs on SQLite and PostgreSQL.
+//! Migrations run at start-up; each change to the schema is a new migration.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20260101_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20260101_000001_foundation::Migration)]
+    }
+}

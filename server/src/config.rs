@@ -1,0 +1,85 @@
+//! Configuration from environment variables, with documented defaults. An invalid
+//! value stops the start with one line that names the variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    pub anchor_dir: PathBuf,
+    pub database_url: String,
+    pub seed: bool,
+    pub admin_password: Option<String>,
+    pub secure_cookies: bool,
+    pub logins_per_minute: u32,
+    pub site_root: String,
+}
+
+/// A configuration error: (variable, message in Dutch).
+#[derive(Debug)]
+pub struct ConfigError(pub &'static str, pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ongeldige configuratie: {}: {}", self.0, self.1)
+    }
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn flag(name: &'static str, default: bool) -> Result<bool, ConfigError> {
+    match var(name).as_deref().map(str::trim) {
+        None => Ok(default),
+        Some("1" | "true" | "ja" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "nee" | "no" | "off") => Ok(false),
+        Some(v) => Err(ConfigError(name, format!("'{v}' is geen ja/nee-waarde (gebruik true of false)"))),
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let addr: SocketAddr = var("DIALOOG_ADDR")
+            .unwrap_or_else(|| "127.0.0.1:3000".into())
+            .parse()
+            .map_err(|_| ConfigError("DIALOOG_ADDR", "verwacht een adres met poort, zoals 127.0.0.1:3000".into()))?;
+        let data_dir = PathBuf::from(var("DIALOOG_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let anchor_dir = var("DIALOOG_ANCHOR_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("anchor"));
+        let database_url = match var("DATABASE_URL") {
+            Some(u) if u.starts_with("sqlite:") || u.starts_with("postgres://") || u.starts_with("postgresql://") => u,
+            Some(_) => {
+                return Err(ConfigError("DATABASE_URL", "alleen sqlite:// en postgres:// worden ondersteund".into()))
+            }
+            None => format!("sqlite://{}?mode=rwc", data_dir.join("dialoog.sqlite3").display()),
+        };
+        let admin_password = var("DIALOOG_ADMIN_PASSWORD");
+        if let Some(p) = &admin_password {
+            if p.chars().count() < 12 || p.chars().count() > 64 {
+                return Err(ConfigError("DIALOOG_ADMIN_PASSWORD", "moet 12 tot 64 tekens lang zijn".into()));
+            }
+        }
+        let loopback = addr.ip().is_loopback();
+        let logins_per_minute = match var("DIALOOG_LOGINS_PER_MINUTE") {
+            None => 20,
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| ConfigError("DIALOOG_LOGINS_PER_MINUTE", "verwacht een geheel getal groter dan 0".into()))?,
+        };
+        Ok(Self {
+            addr,
+            data_dir,
+            anchor_dir,
+            database_url,
+            seed: flag("DIALOOG_SEED", true)?,
+            admin_password,
+            secure_cookies: flag("DIALOOG_SECURE_COOKIES", !loopback)?,
+            logins_per_minute,
+            site_root: var("DIALOOG_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+        })
+    }
+}

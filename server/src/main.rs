@@ -1,0 +1,49 @@
+//! `dialoog`: the server and its command line.
+//!
+//! ```text
+//! dialoog [serve] [--demo] [--accept-audit-rollback]
+//! dialoog audit export [--tender ID]
+//! dialoog audit verify FILE [--head HEX | --checkpoint FILE] [--key HEX]
+//! dialoog audit checkpoint
+//! ```
+
+mod cli;
+mod config;
+mod startup;
+mod web;
+
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let words: Vec<&str> = args.iter().map(String::as_str).collect();
+    match words.as_slice() {
+        ["audit", "verify", rest @ ..] => cli::audit_verify(rest),
+        ["audit", rest @ ..] => with_config(|c| cli::audit_db(c, rest)).await,
+        ["serve", rest @ ..] => with_config(|c| startup::serve(c, rest)).await,
+        ["help" | "--help" | "-h"] => {
+            println!("{}", cli::USAGE);
+            ExitCode::SUCCESS
+        }
+        rest if rest.first().is_none_or(|w| w.starts_with("--")) => with_config(|c| startup::serve(c, rest)).await,
+        _ => {
+            eprintln!("onbekende opdracht\n{}", cli::USAGE);
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn with_config<'a, F, Fut>(f: F) -> ExitCode
+where
+    F: FnOnce(config::Config) -> Fut,
+    Fut: std::future::Future<Output = ExitCode> + 'a,
+{
+    match config::Config::from_env() {
+        Ok(c) => f(c).await,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
+    }
+}

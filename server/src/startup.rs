@@ -1,0 +1,223 @@
+//! Start-up: migrations, the check of the audit log against the last signed
+//! checkpoint, first-start bootstrap, background jobs, and serving.
+
+use crate::config::Config;
+use app::state::{AppState, Clock};
+use app::store::{self, bootstrap, checkpoint::Anchor};
+use migration::{Migrator, MigratorTrait};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Opens the database, runs migrations and opens the anchor.
+pub async fn open(cfg: &Config) -> Result<(store::Db, Anchor), String> {
+    std::fs::create_dir_all(&cfg.data_dir)
+        .map_err(|e| format!("kan de datamap {} niet aanmaken: {e}", cfg.data_dir.display()))?;
+    let db = store::connect(&cfg.database_url)
+        .await
+        .map_err(|e| format!("kan de database niet openen (DATABASE_URL): {e}"))?;
+    Migrator::up(&db.conn, None).await.map_err(|e| format!("migraties mislukt: {e}"))?;
+    let anchor = Anchor::open(&cfg.anchor_dir)
+        .map_err(|e| format!("kan de ankermap {} niet openen (DIALOOG_ANCHOR_DIR): {e}", cfg.anchor_dir.display()))?;
+    Ok((db, anchor))
+}
+
+/// Refuses a database whose log is shorter than, or differs from, the last
+/// signed checkpoint (a restored old backup or a rewritten log).
+pub async fn check_against_checkpoint(db: &store::Db, anchor: &Anchor) -> Result<(), String> {
+    let cp = match anchor.latest() {
+        Ok(Some(cp)) => cp,
+        Ok(None) => return Ok(()),
+        Err(e) => return Err(format!("het laatste controlepunt in {} is onleesbaar: {e}", anchor.dir.display())),
+    };
+    let size = store::audit::size(&db.conn).await.map_err(|e| e.to_string())?;
+    if size < cp.size {
+        return Err(format!(
+            "de audittrail in de database telt {size} events, het laatste ondertekende controlepunt {}: \
+             dit lijkt een teruggezette oude back-up",
+            cp.size
+        ));
+    }
+    let root = store::audit::root_at(&db.conn, cp.size).await.map_err(|e| e.to_string())?;
+    if root != cp.root {
+        return Err(format!(
+            "de eerste {} events van de audittrail komen niet overeen met het ondertekende controlepunt: \
+             de log is herschreven of hoort bij een andere installatie",
+            cp.size
+        ));
+    }
+    Ok(())
+}
+
+fn leptos_options(cfg: &Config) -> leptos::config::LeptosOptions {
+    if std::env::var("LEPTOS_OUTPUT_NAME").is_ok() {
+        if let Ok(conf) = leptos::config::get_configuration(None) {
+            let mut o = conf.leptos_options;
+            o.site_addr = cfg.addr;
+            return o;
+        }
+    }
+    leptos::config::LeptosOptions::builder()
+        .output_name("dialoog")
+        .site_root(cfg.site_root.clone())
+        .site_pkg_dir("pkg")
+        .site_addr(cfg.addr)
+        .build()
+}
+
+pub async fn serve(cfg: Config, args: &[&str]) -> ExitCode {
+    let mut demo = false;
+    let mut accept_rollback = false;
+    for a in args {
+        match *a {
+            "--demo" => demo = true,
+            "--accept-audit-rollback" => accept_rollback = true,
+            other => {
+                eprintln!("onbekende optie {other}\n{}", crate::cli::USAGE);
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let (db, anchor) = match open(&cfg).await {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let clock = Clock::System;
+    if let Err(e) = check_against_checkpoint(&db, &anchor).await {
+        if !accept_rollback {
+            eprintln!(
+                "start geweigerd: {e}.\nControleer de back-up. Wie bewust met deze database verder wil, \
+                 start met --accept-audit-rollback (dit wordt in de audittrail vastgelegd)."
+            );
+            return ExitCode::from(3);
+        }
+        eprintln!("waarschuwing: {e}; de beheerder heeft --accept-audit-rollback gegeven");
+        let res = async {
+            let tx = db.write().await?;
+            store::audit::append(&tx, clock.now(), store::audit::NewEvent {
+                tender: None,
+                actor: store::audit::Actor::system(),
+                action: "audit.rollback_accepted",
+                subject: "audit".into(),
+                payload: serde_json::json!({ "melding": e }),
+            })
+            .await?;
+            tx.commit().await
+        }
+        .await;
+        if let Err(e) = res {
+            eprintln!("kan de overschrijving niet vastleggen: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    let report = match bootstrap::run(
+        &db,
+        clock.now(),
+        bootstrap::Options { seed_tender: cfg.seed, demo, admin_password: cfg.admin_password.clone() },
+    )
+    .await
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("eerste start mislukt: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if demo && !report.demo_seeded && !report.demo {
+        eprintln!("let op: --demo maakt alleen demo-accounts aan in een lege database; deze database heeft al gebruikers");
+    }
+    let state = AppState::new(db.clone(), anchor, clock, report.demo, cfg.logins_per_minute);
+    // A checkpoint at start-up when the log grew (the seed is a milestone).
+    if let Err(e) = checkpoint_if_grown(&state).await {
+        eprintln!("controlepunt bij start mislukt: {e:?}");
+        return ExitCode::FAILURE;
+    }
+
+    let listener = match tokio::net::TcpListener::bind(cfg.addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("kan niet luisteren op {} (DIALOOG_ADDR): {e}", cfg.addr);
+            return ExitCode::FAILURE;
+        }
+    };
+    let addr = listener.local_addr().unwrap_or(cfg.addr);
+    println!("Dialoog draait op http://{addr}/");
+    if let Some((user, pw, generated)) = &report.admin_created {
+        if *generated {
+            println!("Eerste account aangemaakt: gebruikersnaam '{user}', eenmalig getoond wachtwoord: {pw}");
+        } else {
+            println!("Eerste account aangemaakt: gebruikersnaam '{user}' met het wachtwoord uit DIALOOG_ADMIN_PASSWORD");
+        }
+    }
+    if report.demo {
+        println!(
+            "Demo-accounts: inkoper1, inkoper2, beoordelaar1..3, aanbieder1..3, gemeente-alkmaar (en de andere gemeenten), \
+             waarnemer1; wachtwoord '{}'",
+            bootstrap::DEMO_PASSWORD
+        );
+    }
+    if report.tender_seeded {
+        println!("De aanbesteding 'Jeugd- en Schoolteam VO regio Alkmaar' is aangemaakt.");
+    }
+
+    spawn_background(state.clone());
+    let app = crate::web::router(state.clone(), leptos_options(&cfg), cfg.secure_cookies);
+    let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+    if let Err(e) = checkpoint_if_grown(&state).await {
+        eprintln!("controlepunt bij afsluiten mislukt: {e:?}");
+    }
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("server gestopt met een fout: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn checkpoint_if_grown(st: &AppState) -> Result<(), app::error::AppError> {
+    let size = store::audit::size(&st.db.conn).await?;
+    let last = st.anchor.latest().ok().flatten().map(|c| c.size).unwrap_or(0);
+    if size > last {
+        app::server_ops::checkpoint_now(st, None).await?;
+    }
+    Ok(())
+}
+
+fn spawn_background(st: AppState) {
+    tokio::spawn(async move {
+        let sessions = app::store::session_store::DbSessionStore::new(st.db.conn.clone());
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            let _ = sessions.delete_expired(st.clock.now()).await;
+            if let Err(e) = checkpoint_if_grown(&st).await {
+                eprintln!("periodiek controlepunt mislukt: {e:?}");
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

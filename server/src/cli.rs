@@ -13,7 +13,8 @@ pub const USAGE: &str = "gebruik:
   dialoog audit export [--tender ID]                   schrijf de audittrail als JSON Lines naar stdout
   dialoog audit verify BESTAND [--head HEX | --checkpoint BESTAND] [--key HEX]
                                                        controleer een export zonder database
-  dialoog audit checkpoint                             leg nu een ondertekend controlepunt vast";
+  dialoog audit checkpoint                             leg nu een ondertekend controlepunt vast
+  dialoog routes                                       toon alle routes en serverfuncties";
 
 /// `audit export` and `audit checkpoint`: need the database.
 pub async fn audit_db(cfg: Config, args: &[&str]) -> ExitCode {

@@ -5,6 +5,7 @@
 //! dialoog audit export [--tender ID]
 //! dialoog audit verify FILE [--head HEX | --checkpoint FILE] [--key HEX]
 //! dialoog audit checkpoint
+//! dialoog routes
 //! ```
 
 mod cli;
@@ -22,6 +23,12 @@ async fn main() -> ExitCode {
         ["audit", "verify", rest @ ..] => cli::audit_verify(rest),
         ["audit", rest @ ..] => with_config(|c| cli::audit_db(c, rest)).await,
         ["serve", rest @ ..] => with_config(|c| startup::serve(c, rest)).await,
+        ["routes"] => {
+            for line in web::route_table() {
+                println!("{line}");
+            }
+            ExitCode::SUCCESS
+        }
         ["help" | "--help" | "-h"] => {
             println!("{}", cli::USAGE);
             ExitCode::SUCCESS

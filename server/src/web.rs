@@ -82,6 +82,23 @@ pub fn router(app_state: AppState, leptos: LeptosOptions, secure_cookies: bool) 
     router
 }
 
+/// Every route the server answers, as "METHOD PATH" lines: the server functions
+/// (registered by the `#[server]` macro), the pages and the plain routes. The
+/// access test checks its expectations against this list.
+pub fn route_table() -> Vec<String> {
+    let mut out: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, method)| format!("{method} {path}"))
+        .collect();
+    for r in generate_route_list(App) {
+        out.push(format!("PAGE {}", r.path()));
+    }
+    out.push("GET /health".into());
+    out.push("GET /export/audittrail.jsonl".into());
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// A server function whose arguments could not be read fails inside the
 /// framework with a 500; that is the caller's fault, so it becomes a 400.
 async fn server_fn_statuses(req: Request<Body>, next: Next) -> Response {

@@ -1,0 +1,229 @@
+//! Black-box test harness: starts the real `dialoog` binary on a free port with
+//! its own data directory and database (SQLite by default; a fresh PostgreSQL
+//! database when DIALOOG_TEST_PG_URL is set) and talks to it over HTTP.
+
+#![allow(dead_code)]
+
+use sea_orm::{ConnectionTrait, Database};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_dialoog");
+pub const DEMO_PASSWORD: &str = "dialoog-demo";
+
+/// A database of the test's own.
+#[derive(Clone, Debug)]
+pub struct TestDb {
+    pub url: String,
+    pub postgres: bool,
+}
+
+fn unique(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    format!("{prefix}_{}_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst), nanos)
+}
+
+impl TestDb {
+    pub async fn new(dir: &Path) -> Self {
+        match std::env::var("DIALOOG_TEST_PG_URL").ok().filter(|s| !s.is_empty()) {
+            Some(base) => {
+                let name = unique("dialoog_t");
+                let admin = Database::connect(&base).await.expect("PostgreSQL reachable at DIALOOG_TEST_PG_URL");
+                admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create database");
+                admin.close().await.ok();
+                let (prefix, _) = base.rsplit_once('/').expect("url has a database part");
+                TestDb { url: format!("{prefix}/{name}"), postgres: true }
+            }
+            None => TestDb {
+                url: format!("sqlite://{}?mode=rwc", dir.join("test.sqlite3").display()),
+                postgres: false,
+            },
+        }
+    }
+}
+
+pub struct Server {
+    pub dir: tempfile::TempDir,
+    pub db: TestDb,
+    pub port: u16,
+    pub child: Option<Child>,
+    pub stdout_path: PathBuf,
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+impl Server {
+    /// A new server with demo accounts and the seeded tender.
+    pub async fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let db = TestDb::new(dir.path()).await;
+        let mut s = Server { stdout_path: dir.path().join("stdout.log"), dir, db, port: free_port(), child: None };
+        s.spawn(&["serve", "--demo"]).await;
+        s
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(BIN);
+        c.args(args)
+            .env("DIALOOG_ADDR", format!("127.0.0.1:{}", self.port))
+            .env("DIALOOG_DATA_DIR", self.dir.path().join("data"))
+            .env("DATABASE_URL", &self.db.url)
+            .env("DIALOOG_LOGINS_PER_MINUTE", "1000")
+            .env_remove("DIALOOG_ANCHOR_DIR")
+            .env_remove("DIALOOG_ADMIN_PASSWORD")
+            .env_remove("DIALOOG_SEED");
+        c
+    }
+
+    /// Starts the server process and waits until it answers.
+    pub async fn spawn(&mut self, args: &[&str]) {
+        let out = std::fs::File::create(&self.stdout_path).unwrap();
+        let err = out.try_clone().unwrap();
+        let child = self.command(args).stdout(Stdio::from(out)).stderr(Stdio::from(err)).spawn().unwrap();
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Some(c) = self.child.as_mut() {
+                if let Ok(Some(status)) = c.try_wait() {
+                    panic!("server exited early ({status}): {}", self.output());
+                }
+            }
+            if reqwest::get(self.url("/health")).await.is_ok_and(|r| r.status().is_success()) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "server did not start: {}", self.output());
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Stops the server (SIGTERM, so it shuts down gracefully).
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            unsafe_sigterm(c.id());
+            let deadline = Instant::now() + Duration::from_secs(15);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = c.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    pub fn output(&self) -> String {
+        std::fs::read_to_string(&self.stdout_path).unwrap_or_default()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{}", self.port, path)
+    }
+
+    pub fn client(&self) -> Client {
+        Client { base: format!("http://127.0.0.1:{}", self.port), cookie: None, http: http_client() }
+    }
+
+    pub async fn login(&self, user: &str) -> Client {
+        let mut c = self.client();
+        let r = c.post_form("/api/login", &[("username", user), ("password", DEMO_PASSWORD)]).await;
+        assert_eq!(r.status, 200, "login {user}: {}", r.body);
+        assert!(c.cookie.is_some(), "login {user} set a session cookie");
+        c
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+fn unsafe_sigterm(pid: u32) {
+    let _ = Command::new("kill").arg("-TERM").arg(pid.to_string()).status();
+}
+
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+pub struct Client {
+    pub base: String,
+    pub cookie: Option<String>,
+    pub http: reqwest::Client,
+}
+
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub body: String,
+    pub location: Option<String>,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Client {
+    async fn finish(&mut self, req: reqwest::RequestBuilder) -> Resp {
+        let req = match &self.cookie {
+            Some(c) => req.header("cookie", c),
+            None => req,
+        };
+        let res = req.send().await.expect("request sent");
+        if let Some(sc) = res.headers().get("set-cookie").and_then(|v| v.to_str().ok()) {
+            let pair = sc.split(';').next().unwrap_or_default().to_string();
+            if sc.contains("Max-Age=0") || pair.ends_with('=') {
+                self.cookie = None;
+            } else {
+                self.cookie = Some(pair);
+            }
+        }
+        let status = res.status().as_u16();
+        let location = res.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_string);
+        let headers = res.headers().clone();
+        let body = res.text().await.unwrap_or_default();
+        Resp { status, body, location, headers }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Resp {
+        let req = self.http.get(format!("{}{}", self.base, path));
+        self.finish(req).await
+    }
+
+    /// A server function call as the hydrated page makes it (form-encoded, JSON back).
+    pub async fn post_form(&mut self, path: &str, form: &[(&str, &str)]) -> Resp {
+        let req = self.http.post(format!("{}{}", self.base, path)).header("accept", "application/json").form(form);
+        self.finish(req).await
+    }
+
+    /// A plain HTML form post, as a browser without JavaScript makes it.
+    pub async fn post_html_form(&mut self, path: &str, referer: &str, form: &[(&str, &str)]) -> Resp {
+        let req = self
+            .http
+            .post(format!("{}{}", self.base, path))
+            .header("accept", "text/html")
+            .header("referer", format!("{}{}", self.base, referer))
+            .form(form);
+        self.finish(req).await
+    }
+
+    pub fn raw(&self) -> &reqwest::Client {
+        &self.http
+    }
+}
+
+/// Runs the binary with arguments and returns (exit code, stdout, stderr).
+pub fn run(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().expect("binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

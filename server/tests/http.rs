@@ -1,0 +1,297 @@
+//! Black-box tests of the running server over HTTP: login, roles, the role x
+//! phase table on every route and server function, sessions, CSRF, bad input.
+
+mod common;
+use common::*;
+
+const ROLES: [&str; 5] = ["inkoper1", "beoordelaar1", "aanbieder1", "gemeente-alkmaar", "waarnemer1"];
+
+#[tokio::test]
+async fn a_demo_user_logs_in_and_sees_the_seeded_tender() {
+    let s = Server::start().await;
+    let mut c = s.login("inkoper1").await;
+    let page = c.get("/aanbesteding/1").await;
+    assert_eq!(page.status, 200);
+    for text in [
+        "Jeugd- en Schoolteam VO regio Alkmaar",
+        "Alkmaar", "Bergen (NH)", "Castricum", "Dijk en Waard", "Heiloo", "Uitgeest",
+        "Samenwerkingsverband VO Noord-Kennemerland", "Samenwerkingsverband VO Midden-Kennemerland",
+        "De Spinaker", "Bonhoeffer College", "Jac. P. Thijsse College",
+        "17-05-2023 09:00 (+02:00)", "1 januari 2024", "31 december 2030", "31 december 2033",
+        "deelnemend", "Oefenomgeving",
+    ] {
+        assert!(page.body.contains(text), "overview shows {text}");
+    }
+    assert!(page.body.contains(">29<"), "29 schools in scope");
+    let dash = c.get("/").await;
+    assert_eq!(dash.status, 200);
+    assert!(dash.body.contains("Inkoper / contractmanager"));
+    assert!(dash.body.contains("Demonstratieomgeving"), "demo banner on every page");
+}
+
+#[tokio::test]
+async fn each_role_sees_its_own_dashboard() {
+    let s = Server::start().await;
+    for (user, text) in [
+        ("beoordelaar1", "Beoordelaar"),
+        ("aanbieder1", "Jeugdhulp Kennemerland B.V. (demo)"),
+        ("gemeente-alkmaar", "Alkmaar: deelnemend"),
+        ("waarnemer1", "alleen lezen"),
+    ] {
+        let mut c = s.login(user).await;
+        let d = c.get("/").await;
+        assert_eq!(d.status, 200, "{user}");
+        assert!(d.body.contains(text), "{user} dashboard shows {text}");
+    }
+}
+
+#[tokio::test]
+async fn login_without_javascript_redirects_and_a_wrong_password_comes_back_in_dutch() {
+    let s = Server::start().await;
+    let mut c = s.client();
+    let ok = c
+        .post_html_form("/api/login", "/inloggen", &[("username", "inkoper1"), ("password", DEMO_PASSWORD)])
+        .await;
+    assert_eq!(ok.status, 302);
+    assert_eq!(ok.location.as_deref(), Some("/"));
+    assert_eq!(c.get("/").await.status, 200);
+
+    let mut anon = s.client();
+    let bad = anon
+        .post_html_form("/api/login", "/inloggen", &[("username", "inkoper1"), ("password", "fout-wachtwoord")])
+        .await;
+    assert_eq!(bad.status, 302);
+    let back = bad.location.expect("redirect back to the form");
+    assert!(back.contains("/inloggen?") && back.contains("__err="), "{back}");
+    let page = anon.get(back.trim_start_matches(&anon.base)).await;
+    assert!(page.body.contains("Gebruikersnaam of wachtwoord is onjuist."), "the error is shown on the page");
+}
+
+#[tokio::test]
+async fn failed_logins_are_refused_with_4xx_and_lock_the_account() {
+    let s = Server::start().await;
+    let mut c = s.client();
+    for _ in 0..4 {
+        let r = c.post_form("/api/login", &[("username", "aanbieder2"), ("password", "fout")]).await;
+        assert_eq!(r.status, 400);
+        assert!(r.body.contains("Gebruikersnaam of wachtwoord is onjuist."), "{}", r.body);
+    }
+    let r = c.post_form("/api/login", &[("username", "aanbieder2"), ("password", "fout")]).await;
+    assert_eq!(r.status, 429, "fifth failure locks: {}", r.body);
+    // now even the right password is refused until the lock ends
+    let r = c.post_form("/api/login", &[("username", "aanbieder2"), ("password", DEMO_PASSWORD)]).await;
+    assert_eq!(r.status, 429);
+    assert!(r.body.contains("tijdelijk geblokkeerd"), "{}", r.body);
+    let r = c.post_form("/api/login", &[("username", "niemand"), ("password", "x")]).await;
+    assert_eq!(r.status, 400);
+}
+
+#[tokio::test]
+async fn login_attempts_are_rate_limited_per_address() {
+    let mut s = Server::start().await;
+    s.stop();
+    // restart with a tight limit
+    let out = std::fs::File::create(&s.stdout_path).unwrap();
+    let err = out.try_clone().unwrap();
+    let child = s
+        .command(&["serve"])
+        .env("DIALOOG_LOGINS_PER_MINUTE", "3")
+        .stdout(out)
+        .stderr(err)
+        .spawn()
+        .unwrap();
+    s.child = Some(child);
+    for _ in 0..100 {
+        if reqwest::get(s.url("/health")).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let mut c = s.client();
+    let mut statuses = vec![];
+    for _ in 0..5 {
+        statuses.push(c.post_form("/api/login", &[("username", "x"), ("password", "y")]).await.status);
+    }
+    assert_eq!(&statuses[..3], &[400, 400, 400]);
+    assert_eq!(statuses[4], 429, "{statuses:?}");
+}
+
+#[tokio::test]
+async fn sessions_survive_a_restart_and_logout_ends_them() {
+    let mut s = Server::start().await;
+    let mut c = s.login("waarnemer1").await;
+    s.stop();
+    s.spawn(&["serve"]).await;
+    let d = c.get("/").await;
+    assert_eq!(d.status, 200);
+    assert!(d.body.contains("Waarnemer"), "still logged in after restart");
+    let cookie = c.cookie.clone();
+    let r = c.post_form("/api/logout", &[]).await;
+    assert_eq!(r.status, 200);
+    // the old cookie no longer works
+    let mut old = s.client();
+    old.cookie = cookie;
+    let r = old.post_form("/api/dashboard", &[]).await;
+    assert_eq!(r.status, 401);
+}
+
+#[tokio::test]
+async fn session_cookie_is_httponly_and_samesite_strict_and_renewed_at_login() {
+    let s = Server::start().await;
+    let mut c = s.client();
+    let before = c.get("/inloggen").await;
+    let _ = before;
+    let r = c.post_form("/api/login", &[("username", "inkoper2"), ("password", DEMO_PASSWORD)]).await;
+    let sc = r.headers.get("set-cookie").unwrap().to_str().unwrap().to_string();
+    assert!(sc.contains("HttpOnly") && sc.contains("SameSite=Strict"), "{sc}");
+    let first = c.cookie.clone();
+    let mut again = s.client();
+    again.cookie = first.clone();
+    again.post_form("/api/login", &[("username", "inkoper2"), ("password", DEMO_PASSWORD)]).await;
+    assert_ne!(again.cookie, first, "a new session id at every login");
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused() {
+    let s = Server::start().await;
+    let c = s.client();
+    let r = c
+        .raw()
+        .post(s.url("/api/login"))
+        .header("sec-fetch-site", "cross-site")
+        .header("origin", "https://evil.example")
+        .form(&[("username", "inkoper1"), ("password", DEMO_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    assert!(r.headers().get("set-cookie").is_none());
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_dutch_message_and_a_4xx_never_a_500() {
+    let s = Server::start().await;
+    let mut c = s.login("inkoper1").await;
+    let r = c.post_form("/api/tender_overview", &[("id", "abc")]).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("ongeldige waarde"), "{}", r.body);
+    let r = c.post_form("/api/login", &[("username", "inkoper1")]).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    let r = c.post_form("/api/tender_overview", &[("id", "999")]).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = c.post_form("/api/audit_trail", &[("page", "0"), ("action", "'; drop table")]).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    let r = c.post_form("/api/bestaat_niet", &[]).await;
+    assert!((400..500).contains(&r.status), "{}", r.status);
+    let r = c.get("/bestaat/niet").await;
+    assert_eq!(r.status, 404);
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers() {
+    let s = Server::start().await;
+    let mut c = s.client();
+    let r = c.get("/inloggen").await;
+    let h = &r.headers;
+    let csp = h.get("content-security-policy").unwrap().to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("'nonce-"), "{csp}");
+    assert_eq!(h.get("x-content-type-options").unwrap(), "nosniff");
+    assert_eq!(h.get("referrer-policy").unwrap(), "same-origin");
+}
+
+/// Who may use what. Each server function and route the binary reports must be
+/// listed here, so a new one cannot slip in unchecked.
+#[tokio::test]
+async fn every_route_and_server_function_refuses_the_roles_the_table_refuses() {
+    let s = Server::start().await;
+    let (code, routes, _) = run(&mut s.command(&["routes"]));
+    assert_eq!(code, 0);
+    let routes: Vec<&str> = routes.lines().collect();
+
+    // (route, form, roles allowed; "*" = any logged-in user, "public" = also anonymous)
+    let table: Vec<(&str, Vec<(&str, &str)>, Vec<&str>)> = vec![
+        ("POST /api/demo_mode", vec![], vec!["public"]),
+        ("POST /api/me", vec![], vec!["public"]),
+        ("POST /api/login", vec![("username", "x"), ("password", "y")], vec!["public"]),
+        ("POST /api/logout", vec![], vec!["public"]),
+        ("POST /api/dashboard", vec![], vec!["*"]),
+        ("POST /api/tender_overview", vec![("id", "1")], vec!["*"]),
+        ("POST /api/audit_trail", vec![("page", "0")], vec!["inkoper1", "waarnemer1"]),
+        ("POST /api/write_checkpoint", vec![("tender", "1")], vec!["inkoper1"]),
+        ("GET /export/audittrail.jsonl", vec![], vec!["inkoper1", "waarnemer1"]),
+        ("GET /health", vec![], vec!["public"]),
+        ("PAGE /", vec![], vec!["*"]),
+        ("PAGE /inloggen", vec![], vec!["public"]),
+        ("PAGE /aanbesteding/{id}", vec![], vec!["*"]),
+        ("PAGE /audittrail", vec![], vec!["inkoper1", "waarnemer1"]),
+    ];
+    let listed: Vec<&str> = table.iter().map(|t| t.0).collect();
+    for r in &routes {
+        assert!(listed.contains(r), "route {r} has no entry in the access test");
+    }
+    for l in &listed {
+        assert!(routes.contains(l), "access test lists {l}, which the server does not have");
+    }
+
+    let mut clients = vec![("anoniem", s.client())];
+    for u in ROLES {
+        clients.push((u, s.login(u).await));
+    }
+    for (route, form, allowed) in &table {
+        let (kind, path) = route.split_once(' ').unwrap();
+        let path = path.replace("{id}", "1");
+        for (who, c) in clients.iter_mut() {
+            if *route == "POST /api/logout" || *route == "POST /api/login" {
+                continue; // would change the client's own session; covered elsewhere
+            }
+            let may = allowed.contains(&"public") || allowed.contains(who) || (allowed.contains(&"*") && *who != "anoniem");
+            let r = match kind {
+                "POST" => c.post_form(&path, form).await,
+                _ => c.get(&path).await,
+            };
+            if may {
+                assert!(r.status == 200, "{who} may use {route}, got {}: {}", r.status, &r.body[..r.body.len().min(300)]);
+            } else if *who == "anoniem" {
+                let to_login = r.status == 302 && r.location.as_deref() == Some("/inloggen");
+                assert!(r.status == 401 || to_login, "anonymous {route}: {}", r.status);
+            } else {
+                assert_eq!(r.status, 403, "{who} must be refused {route}: {}", &r.body[..r.body.len().min(300)]);
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_audit_trail_page_shows_events_filters_and_an_intact_chain() {
+    let s = Server::start().await;
+    let mut c = s.login("waarnemer1").await;
+    let page = c.get("/audittrail").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("De audittrail is intact."), "live verification");
+    assert!(page.body.contains("tender.seeded"));
+    assert!(page.body.contains("auth.login"));
+    let filtered = c.get("/audittrail?actie=tender.seeded").await;
+    assert!(filtered.body.contains("1 events, pagina 1 van 1"), "filter by action");
+    let r = c.post_form("/api/write_checkpoint", &[("tender", "1")]).await;
+    assert_eq!(r.status, 403, "a waarnemer cannot write");
+}
+
+#[tokio::test]
+async fn every_login_and_failed_login_is_an_audit_event_without_personal_data_in_the_hashed_entry() {
+    let s = Server::start().await;
+    let mut anon = s.client();
+    anon.post_form("/api/login", &[("username", "gemeente-heiloo"), ("password", "fout")]).await;
+    let mut c = s.login("inkoper1").await;
+    let export = c.get("/export/audittrail.jsonl").await;
+    assert_eq!(export.status, 200);
+    let lines: Vec<serde_json::Value> = export.body.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let failed = lines.iter().filter(|l| l["entry"]["action"] == "auth.login_failed").count();
+    let ok = lines.iter().filter(|l| l["entry"]["action"] == "auth.login").count();
+    assert!(failed >= 1 && ok >= 1);
+    for l in &lines[1..] {
+        let entry = l["entry"].to_string();
+        for personal in ["gemeente-heiloo", "inkoper1", "Inkoper Een", "127.0.0.1"] {
+            assert!(!entry.contains(personal), "hashed entry holds {personal}: {entry}");
+        }
+    }
+}

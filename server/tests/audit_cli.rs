@@ -1,0 +1,200 @@
+//! The audit trail end to end: export over HTTP and the CLI, verification
+//! without the database, tamper detection, checkpoints and the refusal to start
+//! on a log shorter than the last checkpoint.
+
+mod common;
+use common::*;
+use sea_orm::{ConnectionTrait, Database};
+
+fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.display().to_string()
+}
+
+#[tokio::test]
+async fn an_exported_trail_verifies_and_any_tampering_names_the_first_bad_event() {
+    let s = Server::start().await;
+    let mut c = s.login("inkoper1").await;
+    c.post_form("/api/write_checkpoint", &[("tender", "1")]).await;
+    let export = c.get("/export/audittrail.jsonl").await.body;
+    let dir = s.dir.path();
+    let good = write(dir, "good.jsonl", &export);
+
+    let (code, out, _) = run(std::process::Command::new(BIN).args(["audit", "verify", &good]));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("INTACT"), "{out}");
+    let head = out.split_whitespace().last().unwrap().to_string();
+    assert_eq!(head.len(), 64);
+
+    let lines: Vec<&str> = export.lines().collect();
+    // lines[0] is the header; event n is lines[n]
+    let n = lines.len() - 1;
+    assert!(n >= 10, "enough events to tamper with");
+
+    // one changed byte in event 5
+    let mut changed = lines.clone();
+    let tampered = changed[5].replacen("\"role\":\"", "\"role\":\"x", 1);
+    changed[5] = &tampered;
+    let f = write(dir, "changed.jsonl", &(changed.join("\n") + "\n"));
+    let (code, out, _) = run(std::process::Command::new(BIN).args(["audit", "verify", &f]));
+    assert_eq!(code, 1);
+    assert!(out.contains("bij event 5"), "{out}");
+
+    // event 7 removed
+    let mut removed = lines.clone();
+    removed.remove(7);
+    let f = write(dir, "removed.jsonl", &(removed.join("\n") + "\n"));
+    let (code, out, _) = run(std::process::Command::new(BIN).args(["audit", "verify", &f]));
+    assert_eq!(code, 1);
+    assert!(out.contains("bij event 7"), "{out}");
+
+    // events 3 and 4 swapped
+    let mut swapped = lines.clone();
+    swapped.swap(3, 4);
+    let f = write(dir, "swapped.jsonl", &(swapped.join("\n") + "\n"));
+    let (code, out, _) = run(std::process::Command::new(BIN).args(["audit", "verify", &f]));
+    assert_eq!(code, 1);
+    assert!(out.contains("bij event 3"), "{out}");
+
+    // an event inserted (a copy of event 2 after event 6)
+    let mut inserted = lines.clone();
+    inserted.insert(7, lines[2]);
+    let f = write(dir, "inserted.jsonl", &(inserted.join("\n") + "\n"));
+    let (code, out, _) = run(std::process::Command::new(BIN).args(["audit", "verify", &f]));
+    assert_eq!(code, 1);
+    assert!(out.contains("bij event 7"), "{out}");
+
+    // truncated: fine on its own, caught against the head or the signed checkpoint
+    let cut = write(dir, "cut.jsonl", &(lines[..n - 2].join("\n") + "\n"));
+    let (code, _, _) = run(std::process::Command::new(BIN).args(["audit", "verify", &cut]));
+    assert_eq!(code, 0);
+    let (code, out, _) = run(std::process::Command::new(BIN).args(["audit", "verify", &cut, "--head", &head]));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(&format!("bij event {}", n - 2)), "{out}");
+    let anchor = dir.join("data/anchor");
+    let cp = anchor.join("checkpoint").display().to_string();
+    let key = std::fs::read_to_string(anchor.join("checkpoint-signing.pub")).unwrap();
+    let (code, out, _) = run(std::process::Command::new(BIN).args(["audit", "verify", &cut, "--checkpoint", &cp, "--key", key.trim()]));
+    assert_eq!(code, 1, "{out}");
+    let (code, out, _) = run(std::process::Command::new(BIN).args(["audit", "verify", &good, "--checkpoint", &cp, "--key", key.trim()]));
+    assert_eq!(code, 0, "{out}");
+
+    // a checkpoint signed by another key is refused
+    let other = "3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29";
+    let (code, out, _) = run(std::process::Command::new(BIN).args(["audit", "verify", &good, "--checkpoint", &cp, "--key", other]));
+    assert_eq!(code, 1, "{out}");
+}
+
+#[tokio::test]
+async fn a_tender_export_from_the_cli_verifies_on_its_own() {
+    let mut s = Server::start().await;
+    s.login("aanbieder1").await;
+    s.stop();
+    let (code, out, err) = run(&mut s.command(&["audit", "export", "--tender", "1"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.lines().next().unwrap().contains("\"tender\":\"1\""));
+    let f = write(s.dir.path(), "tender.jsonl", &out);
+    let (code, out, _) = run(std::process::Command::new(BIN).args(["audit", "verify", &f]));
+    assert_eq!(code, 0, "{out}");
+    let (code, all, _) = run(&mut s.command(&["audit", "export"]));
+    assert_eq!(code, 0);
+    assert!(all.lines().count() > out.lines().count());
+    let seeded = all.lines().filter(|l| l.contains("\"action\":\"tender.seeded\"")).count();
+    assert_eq!(seeded, 1);
+}
+
+#[tokio::test]
+async fn a_second_start_does_not_seed_again_or_lose_data() {
+    let mut s = Server::start().await;
+    s.login("inkoper2").await;
+    s.stop();
+    s.spawn(&["serve", "--demo"]).await;
+    s.stop();
+    let (_, all, _) = run(&mut s.command(&["audit", "export"]));
+    assert_eq!(all.lines().filter(|l| l.contains("\"action\":\"tender.seeded\"")).count(), 1);
+    assert_eq!(all.lines().filter(|l| l.contains("\"action\":\"demo.seeded\"")).count(), 1);
+    assert_eq!(all.lines().filter(|l| l.contains("\"action\":\"auth.login\"")).count(), 1);
+}
+
+#[tokio::test]
+async fn a_log_shorter_than_the_last_checkpoint_stops_the_start_unless_the_operator_overrides() {
+    let mut s = Server::start().await;
+    let mut c = s.login("inkoper1").await;
+    c.post_form("/api/write_checkpoint", &[("tender", "1")]).await;
+    s.stop();
+    // Simulate a restored old backup: the last events are gone.
+    let db = Database::connect(&s.db.url).await.unwrap();
+    let size: i64 = db
+        .query_one_raw(sea_orm::Statement::from_string(db.get_database_backend(), "SELECT seq FROM audit_head WHERE id = 1"))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index(0)
+        .unwrap();
+    let keep = size - 3;
+    for sql in [
+        format!("DELETE FROM audit_payloads WHERE seq > {keep}"),
+        format!("DELETE FROM audit_events WHERE seq > {keep}"),
+        format!("UPDATE audit_head SET seq = {keep}, hash = (SELECT hash FROM audit_events WHERE seq = {keep}) WHERE id = 1"),
+    ] {
+        db.execute_unprepared(&sql).await.unwrap();
+    }
+    db.close().await.ok();
+
+    let (code, _, err) = run(&mut s.command(&["serve"]));
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("teruggezette oude back-up") && err.contains("--accept-audit-rollback"), "{err}");
+
+    s.spawn(&["serve", "--accept-audit-rollback"]).await;
+    let mut c = s.login("waarnemer1").await;
+    let page = c.get("/audittrail?actie=audit.rollback_accepted").await;
+    assert!(page.body.contains("audit.rollback_accepted"), "the override is itself recorded");
+    assert!(page.body.contains("De audittrail is intact."));
+}
+
+#[test]
+fn invalid_configuration_stops_with_one_line_naming_the_variable() {
+    for (var, value) in [
+        ("DIALOOG_ADDR", "nergens"),
+        ("DATABASE_URL", "mysql://x"),
+        ("DIALOOG_SEED", "misschien"),
+        ("DIALOOG_ADMIN_PASSWORD", "kort"),
+    ] {
+        let out = std::process::Command::new(BIN).arg("serve").env(var, value).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{var}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(var), "{err}");
+    }
+}
+
+#[tokio::test]
+async fn the_first_account_gets_a_one_time_password_printed_or_the_configured_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::new(dir.path()).await;
+    let port = free_port();
+    let mut child = std::process::Command::new(BIN)
+        .arg("serve")
+        .env("DIALOOG_ADDR", format!("127.0.0.1:{port}"))
+        .env("DIALOOG_DATA_DIR", dir.path())
+        .env("DATABASE_URL", &db.url)
+        .env("DIALOOG_ADMIN_PASSWORD", "een-lang-geheim-wachtwoord")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..200 {
+        if reqwest::get(format!("{base}/health")).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let mut c = Client { base, cookie: None, http: http_client() };
+    let r = c.post_form("/api/login", &[("username", "inkoper"), ("password", "een-lang-geheim-wachtwoord")]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = c.post_form("/api/demo_mode", &[]).await;
+    assert_eq!(r.body, "false", "no demo accounts without --demo");
+    let _ = child.kill();
+    let _ = child.wait();
+}

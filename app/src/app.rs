@@ -3,7 +3,7 @@
 use crate::api::auth::{demo_mode, me, Logout};
 use crate::pages;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -33,6 +33,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="stylesheet" href="/pkg/dialoog.css"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -47,8 +49,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/dialoog.css"/>
-        <Title formatter=|t: String| if t.is_empty() { "Dialoog".to_string() } else { format!("{t} · Dialoog") }/>
         <Router>
             <Frame>
                 <Routes fallback=|| view! { <pages::NotFound/> }>
@@ -65,7 +65,10 @@ pub fn App() -> impl IntoView {
 /// Header with the logged-in user and logout, the demo banner, and the main area.
 #[component]
 fn Frame(children: Children) -> impl IntoView {
-    let user = Resource::new(|| (), |_| me());
+    // Refetched on every navigation, so the header follows a log-in or log-out
+    // that happened without a full page load.
+    let location = leptos_router::hooks::use_location();
+    let user = Resource::new(move || location.pathname.get(), |_| me());
     let demo = Resource::new(|| (), |_| demo_mode());
     let logout = ServerAction::<Logout>::new();
     view! {

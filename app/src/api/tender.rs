@@ -89,6 +89,8 @@ pub struct TenderView {
     pub notice_months: i32,
     pub options: Vec<(usize, String, String, String, String)>,
     pub timeline: Vec<TimelineBar>,
+    /// The calendar years the timeline spans, for its axis.
+    pub timeline_years: Vec<i32>,
     pub buyers: Vec<(String, String)>,
     pub partners: Vec<String>,
     pub school_counts: Vec<(String, i32)>,
@@ -154,6 +156,7 @@ pub async fn tender_overview(id: i32) -> Result<TenderView, AppError> {
                 .map(|o| (o.number, show_date(o.extends_from), show_date(o.extends_to), show_date(o.decision_deadline), o.status.label().to_string()))
                 .collect(),
             timeline,
+            timeline_years: (chrono::Datelike::year(&term.start)..=chrono::Datelike::year(&term.max_end())).collect(),
             buyers: rel.buyers.iter().map(|b| (b.name.clone(), b.status.clone())).collect(),
             partners: rel.partners.iter().map(|p| p.name.clone()).collect(),
             school_counts: rel.schools.iter().filter(|s| !s.pilot).map(|s| (s.school_type.clone(), s.count)).collect(),

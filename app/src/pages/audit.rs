@@ -21,7 +21,7 @@ pub fn AuditTrail() -> impl IntoView {
         |((page, action), _)| audit_trail(page, action),
     );
     view! {
-        <Title text="Audittrail"/>
+        <Title text="Audittrail · Dialoog"/>
         <h1 class="utrecht-heading-1">"Audittrail"</h1>
         <Suspense fallback=|| view! { <p>"Laden…"</p> }>
             {move || Suspend::new(async move {

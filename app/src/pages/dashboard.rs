@@ -20,7 +20,7 @@ fn role_task(code: &str) -> &'static str {
 pub fn Dashboard() -> impl IntoView {
     let cards = Resource::new(|| (), |_| dashboard());
     view! {
-        <Title text="Overzicht"/>
+        <Title text="Overzicht · Dialoog"/>
         <h1 class="utrecht-heading-1">"Mijn aanbestedingen"</h1>
         <Suspense fallback=|| view! { <p>"Laden…"</p> }>
             {move || Suspend::new(async move {

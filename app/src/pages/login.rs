@@ -9,7 +9,7 @@ pub fn Login() -> impl IntoView {
     let action = ServerAction::<LoginFn>::new();
     let error = move || action.value().get().and_then(|r| r.err());
     view! {
-        <Title text="Inloggen"/>
+        <Title text="Inloggen · Dialoog"/>
         <div class="login-box">
             <h1 class="utrecht-heading-1">"Inloggen"</h1>
             {move || error().map(|e| view! {

@@ -16,6 +16,7 @@ pub fn NotFound() -> impl IntoView {
         resp.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
+        <leptos_meta::Title text="Pagina niet gevonden · Dialoog"/>
         <h1 class="utrecht-heading-1">"Pagina niet gevonden"</h1>
         <p>"Deze pagina bestaat niet. Ga terug naar het "<a href="/">"overzicht"</a>"."</p>
     }

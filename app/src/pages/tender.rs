@@ -31,7 +31,7 @@ pub fn TenderOverview() -> impl IntoView {
 
 #[component]
 fn Overview(t: TenderView) -> impl IntoView {
-    let title = t.title.clone();
+    let title = format!("{} · Dialoog", t.title);
     view! {
         <Title text=title/>
         {t.training.then(|| view! {
@@ -110,6 +110,15 @@ fn Overview(t: TenderView) -> impl IntoView {
                     }
                 }).collect_view()}
             </svg>
+            <div class="timeline-axis" aria-hidden="true">
+                {t.timeline_years.iter().map(|y| view! { <span>{*y}</span> }).collect_view()}
+            </div>
+            <p class="timeline-legend">
+                <span class="swatch swatch--vast"></span>"initiële looptijd "
+                <span class="swatch swatch--open"></span>"optie open "
+                <span class="swatch swatch--uitgeoefend"></span>"uitgeoefend "
+                <span class="swatch swatch--verlopen"></span>"niet uitgeoefend of verlopen"
+            </p>
             <table class="utrecht-table" data-testid="opties">
                 <thead><tr><th scope="col">"Optie"</th><th scope="col">"Verlenging"</th><th scope="col">"Beslissen vóór"</th><th scope="col">"Status"</th></tr></thead>
                 <tbody>

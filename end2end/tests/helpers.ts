@@ -1,0 +1,34 @@
+import { test as base, expect, type Page } from "@playwright/test";
+
+export const PASSWORD = "dialoog-demo";
+
+/** A test that fails on any script error in the page, hydration errors included. */
+export const test = base.extend<{ pageErrors: string[] }>({
+  pageErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+      page.on("console", (m) => {
+        // A refused request (403, 400) is logged by the browser as well; that is
+        // the server answering as it should, not a script error.
+        if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) {
+          errors.push(`console: ${m.text()}`);
+        }
+      });
+      await use(errors);
+      expect(errors, "no script errors (hydration included)").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
+
+export async function login(page: Page, username: string) {
+  await page.goto("/inloggen");
+  await page.getByLabel("Gebruikersnaam").fill(username);
+  await page.getByLabel("Wachtwoord").fill(PASSWORD);
+  await page.getByRole("button", { name: "Inloggen" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole("heading", { name: "Mijn aanbestedingen" })).toBeVisible();
+}

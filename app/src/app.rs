@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <pages::NotFound/> }>
                     <Route path=path!("/") view=pages::dashboard::Dashboard ssr=SsrMode::Async/>
                     <Route path=path!("/inloggen") view=pages::login::Login ssr=SsrMode::Async/>
+                    <Route path=path!("/wachtwoord") view=pages::password::ChangePassword ssr=SsrMode::Async/>
                     <Route path=path!("/aanbesteding/:id") view=pages::tender::TenderOverview ssr=SsrMode::Async/>
                     <Route path=path!("/audittrail") view=pages::audit::AuditTrail ssr=SsrMode::Async/>
                 </Routes>

@@ -11,6 +11,8 @@ pub enum AppError {
     NotLoggedIn,
     #[error("{0}")]
     Forbidden(String),
+    #[error("Uw wachtwoord was eenmalig. Kies eerst een eigen wachtwoord.")]
+    PasswordChangeRequired,
     #[error("{0}")]
     Invalid(String),
     #[error("{0}")]
@@ -29,7 +31,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::NotLoggedIn => 401,
-            AppError::Forbidden(_) => 403,
+            AppError::Forbidden(_) | AppError::PasswordChangeRequired => 403,
             AppError::Invalid(_) => 400,
             AppError::NotFound(_) => 404,
             AppError::TooManyRequests(_) => 429,

@@ -69,7 +69,7 @@ pub async fn login(username: String, password: String) -> Result<(), AppError> {
                 session.cycle_id().await.map_err(|_| AppError::Internal)?;
                 session.insert(guard::SESSION_USER, user.id).await.map_err(|_| AppError::Internal)?;
                 session.insert(guard::SESSION_LOGIN_AT, now.timestamp()).await.map_err(|_| AppError::Internal)?;
-                leptos_axum::redirect("/");
+                leptos_axum::redirect(if user.must_change_password { "/wachtwoord" } else { "/" });
                 Ok(())
             }
             LoginOutcome::Wrong => Err(AppError::Invalid("Gebruikersnaam of wachtwoord is onjuist.".into())),
@@ -93,6 +93,37 @@ pub async fn logout() -> Result<(), AppError> {
         guard::session().await?.flush().await.map_err(|_| AppError::Internal)?;
         leptos_axum::redirect("/inloggen");
         Ok(())
+    })
+    .await
+}
+
+/// Changes the logged-in user's password (required after a one-time password).
+#[server(endpoint = "change_password")]
+pub async fn change_password(current: String, new_password: String, repeat: String) -> Result<(), AppError> {
+    use super::guard;
+    use crate::store::users::{self, ChangeOutcome, MAX_PASSWORD, MIN_PASSWORD};
+    guard::run(async move {
+        let user = guard::current_user().await?.ok_or(AppError::NotLoggedIn)?;
+        let st = guard::state()?;
+        let n = new_password.chars().count();
+        if !(MIN_PASSWORD..=MAX_PASSWORD).contains(&n) {
+            return Err(AppError::Invalid(format!(
+                "Het nieuwe wachtwoord moet {MIN_PASSWORD} tot {MAX_PASSWORD} tekens lang zijn."
+            )));
+        }
+        if new_password != repeat {
+            return Err(AppError::Invalid("De twee nieuwe wachtwoorden zijn niet gelijk.".into()));
+        }
+        if new_password == current {
+            return Err(AppError::Invalid("Kies een ander wachtwoord dan het huidige.".into()));
+        }
+        match users::change_password(&st.db, st.clock.now(), &user, &current, &new_password).await? {
+            ChangeOutcome::Ok => {
+                leptos_axum::redirect("/");
+                Ok(())
+            }
+            ChangeOutcome::WrongCurrent => Err(AppError::Invalid("Het huidige wachtwoord is onjuist.".into())),
+        }
     })
     .await
 }

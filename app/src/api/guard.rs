@@ -68,8 +68,13 @@ pub async fn current_user() -> Result<Option<users::Model>, AppError> {
     Ok(user.filter(|u| u.active))
 }
 
+/// The logged-in user, who has chosen their own password.
 pub async fn require_user() -> Result<users::Model, AppError> {
-    current_user().await?.ok_or(AppError::NotLoggedIn)
+    let user = current_user().await?.ok_or(AppError::NotLoggedIn)?;
+    if user.must_change_password {
+        return Err(AppError::PasswordChangeRequired);
+    }
+    Ok(user)
 }
 
 /// A caller allowed to perform `action` in `tender`.

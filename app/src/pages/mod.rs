@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod dashboard;
 pub mod login;
+pub mod password;
 pub mod tender;
 
 use crate::error::AppError;
@@ -27,6 +28,7 @@ pub fn NotFound() -> impl IntoView {
 pub fn error_view(e: AppError) -> AnyView {
     match e {
         AppError::NotLoggedIn => view! { <Redirect path="/inloggen"/> }.into_any(),
+        AppError::PasswordChangeRequired => view! { <Redirect path="/wachtwoord"/> }.into_any(),
         e => view! {
             <div class="utrecht-alert utrecht-alert--error" role="alert">
                 <p>{e.to_string()}</p>

@@ -84,14 +84,15 @@ pub async fn run(db: &Db, now: DateTime<Utc>, opts: Options) -> Result<Report, D
         tenders::by_reference(&tx.txn, facts::TENDER_REFERENCE).await?
     };
     if let Some(hash) = admin_hash {
-        let admin = users::create(&tx, now, system.clone(), ADMIN_USERNAME, "Inkoper (eerste account)", hash).await?;
+        let admin = users::create(&tx, now, system.clone(), ADMIN_USERNAME, "Inkoper (eerste account)", hash, generated)
+            .await?;
         if let Some(t) = &tender {
             users::grant(&tx, now, system.clone(), t.id, &admin, Role::Inkoper, None).await?;
         }
         report.admin_created = Some((ADMIN_USERNAME.into(), admin_pw, generated));
         if opts.demo {
             for ((username, name, role, org), hash) in demo_accounts.iter().zip(demo_hashes) {
-                let u = users::create(&tx, now, system.clone(), username, name, hash).await?;
+                let u = users::create(&tx, now, system.clone(), username, name, hash, false).await?;
                 if let Some(t) = &tender {
                     users::grant(&tx, now, system.clone(), t.id, &u, *role, org.as_deref()).await?;
                 }

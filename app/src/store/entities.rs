@@ -18,6 +18,8 @@ pub mod users {
         pub failed_logins: i32,
         pub locked_until: Option<DateTimeUtc>,
         pub created_at: DateTimeUtc,
+        /// The password was generated and shown once: choose a new one first.
+        pub must_change_password: bool,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -192,7 +192,8 @@ impl Client {
     }
 
     pub async fn get(&mut self, path: &str) -> Resp {
-        let req = self.http.get(format!("{}{}", self.base, path));
+        // As a browser asks for a page.
+        let req = self.http.get(format!("{}{}", self.base, path)).header("accept", "text/html,application/xhtml+xml,*/*;q=0.8");
         self.finish(req).await
     }
 
@@ -226,4 +227,14 @@ pub fn run(cmd: &mut Command) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// A child process that is killed when the test ends, also when it panics.
+pub struct KillOnDrop(pub Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }

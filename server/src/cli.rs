@@ -14,6 +14,9 @@ pub const USAGE: &str = "gebruik:
   dialoog audit verify BESTAND [--head HEX | --checkpoint BESTAND] [--key HEX]
                                                        controleer een export zonder database
   dialoog audit checkpoint                             leg nu een ondertekend controlepunt vast
+  dialoog audit erase (--seq N ... | --subject S) --reden TEKST
+                                                       wis persoonsgegevens (payloads) uit de audittrail;
+                                                       de keten blijft controleerbaar
   dialoog routes                                       toon alle routes en serverfuncties";
 
 /// `audit export` and `audit checkpoint`: need the database.
@@ -54,6 +57,7 @@ pub async fn audit_db(cfg: Config, args: &[&str]) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        ["erase", rest @ ..] => erase(cfg, rest).await,
         ["checkpoint"] => {
             let (db, anchor) = match crate::startup::open(&cfg).await {
                 Ok(x) => x,
@@ -183,6 +187,64 @@ pub fn audit_verify(args: &[&str]) -> ExitCode {
         Err(b) => {
             println!("BESCHADIGD bij event {}: {}", b.seq, b.reason);
             ExitCode::from(1)
+        }
+    }
+}
+
+/// `audit erase`: the erasure procedure for personal data in event payloads.
+async fn erase(cfg: Config, args: &[&str]) -> ExitCode {
+    let mut seqs = Vec::new();
+    let mut subject = None;
+    let mut reason = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match (*a, it.next()) {
+            ("--seq", Some(n)) => match n.parse::<i64>() {
+                Ok(n) if n > 0 => seqs.push(n),
+                _ => {
+                    eprintln!("--seq verwacht een volgnummer groter dan 0");
+                    return ExitCode::from(2);
+                }
+            },
+            ("--subject", Some(s)) => subject = Some(s.to_string()),
+            ("--reden", Some(r)) if !r.trim().is_empty() => reason = Some(r.to_string()),
+            _ => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let Some(reason) = reason else {
+        eprintln!("geef met --reden aan waarom de gegevens worden gewist (bijvoorbeeld een AVG-verzoek met kenmerk)");
+        return ExitCode::from(2);
+    };
+    if seqs.is_empty() && subject.is_none() {
+        eprintln!("geef met --seq of --subject aan welke events het betreft");
+        return ExitCode::from(2);
+    }
+    let (db, _) = match crate::startup::open(&cfg).await {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match app::store::audit::erase_payloads(&db, chrono::Utc::now(), &seqs, subject.as_deref(), &reason).await {
+        Ok(done) if done.is_empty() => {
+            println!("niets gewist: geen (nog niet gewiste) payloads gevonden");
+            ExitCode::SUCCESS
+        }
+        Ok(done) => {
+            println!(
+                "payloads gewist van {} events: {}",
+                done.len(),
+                done.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", ")
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("wissen mislukt, er is niets gewijzigd: {e}");
+            ExitCode::FAILURE
         }
     }
 }

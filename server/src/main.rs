@@ -5,6 +5,7 @@
 //! dialoog audit export [--tender ID]
 //! dialoog audit verify FILE [--head HEX | --checkpoint FILE] [--key HEX]
 //! dialoog audit checkpoint
+//! dialoog audit erase (--seq N ... | --subject S) --reden TEXT
 //! dialoog routes
 //! ```
 

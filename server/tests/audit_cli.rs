@@ -174,7 +174,7 @@ async fn the_first_account_gets_a_one_time_password_printed_or_the_configured_on
     let dir = tempfile::tempdir().unwrap();
     let db = TestDb::new(dir.path()).await;
     let port = free_port();
-    let mut child = std::process::Command::new(BIN)
+    let mut child = KillOnDrop(std::process::Command::new(BIN)
         .arg("serve")
         .env("DIALOOG_ADDR", format!("127.0.0.1:{port}"))
         .env("DIALOOG_DATA_DIR", dir.path())
@@ -182,7 +182,7 @@ async fn the_first_account_gets_a_one_time_password_printed_or_the_configured_on
         .env("DIALOOG_ADMIN_PASSWORD", "een-lang-geheim-wachtwoord")
         .stdout(std::process::Stdio::piped())
         .spawn()
-        .unwrap();
+        .unwrap());
     let base = format!("http://127.0.0.1:{port}");
     for _ in 0..200 {
         if reqwest::get(format!("{base}/health")).await.is_ok() {
@@ -195,6 +195,99 @@ async fn the_first_account_gets_a_one_time_password_printed_or_the_configured_on
     assert_eq!(r.status, 200, "{}", r.body);
     let r = c.post_form("/api/demo_mode", &[]).await;
     assert_eq!(r.body, "false", "no demo accounts without --demo");
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(child);
+}
+
+#[tokio::test]
+async fn erasing_personal_data_keeps_the_trail_verifiable_and_is_itself_recorded() {
+    let mut s = Server::start().await;
+    let mut anon = s.client();
+    anon.post_form("/api/login", &[("username", "j.jansen@example.nl"), ("password", "fout")]).await;
+    s.stop();
+    let (_, before, _) = run(&mut s.command(&["audit", "export"]));
+    let line = before.lines().find(|l| l.contains("j.jansen@example.nl")).expect("the attempted name is in a payload");
+    let seq: serde_json::Value = serde_json::from_str(line).unwrap();
+    let seq = seq["entry"]["seq"].as_str().unwrap().to_string();
+
+    let (code, _, err) = run(&mut s.command(&["audit", "erase", "--seq", &seq]));
+    assert_eq!(code, 2, "a reason is required: {err}");
+    let (code, out, err) = run(&mut s.command(&["audit", "erase", "--seq", &seq, "--reden", "AVG-verzoek 2026-17"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(&seq), "{out}");
+
+    let (_, after, _) = run(&mut s.command(&["audit", "export"]));
+    assert!(!after.contains("j.jansen@example.nl"), "the name is gone");
+    assert!(after.contains("audit.payload_erased"), "the erasure is recorded");
+    let f = write(s.dir.path(), "erased.jsonl", &after);
+    let (code, out, _) = run(std::process::Command::new(BIN).args(["audit", "verify", &f]));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("gewiste persoonsgegevens"), "{out}");
+    // and the server still starts against its last checkpoint
+    s.spawn(&["serve"]).await;
+}
+
+#[tokio::test]
+async fn the_printed_first_password_works_once_and_must_be_replaced() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::new(dir.path()).await;
+    let port = free_port();
+    let mut child = KillOnDrop(std::process::Command::new(BIN)
+        .arg("serve")
+        .env("DIALOOG_ADDR", format!("127.0.0.1:{port}"))
+        .env("DIALOOG_DATA_DIR", dir.path())
+        .env("DATABASE_URL", &db.url)
+        .env_remove("DIALOOG_ADMIN_PASSWORD")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap());
+    let stdout = child.0.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(pw) = line.split("eenmalig getoond wachtwoord: ").nth(1) {
+                let _ = tx.send(pw.trim().to_string());
+            }
+        }
+    });
+    let password = rx.recv_timeout(std::time::Duration::from_secs(60)).expect("the password is printed");
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..200 {
+        if reqwest::get(format!("{base}/health")).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let mut c = Client { base: base.clone(), cookie: None, http: http_client() };
+    let r = c.post_html_form("/api/login", "/inloggen", &[("username", "inkoper"), ("password", &password)]).await;
+    assert_eq!(r.location.as_deref(), Some("/wachtwoord"), "sent to choose a password");
+    let r = c.post_form("/api/dashboard", &[]).await;
+    assert_eq!(r.status, 403, "nothing else until the password is changed");
+    assert!(r.body.contains("PasswordChangeRequired"), "{}", r.body);
+    let page = c.get("/").await;
+    assert_eq!(page.status, 302);
+    assert_eq!(page.location.as_deref(), Some("/wachtwoord"));
+    assert_eq!(c.get("/export/audittrail.jsonl").await.status, 403);
+
+    let short = c.post_form("/api/change_password", &[("current", &password), ("new_password", "kort"), ("repeat", "kort")]).await;
+    assert_eq!(short.status, 400);
+    assert!(short.body.contains("12 tot 64 tekens"), "{}", short.body);
+    let differ = c
+        .post_form("/api/change_password", &[("current", &password), ("new_password", "paarse olifant danst"), ("repeat", "paarse olifant dans")])
+        .await;
+    assert_eq!(differ.status, 400);
+    let ok = c
+        .post_form("/api/change_password", &[("current", &password), ("new_password", "paarse olifant danst"), ("repeat", "paarse olifant danst")])
+        .await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert_eq!(c.post_form("/api/dashboard", &[]).await.status, 200);
+
+    let mut again = Client { base: base.clone(), cookie: None, http: http_client() };
+    let old = again.post_form("/api/login", &[("username", "inkoper"), ("password", &password)]).await;
+    assert_eq!(old.status, 400, "the one-time password is spent");
+    let new = again.post_form("/api/login", &[("username", "inkoper"), ("password", "paarse olifant danst")]).await;
+    assert_eq!(new.status, 200);
+    let export = again.get("/export/audittrail.jsonl").await;
+    assert!(export.body.contains("account.password_changed"));
+    drop(child);
 }

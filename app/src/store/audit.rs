@@ -288,3 +288,64 @@ pub async fn verify_stored<C: ConnectionTrait>(
     }
     Ok(v.finish())
 }
+
+/// Erases the payloads (and salts) of the given events, keeping every entry, so
+/// the log still verifies; records the erasure as an event of its own. Returns
+/// the sequence numbers that were erased (already erased ones are skipped).
+pub async fn erase_payloads(
+    db: &super::Db,
+    now: DateTime<Utc>,
+    seqs: &[i64],
+    subject: Option<&str>,
+    reason: &str,
+) -> Result<Vec<i64>, DbErr> {
+    let tx = db.write().await?;
+    let mut targets: Vec<i64> = seqs.to_vec();
+    if let Some(subj) = subject {
+        let found: Vec<i64> = audit_events::Entity::find()
+            .select_only()
+            .column(audit_events::Column::Seq)
+            .filter(audit_events::Column::Subject.eq(subj))
+            .into_tuple()
+            .all(&tx.txn)
+            .await?;
+        targets.extend(found);
+    }
+    targets.sort_unstable();
+    targets.dedup();
+    let erasable: Vec<i64> = audit_payloads::Entity::find()
+        .select_only()
+        .column(audit_payloads::Column::Seq)
+        .filter(audit_payloads::Column::Seq.is_in(targets))
+        .filter(audit_payloads::Column::ErasedAt.is_null())
+        .into_tuple()
+        .all(&tx.txn)
+        .await?;
+    if erasable.is_empty() {
+        return Ok(vec![]);
+    }
+    audit_payloads::Entity::update_many()
+        .col_expr(audit_payloads::Column::Payload, Expr::value(Option::<String>::None))
+        .col_expr(audit_payloads::Column::Salt, Expr::value(Option::<String>::None))
+        .col_expr(audit_payloads::Column::ErasedAt, Expr::value(now))
+        .filter(audit_payloads::Column::Seq.is_in(erasable.clone()))
+        .exec(&tx.txn)
+        .await?;
+    append(
+        &tx,
+        now,
+        NewEvent {
+            tender: None,
+            actor: Actor::system(),
+            action: "audit.payload_erased",
+            subject: "audit".into(),
+            payload: serde_json::json!({
+                "events": erasable.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+                "reden": reason,
+            }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(erasable)
+}

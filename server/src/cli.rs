@@ -19,7 +19,18 @@ pub const USAGE: &str = "gebruik:
                                                        de keten blijft controleerbaar
   dialoog routes                                       toon alle routes en serverfuncties";
 
-/// `audit export` and `audit checkpoint`: need the database.
+/// Opens the database and anchor for a command, saying why when it cannot.
+async fn open(cfg: &Config) -> Option<(app::store::Db, checkpoint::Anchor)> {
+    match crate::startup::open(cfg).await {
+        Ok(x) => Some(x),
+        Err(e) => {
+            eprintln!("{e}");
+            None
+        }
+    }
+}
+
+/// `audit export`, `audit erase` and `audit checkpoint`: need the database.
 pub async fn audit_db(cfg: Config, args: &[&str]) -> ExitCode {
     match args {
         ["export", rest @ ..] => {
@@ -37,13 +48,7 @@ pub async fn audit_db(cfg: Config, args: &[&str]) -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            let (db, _) = match crate::startup::open(&cfg).await {
-                Ok(x) => x,
-                Err(e) => {
-                    eprintln!("{e}");
-                    return ExitCode::FAILURE;
-                }
-            };
+            let Some((db, _)) = open(&cfg).await else { return ExitCode::FAILURE };
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
             let res = app::store::audit::export(&db.conn, tender, |line| {
@@ -59,13 +64,7 @@ pub async fn audit_db(cfg: Config, args: &[&str]) -> ExitCode {
         }
         ["erase", rest @ ..] => erase(cfg, rest).await,
         ["checkpoint"] => {
-            let (db, anchor) = match crate::startup::open(&cfg).await {
-                Ok(x) => x,
-                Err(e) => {
-                    eprintln!("{e}");
-                    return ExitCode::FAILURE;
-                }
-            };
+            let Some((db, anchor)) = open(&cfg).await else { return ExitCode::FAILURE };
             let st = app::state::AppState::new(db, anchor, app::state::Clock::System, false, 1);
             match app::server_ops::checkpoint_now(&st, None).await {
                 Ok(size) => {
@@ -222,13 +221,7 @@ async fn erase(cfg: Config, args: &[&str]) -> ExitCode {
         eprintln!("geef met --seq of --subject aan welke events het betreft");
         return ExitCode::from(2);
     }
-    let (db, _) = match crate::startup::open(&cfg).await {
-        Ok(x) => x,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let Some((db, _)) = open(&cfg).await else { return ExitCode::FAILURE };
     match app::store::audit::erase_payloads(&db, chrono::Utc::now(), &seqs, subject.as_deref(), &reason).await {
         Ok(done) if done.is_empty() => {
             println!("niets gewist: geen (nog niet gewiste) payloads gevonden");

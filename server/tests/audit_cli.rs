@@ -173,23 +173,7 @@ fn invalid_configuration_stops_with_one_line_naming_the_variable() {
 async fn the_first_account_gets_a_one_time_password_printed_or_the_configured_one() {
     let dir = tempfile::tempdir().unwrap();
     let db = TestDb::new(dir.path()).await;
-    let port = free_port();
-    let mut child = KillOnDrop(std::process::Command::new(BIN)
-        .arg("serve")
-        .env("DIALOOG_ADDR", format!("127.0.0.1:{port}"))
-        .env("DIALOOG_DATA_DIR", dir.path())
-        .env("DATABASE_URL", &db.url)
-        .env("DIALOOG_ADMIN_PASSWORD", "een-lang-geheim-wachtwoord")
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap());
-    let base = format!("http://127.0.0.1:{port}");
-    for _ in 0..200 {
-        if reqwest::get(format!("{base}/health")).await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    let (child, base) = spawn_fresh(dir.path(), &db, &[("DIALOOG_ADMIN_PASSWORD", "een-lang-geheim-wachtwoord")]).await;
     let mut c = Client { base, cookie: None, http: http_client() };
     let r = c.post_form("/api/login", &[("username", "inkoper"), ("password", "een-lang-geheim-wachtwoord")]).await;
     assert_eq!(r.status, 200, "{}", r.body);
@@ -231,16 +215,8 @@ async fn the_printed_first_password_works_once_and_must_be_replaced() {
     use std::io::BufRead;
     let dir = tempfile::tempdir().unwrap();
     let db = TestDb::new(dir.path()).await;
-    let port = free_port();
-    let mut child = KillOnDrop(std::process::Command::new(BIN)
-        .arg("serve")
-        .env("DIALOOG_ADDR", format!("127.0.0.1:{port}"))
-        .env("DIALOOG_DATA_DIR", dir.path())
-        .env("DATABASE_URL", &db.url)
-        .env_remove("DIALOOG_ADMIN_PASSWORD")
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap());
+    // The password is printed before the server answers: read stdout from the start.
+    let (mut child, base) = spawn_fresh(dir.path(), &db, &[]).await;
     let stdout = child.0.stdout.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -251,13 +227,6 @@ async fn the_printed_first_password_works_once_and_must_be_replaced() {
         }
     });
     let password = rx.recv_timeout(std::time::Duration::from_secs(60)).expect("the password is printed");
-    let base = format!("http://127.0.0.1:{port}");
-    for _ in 0..200 {
-        if reqwest::get(format!("{base}/health")).await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
     let mut c = Client { base: base.clone(), cookie: None, http: http_client() };
     let r = c.post_html_form("/api/login", "/inloggen", &[("username", "inkoper"), ("password", &password)]).await;
     assert_eq!(r.location.as_deref(), Some("/wachtwoord"), "sent to choose a password");

@@ -193,15 +193,14 @@ async fn lines_for<C: ConnectionTrait>(c: &C, events: Vec<audit_events::Model>) 
         .collect()
 }
 
-/// Streams the export (header line first) to `out`, in pages of 1000 events.
-pub async fn export<C: ConnectionTrait>(
+/// Feeds the export lines of the log (or of one tender) in order to `each`, in
+/// pages of 1000 events; `each` returns false to stop early.
+async fn for_each_line<C: ConnectionTrait>(
     c: &C,
     tender: Option<i32>,
-    mut out: impl FnMut(String) -> std::io::Result<()>,
-) -> Result<u64, DbErr> {
-    out(Header::new(tender.map(|t| t.to_string())).to_line()).map_err(|e| DbErr::Custom(e.to_string()))?;
+    mut each: impl FnMut(ExportLine) -> Result<bool, DbErr>,
+) -> Result<(), DbErr> {
     let mut after: i64 = 0;
-    let mut n = 0;
     loop {
         let mut q = audit_events::Entity::find()
             .filter(audit_events::Column::Seq.gt(after))
@@ -211,15 +210,31 @@ pub async fn export<C: ConnectionTrait>(
             q = q.filter(audit_events::Column::TenderId.eq(t));
         }
         let page = q.all(c).await?;
-        if page.is_empty() {
-            break;
-        }
-        after = page.last().map(|e| e.seq).unwrap_or(after);
+        let Some(last) = page.last().map(|e| e.seq) else { return Ok(()) };
+        after = last;
         for line in lines_for(c, page).await? {
-            out(line.to_line()).map_err(|e| DbErr::Custom(e.to_string()))?;
-            n += 1;
+            if !each(line)? {
+                return Ok(());
+            }
         }
     }
+}
+
+/// Streams the export (header line first) to `out`.
+pub async fn export<C: ConnectionTrait>(
+    c: &C,
+    tender: Option<i32>,
+    mut out: impl FnMut(String) -> std::io::Result<()>,
+) -> Result<u64, DbErr> {
+    let io = |e: std::io::Error| DbErr::Custom(e.to_string());
+    out(Header::new(tender.map(|t| t.to_string())).to_line()).map_err(io)?;
+    let mut n = 0;
+    for_each_line(c, tender, |line| {
+        out(line.to_line()).map_err(io)?;
+        n += 1;
+        Ok(true)
+    })
+    .await?;
     Ok(n)
 }
 
@@ -266,27 +281,19 @@ pub async fn verify_stored<C: ConnectionTrait>(
         None => Scope::All,
     };
     let mut v = Verifier::new(Some(scope), None);
-    let mut after: i64 = 0;
-    loop {
-        let mut q = audit_events::Entity::find()
-            .filter(audit_events::Column::Seq.gt(after))
-            .order_by_asc(audit_events::Column::Seq)
-            .limit(2000);
-        if let Some(t) = tender {
-            q = q.filter(audit_events::Column::TenderId.eq(t));
+    let mut broken = None;
+    for_each_line(c, tender, |line| match v.push(&line) {
+        Ok(()) => Ok(true),
+        Err(b) => {
+            broken = Some(b);
+            Ok(false)
         }
-        let page = q.all(c).await?;
-        if page.is_empty() {
-            break;
-        }
-        after = page.last().map(|e| e.seq).unwrap_or(after);
-        for line in lines_for(c, page).await? {
-            if let Err(b) = v.push(&line) {
-                return Ok(Err(b));
-            }
-        }
-    }
-    Ok(v.finish())
+    })
+    .await?;
+    Ok(match broken {
+        Some(b) => Err(b),
+        None => v.finish(),
+    })
 }
 
 /// Erases the payloads (and salts) of the given events, keeping every entry, so

@@ -238,3 +238,27 @@ impl Drop for KillOnDrop {
         let _ = self.0.wait();
     }
 }
+
+/// A server process on a fresh database with the given extra environment,
+/// stdout piped; returns it with its base URL once it answers.
+pub async fn spawn_fresh(dir: &Path, db: &TestDb, env: &[(&str, &str)]) -> (KillOnDrop, String) {
+    let port = free_port();
+    let mut cmd = Command::new(BIN);
+    cmd.arg("serve")
+        .env("DIALOOG_ADDR", format!("127.0.0.1:{port}"))
+        .env("DIALOOG_DATA_DIR", dir)
+        .env("DATABASE_URL", &db.url)
+        .env_remove("DIALOOG_ADMIN_PASSWORD")
+        .stdout(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let child = KillOnDrop(cmd.spawn().unwrap());
+    let base = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while reqwest::get(format!("{base}/health")).await.is_err() {
+        assert!(Instant::now() < deadline, "server did not start");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    (child, base)
+}

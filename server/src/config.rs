@@ -57,9 +57,7 @@ impl Config {
         };
         let admin_password = var("DIALOOG_ADMIN_PASSWORD");
         if let Some(p) = &admin_password {
-            if p.chars().count() < 12 || p.chars().count() > 64 {
-                return Err(ConfigError("DIALOOG_ADMIN_PASSWORD", "moet 12 tot 64 tekens lang zijn".into()));
-            }
+            app::domain::password::check_length(p).map_err(|why| ConfigError("DIALOOG_ADMIN_PASSWORD", why))?;
         }
         let loopback = addr.ip().is_loopback();
         let logins_per_minute = match var("DIALOOG_LOGINS_PER_MINUTE") {

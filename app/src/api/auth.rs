@@ -101,16 +101,12 @@ pub async fn logout() -> Result<(), AppError> {
 #[server(endpoint = "change_password")]
 pub async fn change_password(current: String, new_password: String, repeat: String) -> Result<(), AppError> {
     use super::guard;
-    use crate::store::users::{self, ChangeOutcome, MAX_PASSWORD, MIN_PASSWORD};
+    use crate::store::users::{self, ChangeOutcome};
     guard::run(async move {
         let user = guard::current_user().await?.ok_or(AppError::NotLoggedIn)?;
         let st = guard::state()?;
-        let n = new_password.chars().count();
-        if !(MIN_PASSWORD..=MAX_PASSWORD).contains(&n) {
-            return Err(AppError::Invalid(format!(
-                "Het nieuwe wachtwoord moet {MIN_PASSWORD} tot {MAX_PASSWORD} tekens lang zijn."
-            )));
-        }
+        crate::domain::password::check_length(&new_password)
+            .map_err(|why| AppError::Invalid(format!("Het nieuwe wachtwoord {why}.")))?;
         if new_password != repeat {
             return Err(AppError::Invalid("De twee nieuwe wachtwoorden zijn niet gelijk.".into()));
         }

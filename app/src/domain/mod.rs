@@ -4,4 +4,5 @@ pub mod access;
 pub mod audit;
 pub mod calendar;
 pub mod merkle;
+pub mod password;
 pub mod tender;

@@ -3,6 +3,7 @@
 
 use crate::api::auth::ChangePassword as ChangePasswordFn;
 use leptos::prelude::*;
+use crate::domain::password::{MAX_LEN, MIN_LEN};
 use leptos_meta::Title;
 
 #[component]
@@ -13,7 +14,10 @@ pub fn ChangePassword() -> impl IntoView {
         <Title text="Wachtwoord kiezen · Dialoog"/>
         <div class="login-box">
             <h1 class="utrecht-heading-1">"Kies een eigen wachtwoord"</h1>
-            <p>"Het wachtwoord waarmee u bent ingelogd was eenmalig. Kies een wachtwoord van 12 tot 64 tekens; een zin van een paar woorden is sterk en goed te onthouden."</p>
+            <p>{format!(
+                "Het wachtwoord waarmee u bent ingelogd was eenmalig. Kies een wachtwoord van {MIN_LEN} tot {MAX_LEN} tekens; \
+                 een zin van een paar woorden is sterk en goed te onthouden."
+            )}</p>
             {move || error().map(|e| match e {
                 crate::error::AppError::NotLoggedIn => super::error_view(e),
                 e => view! {
@@ -27,11 +31,11 @@ pub fn ChangePassword() -> impl IntoView {
                 </div>
                 <div class="utrecht-form-field">
                     <label class="utrecht-form-label" for="new_password">"Nieuw wachtwoord"</label>
-                    <input class="utrecht-textbox" id="new_password" name="new_password" type="password" autocomplete="new-password" minlength="12" maxlength="64" required/>
+                    <input class="utrecht-textbox" id="new_password" name="new_password" type="password" autocomplete="new-password" minlength=MIN_LEN maxlength=MAX_LEN required/>
                 </div>
                 <div class="utrecht-form-field">
                     <label class="utrecht-form-label" for="repeat">"Herhaal het nieuwe wachtwoord"</label>
-                    <input class="utrecht-textbox" id="repeat" name="repeat" type="password" autocomplete="new-password" minlength="12" maxlength="64" required/>
+                    <input class="utrecht-textbox" id="repeat" name="repeat" type="password" autocomplete="new-password" minlength=MIN_LEN maxlength=MAX_LEN required/>
                 </div>
                 <button class="utrecht-button utrecht-button--primary-action" type="submit">"Wachtwoord opslaan"</button>
             </ActionForm>

@@ -19,6 +19,19 @@ pub async fn hash_password(password: String) -> String {
         .expect("hashing does not panic")
 }
 
+/// Checks a password against its argon2id hash, off the async threads. Without a
+/// hash (an unknown user name) it checks against a dummy hash, so that case costs
+/// as much time as a wrong password, and is false.
+pub async fn verify_password(password: String, hash: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || {
+        let known = hash.is_some();
+        let hash = hash.unwrap_or_else(dummy_hash);
+        password_auth::verify_password(password, &hash).is_ok() && known
+    })
+    .await
+    .unwrap_or(false)
+}
+
 /// A random pseudonymous id for the audit log.
 pub fn new_pseudonym() -> String {
     let mut b = [0u8; 8];
@@ -137,14 +150,7 @@ pub async fn login(db: &Db, now: DateTime<Utc>, username: &str, password: &str) 
         .filter(users::Column::Username.eq(username))
         .one(&db.conn)
         .await?;
-    let hash = user.as_ref().map(|u| u.password_hash.clone());
-    let pw = password.to_string();
-    let password_ok = tokio::task::spawn_blocking(move || {
-        let hash = hash.unwrap_or_else(dummy_hash);
-        password_auth::verify_password(pw, &hash).is_ok()
-    })
-        .await
-        .unwrap_or(false);
+    let password_ok = verify_password(password.to_string(), user.as_ref().map(|u| u.password_hash.clone())).await;
 
     let tx = db.write().await?;
     // Re-read inside the transaction: the counters may have moved meanwhile.
@@ -228,11 +234,6 @@ pub async fn logout(db: &Db, now: DateTime<Utc>, user: &users::Model) -> Result<
     tx.commit().await
 }
 
-/// Minimum and maximum password length (OWASP ASVS: at least 8, 15 recommended,
-/// 64 allowed); Dialoog asks for 12.
-pub const MIN_PASSWORD: usize = 12;
-pub const MAX_PASSWORD: usize = 64;
-
 /// Why a password change was refused.
 #[derive(Debug)]
 pub enum ChangeOutcome {
@@ -249,12 +250,7 @@ pub async fn change_password(
     current: &str,
     new_password: &str,
 ) -> Result<ChangeOutcome, DbErr> {
-    let hash = user.password_hash.clone();
-    let cur = current.to_string();
-    let ok = tokio::task::spawn_blocking(move || password_auth::verify_password(cur, &hash).is_ok())
-        .await
-        .unwrap_or(false);
-    if !ok {
+    if !verify_password(current.to_string(), Some(user.password_hash.clone())).await {
         return Ok(ChangeOutcome::WrongCurrent);
     }
     let new_hash = hash_password(new_password.to_string()).await;

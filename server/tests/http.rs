@@ -91,22 +91,7 @@ async fn login_attempts_are_rate_limited_per_address() {
     let mut s = Server::start().await;
     s.stop();
     // restart with a tight limit
-    let out = std::fs::File::create(&s.stdout_path).unwrap();
-    let err = out.try_clone().unwrap();
-    let child = s
-        .command(&["serve"])
-        .env("DIALOOG_LOGINS_PER_MINUTE", "3")
-        .stdout(out)
-        .stderr(err)
-        .spawn()
-        .unwrap();
-    s.child = Some(child);
-    for _ in 0..100 {
-        if reqwest::get(s.url("/health")).await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    s.spawn_with_env(&["serve"], &[("DIALOOG_LOGINS_PER_MINUTE", "3")]).await;
     let mut c = s.client();
     let mut statuses = vec![];
     for _ in 0..5 {

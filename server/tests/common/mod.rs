@@ -82,9 +82,18 @@ impl Server {
 
     /// Starts the server process and waits until it answers.
     pub async fn spawn(&mut self, args: &[&str]) {
+        self.spawn_with_env(args, &[]).await
+    }
+
+    /// Like `spawn`, with extra environment variables.
+    pub async fn spawn_with_env(&mut self, args: &[&str], env: &[(&str, &str)]) {
         let out = std::fs::File::create(&self.stdout_path).unwrap();
         let err = out.try_clone().unwrap();
-        let child = self.command(args).stdout(Stdio::from(out)).stderr(Stdio::from(err)).spawn().unwrap();
+        let mut cmd = self.command(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = cmd.stdout(Stdio::from(out)).stderr(Stdio::from(err)).spawn().unwrap();
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {

@@ -35,6 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="stylesheet" href="/pkg/dialoog.css"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <script src="/upload.js" defer></script>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -57,6 +58,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/wachtwoord") view=pages::password::ChangePassword ssr=SsrMode::Async/>
                     <Route path=path!("/aanbesteding/:id") view=pages::tender::TenderOverview ssr=SsrMode::Async/>
                     <Route path=path!("/audittrail") view=pages::audit::AuditTrail ssr=SsrMode::Async/>
+                    <Route path=path!("/aanbesteding/:id/documenten") view=pages::documents::Documents ssr=SsrMode::Async/>
+                    <Route path=path!("/aanbesteding/:id/vragen") view=pages::nvi::Nvi ssr=SsrMode::Async/>
+                    <Route path=path!("/aanbesteding/:id/dialoog") view=pages::dialogue::Dialogue ssr=SsrMode::Async/>
+                    <Route path=path!("/aanbesteding/:id/inschrijving") view=pages::bid::Bid ssr=SsrMode::Async/>
+                    <Route path=path!("/aanbesteding/:id/ontvangstbevestiging/:receipt") view=pages::bid::ReceiptPage ssr=SsrMode::Async/>
+                    <Route path=path!("/aanbesteding/:id/opening") view=pages::bid::Opening ssr=SsrMode::Async/>
+                    <Route path=path!("/registreren") view=pages::portal::Register ssr=SsrMode::Async/>
+                    <Route path=path!("/organisatie") view=pages::portal::Organisation ssr=SsrMode::Async/>
+                    <Route path=path!("/berichten") view=pages::portal::Messages ssr=SsrMode::Async/>
                 </Routes>
             </Frame>
         </Router>
@@ -94,6 +104,7 @@ fn Frame(children: Children) -> impl IntoView {
                             Ok(Some(u)) => view! {
                                 <nav class="user-nav" aria-label="Gebruiker">
                                     <a href="/">"Overzicht"</a>
+                                    <a href="/berichten">"Berichten"</a>
                                     <span class="user-name" data-testid="ingelogd-als">{u.display_name.clone()}</span>
                                     <ActionForm action=logout attr:class="inline-form">
                                         <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Uitloggen"</button>

@@ -21,6 +21,10 @@ pub enum AppError {
     TooManyRequests(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("{0}")]
+    Unprocessable(String),
+    #[error("{0}")]
+    TooLarge(String),
     #[error("Er ging iets mis aan onze kant. Uw wijziging is niet opgeslagen; probeer het later opnieuw.")]
     Internal,
     #[error("De verbinding met de server mislukte. Controleer uw verbinding en probeer het opnieuw.")]
@@ -36,6 +40,8 @@ impl AppError {
             AppError::NotFound(_) => 404,
             AppError::TooManyRequests(_) => 429,
             AppError::Conflict(_) => 409,
+            AppError::Unprocessable(_) => 422,
+            AppError::TooLarge(_) => 413,
             AppError::Internal | AppError::Network(_) => 500,
         }
     }

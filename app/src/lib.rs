@@ -10,7 +10,11 @@ pub mod error;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
+pub mod markdown;
+#[cfg(feature = "ssr")]
 pub mod server_ops;
+#[cfg(feature = "ssr")]
+pub mod uploads;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]

@@ -1,6 +1,7 @@
 //! Shared server state (server only), passed to server functions through context.
 
 use crate::store::checkpoint::Anchor;
+use crate::store::files::FileStore;
 use crate::store::Db;
 use chrono::{DateTime, Utc};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -33,11 +34,23 @@ pub struct AppState {
     pub demo: bool,
     /// Login attempts per client address.
     pub login_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Uploaded documents and bid parts.
+    pub files: FileStore,
+    /// Wakes the deadline scheduler (a deadline or a simulated clock changed).
+    pub wake: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
-    pub fn new(db: Db, anchor: Anchor, clock: Clock, demo: bool, logins_per_minute: u32) -> Self {
+    pub fn new(db: Db, anchor: Anchor, files: FileStore, clock: Clock, demo: bool, logins_per_minute: u32) -> Self {
         let quota = Quota::per_minute(NonZeroU32::new(logins_per_minute.max(1)).expect("non-zero"));
-        Self { db, anchor: Arc::new(anchor), clock, demo, login_limiter: Arc::new(RateLimiter::keyed(quota)) }
+        Self {
+            db,
+            anchor: Arc::new(anchor),
+            clock,
+            demo,
+            login_limiter: Arc::new(RateLimiter::keyed(quota)),
+            files,
+            wake: Arc::new(tokio::sync::Notify::new()),
+        }
     }
 }

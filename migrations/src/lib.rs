@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20260101_000001_foundation;
 mod m20260102_000001_password_change;
+mod m20260201_000001_procedure;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20260101_000001_foundation::Migration),
             Box::new(m20260102_000001_password_change::Migration),
+            Box::new(m20260201_000001_procedure::Migration),
         ]
     }
 }

@@ -13,6 +13,10 @@ pub const USAGE: &str = "gebruik:
   dialoog audit export [--tender ID]                   schrijf de audittrail als JSON Lines naar stdout
   dialoog audit verify BESTAND [--head HEX | --checkpoint BESTAND] [--key HEX]
                                                        controleer een export zonder database
+  dialoog audit verify-receipt BESTAND [--export BESTAND] [--key HEX]
+                                                       controleer een ontvangstbevestiging (inclusiebewijs,
+                                                       controlepunt) en, met --export, tegen een latere export
+  dialoog outbox                                       toon de uitgaande e-mails (onderwerp, ontvanger, tekst)
   dialoog audit checkpoint                             leg nu een ondertekend controlepunt vast
   dialoog audit erase (--seq N ... | --subject S) --reden TEKST
                                                        wis persoonsgegevens (payloads) uit de audittrail;
@@ -65,7 +69,14 @@ pub async fn audit_db(cfg: Config, args: &[&str]) -> ExitCode {
         ["erase", rest @ ..] => erase(cfg, rest).await,
         ["checkpoint"] => {
             let Some((db, anchor)) = open(&cfg).await else { return ExitCode::FAILURE };
-            let st = app::state::AppState::new(db, anchor, app::state::Clock::System, false, 1);
+            let files = match app::store::files::FileStore::open(&cfg.data_dir.join("files")) {
+                Ok(f) => f,
+                Err(e) => {
+                    eprintln!("kan de bestandsopslag niet openen: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let st = app::state::AppState::new(db, anchor, files, app::state::Clock::System, false, 1);
             match app::server_ops::checkpoint_now(&st, None).await {
                 Ok(size) => {
                     println!("controlepunt vastgelegd bij {size} events: {}", st.anchor.latest_path().display());
@@ -237,6 +248,112 @@ async fn erase(cfg: Config, args: &[&str]) -> ExitCode {
         }
         Err(e) => {
             eprintln!("wissen mislukt, er is niets gewijzigd: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `audit verify-receipt RECEIPT [--export FILE] [--key HEX]`: exit 0 when the
+/// receipt is intact (its entry, commitment and inclusion proof; the signed
+/// checkpoint with --key, or with the key the receipt names) and, with an
+/// export, when that export's log contains the receipt's event and grew from
+/// the receipt's tree; exit 1 with the reason otherwise; exit 2 on usage errors.
+pub fn audit_verify_receipt(args: &[&str]) -> ExitCode {
+    let (mut file, mut export, mut key) = (None, None, None);
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match *a {
+            "--export" => export = it.next().copied(),
+            "--key" => key = it.next().copied(),
+            f if file.is_none() && !f.starts_with("--") => file = Some(f),
+            _ => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let Some(file) = file else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("kan {file} niet lezen: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let bad = |why: String| {
+        println!("ONGELDIG: {why}");
+        ExitCode::from(1)
+    };
+    let r: app::domain::receipt::Receipt = match serde_json::from_str(&text) {
+        Ok(r) => r,
+        Err(e) => return bad(format!("geen ontvangstbevestiging: {e}")),
+    };
+    let (size, root) = match app::domain::receipt::verify(&r) {
+        Ok(x) => x,
+        Err(e) => return bad(e),
+    };
+    let key_hex = key.unwrap_or(r.audit.public_key.as_str());
+    let vk = match checkpoint::parse_public_key(key_hex) {
+        Ok(k) => k,
+        Err(e) => return bad(format!("sleutel: {e}")),
+    };
+    match checkpoint::parse(&r.audit.checkpoint, Some(&vk)) {
+        Ok(cp) if cp.size == size && cp.root == root => {}
+        Ok(_) => return bad("het controlepunt hoort niet bij de boom van de bevestiging".into()),
+        Err(e) => return bad(format!("controlepunt: {e}")),
+    }
+    if let Some(path) = export {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("kan {path} niet lezen: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let mut leaves = Vec::new();
+        for (i, line) in text.lines().enumerate().skip(1) {
+            let l: app::domain::audit::ExportLine = match serde_json::from_str(line) {
+                Ok(l) => l,
+                Err(e) => return bad(format!("export regel {}: {e}", i + 1)),
+            };
+            leaves.push(l.entry.leaf_hash());
+        }
+        if let Err(b) = app::domain::audit::verify_export(&text, None) {
+            return bad(format!("de export zelf is niet intact bij event {}: {}", b.seq, b.reason));
+        }
+        if (leaves.len() as u64) < size {
+            return bad(format!("de export ({} events) is korter dan de boom van de bevestiging ({size})", leaves.len()));
+        }
+        if merkle::root_of(&leaves[..size as usize]) != root {
+            return bad("de export bevat een andere geschiedenis dan de bevestiging: de boomwortels verschillen".into());
+        }
+    }
+    println!(
+        "INTACT: indiening {} van {} ontvangen op {}, event {} in een boom van {size} events{}",
+        r.indiening,
+        r.organisatie,
+        r.ontvangen_op,
+        r.audit.seq,
+        if export.is_some() { "; de export bevat dit event ongewijzigd" } else { "" }
+    );
+    ExitCode::SUCCESS
+}
+
+/// `outbox`: the e-mails the application wrote, oldest first.
+pub async fn outbox(cfg: Config) -> ExitCode {
+    let Some((db, _)) = open(&cfg).await else { return ExitCode::FAILURE };
+    match app::store::messages::outbox_all(&db.conn).await {
+        Ok(mails) => {
+            for m in mails {
+                println!("--- {} · aan: {} · {}\n{}", m.created_at.to_rfc3339(), m.to_address, m.subject, m.body);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("kan de outbox niet lezen: {e}");
             ExitCode::FAILURE
         }
     }

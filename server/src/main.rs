@@ -6,6 +6,8 @@
 //! dialoog audit verify FILE [--head HEX | --checkpoint FILE] [--key HEX]
 //! dialoog audit checkpoint
 //! dialoog audit erase (--seq N ... | --subject S) --reden TEXT
+//! dialoog audit verify-receipt FILE [--export FILE] [--key HEX]
+//! dialoog outbox
 //! dialoog routes
 //! ```
 
@@ -22,6 +24,8 @@ async fn main() -> ExitCode {
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
     match words.as_slice() {
         ["audit", "verify", rest @ ..] => cli::audit_verify(rest),
+        ["audit", "verify-receipt", rest @ ..] => cli::audit_verify_receipt(rest),
+        ["outbox"] => with_config(cli::outbox).await,
         ["audit", rest @ ..] => with_config(|c| cli::audit_db(c, rest)).await,
         ["serve", rest @ ..] => with_config(|c| startup::serve(c, rest)).await,
         ["routes"] => {

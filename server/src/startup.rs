@@ -129,7 +129,14 @@ pub async fn serve(cfg: Config, args: &[&str]) -> ExitCode {
     if demo && !report.demo_seeded && !report.demo {
         eprintln!("let op: --demo maakt alleen demo-accounts aan in een lege database; deze database heeft al gebruikers");
     }
-    let state = AppState::new(db.clone(), anchor, clock, report.demo, cfg.logins_per_minute);
+    let files = match app::store::files::FileStore::open(&cfg.data_dir.join("files")) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("kan de bestandsopslag niet openen in {} (DIALOOG_DATA_DIR): {e}", cfg.data_dir.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let state = AppState::new(db.clone(), anchor, files, clock, report.demo, cfg.logins_per_minute);
     // A checkpoint at start-up when the log grew (the seed is a milestone).
     if let Err(e) = checkpoint_if_grown(&state).await {
         eprintln!("controlepunt bij start mislukt: {e:?}");
@@ -190,6 +197,7 @@ async fn checkpoint_if_grown(st: &AppState) -> Result<(), app::error::AppError> 
 }
 
 fn spawn_background(st: AppState) {
+    tokio::spawn(deadline_scheduler(st.clone()));
     tokio::spawn(async move {
         let sessions = app::store::session_store::DbSessionStore::new(st.db.conn.clone());
         let mut tick = tokio::time::interval(Duration::from_secs(600));
@@ -202,6 +210,29 @@ fn spawn_background(st: AppState) {
             }
         }
     });
+}
+
+/// Closes question rounds and submission windows when their deadline passes,
+/// without anyone clicking. It runs at start (catching up on whatever passed
+/// while the server was down), sleeps until the next deadline, and wakes early
+/// when a deadline or a simulated clock changes.
+async fn deadline_scheduler(st: AppState) {
+    loop {
+        match store::procedure::close_due(&st.db, &st.clock).await {
+            Ok(n) if n > 0 => println!("termijnen gesloten: {n}"),
+            Ok(_) => {}
+            Err(e) => eprintln!("termijnen sluiten mislukt: {e}"),
+        }
+        let next = store::procedure::next_due(&st.db.conn).await.ok().flatten();
+        let wait = next
+            .map(|at| (at - st.clock.now()).to_std().unwrap_or(Duration::ZERO))
+            .unwrap_or(Duration::from_secs(60))
+            .min(Duration::from_secs(60));
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = st.wake.notified() => {}
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -63,6 +63,7 @@ pub fn router(app_state: AppState, leptos: LeptosOptions, secure_cookies: bool) 
         .leptos_routes_with_context(&state, routes, ctx, move || shell(leptos_for_shell.clone()))
         .fallback(leptos_axum::file_and_error_handler::<WebState, _>(shell))
         .with_state(state)
+        .merge(app::uploads::router(app_state.clone()))
         .layer(middleware::from_fn(server_fn_statuses))
         .layer(sessions)
         .layer(CsrfLayer::new())
@@ -93,6 +94,7 @@ pub fn route_table() -> Vec<String> {
         out.push(format!("PAGE {}", r.path()));
     }
     out.push("GET /health".into());
+    out.extend(app::uploads::ROUTES.iter().map(|r| r.to_string()));
     out.push("GET /export/audittrail.jsonl".into());
     out.sort();
     out.dedup();

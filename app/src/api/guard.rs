@@ -56,6 +56,11 @@ pub async fn run<T>(f: impl Future<Output = Result<T, AppError>>) -> Result<T, A
 pub async fn current_user() -> Result<Option<users::Model>, AppError> {
     let st = state()?;
     let session = session().await?;
+    user_of_session(&st, &session).await
+}
+
+/// The user of a session (also for plain axum routes).
+pub async fn user_of_session(st: &AppState, session: &tower_sessions::Session) -> Result<Option<users::Model>, AppError> {
     let Some(id) = session.get::<i32>(SESSION_USER).await.map_err(|_| AppError::Internal)? else {
         return Ok(None);
     };
@@ -86,9 +91,20 @@ pub struct Allowed {
     pub acting_role: Role,
 }
 
+impl Allowed {
+    pub fn actor(&self) -> crate::store::audit::Actor {
+        crate::store::procedure::actor(&self.user, self.acting_role)
+    }
+}
+
 pub async fn require(tender_id: i32, action: Action) -> Result<Allowed, AppError> {
     let user = require_user().await?;
     let st = state()?;
+    allowed_for(&st, user, tender_id, action).await
+}
+
+/// Like `require`, for a known user (also for plain axum routes).
+pub async fn allowed_for(st: &AppState, user: users::Model, tender_id: i32, action: Action) -> Result<Allowed, AppError> {
     let tender = crate::store::tenders::by_id(&st.db.conn, tender_id).await?;
     let roles = match &tender {
         Some(t) => crate::store::tenders::roles_of(&st.db.conn, t.id, user.id).await?,
@@ -103,6 +119,13 @@ pub async fn require(tender_id: i32, action: Action) -> Result<Allowed, AppError
         return Err(AppError::forbidden());
     };
     Ok(Allowed { user, tender, roles, acting_role })
+}
+
+/// The organisation of a bidder acting in a tender.
+pub async fn own_organisation(st: &AppState, user: &users::Model) -> Result<crate::store::entities::organisations::Model, AppError> {
+    crate::store::organisations::of_user(&st.db.conn, user.id)
+        .await?
+        .ok_or_else(|| AppError::Forbidden("Uw account hoort niet bij een geregistreerde organisatie.".into()))
 }
 
 /// Like `require`, for a role in any tender (pages that span tenders).

@@ -3,6 +3,12 @@
 
 pub mod audit;
 pub mod auth;
+pub mod bids;
+pub mod dialogue;
+pub mod documents;
+pub mod nvi;
+pub mod portal;
+pub mod procedure;
 pub mod tender;
 
 #[cfg(feature = "ssr")]

@@ -119,19 +119,65 @@ pub enum Action {
     ExportAuditTrail,
     /// Write a signed checkpoint of the audit log now.
     WriteCheckpoint,
+    /// Move the tender between phases, plan its calendar, set a training clock.
+    ManageProcedure,
+    /// Read the tender documents and their history.
+    ViewDocuments,
+    /// Write or upload documents (before publication; afterwards only through an NvI).
+    EditDocuments,
+    /// Ask a question in an open question round.
+    AskQuestion,
+    /// Read published Notas van Inlichtingen.
+    ViewNvi,
+    /// See questions with their askers, draft answers, publish an NvI.
+    ManageNvi,
+    /// Create dialogue rounds and slots, write minutes, close rounds.
+    ManageDialogue,
+    /// See the dialogue rounds (a bidder: its own slots and minutes).
+    ViewDialogue,
+    /// Book a dialogue slot, confirm or comment on minutes.
+    JoinDialogue,
+    /// Prepare a bid: upload and replace parts.
+    PrepareBid,
+    /// Submit, withdraw and resubmit a bid.
+    SubmitBid,
+    /// See which bids arrived and when (never their content).
+    ViewArrivals,
+    /// Start or confirm the four-eyes opening.
+    OpenBids,
+    /// Read the proces-verbaal van opening.
+    ViewOpeningRecord,
+    /// Read the content of submitted bid parts (only after the opening).
+    ReadBidContent,
+    /// Invite colleagues to one's own organisation.
+    ManageOrganisation,
 }
 
 impl Action {
-    pub const ALL: [Action; 4] = [Action::ViewTender, Action::ViewAuditTrail, Action::ExportAuditTrail, Action::WriteCheckpoint];
+    pub const ALL: [Action; 20] = [
+        Action::ViewTender, Action::ViewAuditTrail, Action::ExportAuditTrail, Action::WriteCheckpoint,
+        Action::ManageProcedure, Action::ViewDocuments, Action::EditDocuments, Action::AskQuestion,
+        Action::ViewNvi, Action::ManageNvi, Action::ManageDialogue, Action::ViewDialogue,
+        Action::JoinDialogue, Action::PrepareBid, Action::SubmitBid, Action::ViewArrivals,
+        Action::OpenBids, Action::ViewOpeningRecord, Action::ReadBidContent, Action::ManageOrganisation,
+    ];
 }
 
 /// Phases in which an entry of the table applies.
 enum Phases {
     Any,
+    /// Every phase but concept: the tender is public.
+    Published,
+    In(&'static [Phase]),
 }
 
 use Action::*;
+use Phase::*;
 use Role::*;
+
+/// Phases after a confirmed opening (suspension and cancellation excluded: a
+/// tender can be suspended or cancelled before its opening, too).
+const OPENED: &[Phase] = &[Geopend, Beoordeling, Gunningsvoornemen, Standstill, Gegund, Ondertekend, Contract];
 
 /// The table. An action not listed for a role is refused in every phase.
 const TABLE: &[(Action, &[Role], Phases)] = &[
@@ -139,6 +185,25 @@ const TABLE: &[(Action, &[Role], Phases)] = &[
     (ViewAuditTrail, &[Inkoper, Waarnemer], Phases::Any),
     (ExportAuditTrail, &[Inkoper, Waarnemer], Phases::Any),
     (WriteCheckpoint, &[Inkoper], Phases::Any),
+    (ManageProcedure, &[Inkoper], Phases::Any),
+    (ViewDocuments, &[Inkoper, Beoordelaar, Gemeente, Waarnemer], Phases::Any),
+    (ViewDocuments, &[Aanbieder], Phases::Published),
+    (EditDocuments, &[Inkoper], Phases::In(&[Concept])),
+    (AskQuestion, &[Aanbieder], Phases::In(&[Gepubliceerd, Dialoog, Inschrijving])),
+    (ViewNvi, &[Inkoper], Phases::Any),
+    (ViewNvi, &[Beoordelaar, Gemeente, Waarnemer, Aanbieder], Phases::Published),
+    (ManageNvi, &[Inkoper], Phases::In(&[Concept, Gepubliceerd, Dialoog, Inschrijving])),
+    (ManageDialogue, &[Inkoper], Phases::In(&[Gepubliceerd, Dialoog])),
+    (ViewDialogue, &[Inkoper], Phases::Any),
+    (ViewDialogue, &[Waarnemer, Aanbieder], Phases::Published),
+    (JoinDialogue, &[Aanbieder], Phases::In(&[Gepubliceerd, Dialoog])),
+    (PrepareBid, &[Aanbieder], Phases::In(&[Gepubliceerd, Dialoog, Inschrijving])),
+    (SubmitBid, &[Aanbieder], Phases::In(&[Inschrijving])),
+    (ViewArrivals, &[Inkoper, Waarnemer], Phases::Any),
+    (OpenBids, &[Inkoper], Phases::In(&[Inschrijving])),
+    (ViewOpeningRecord, &[Inkoper, Waarnemer], Phases::In(OPENED)),
+    (ReadBidContent, &[Inkoper], Phases::In(OPENED)),
+    (ManageOrganisation, &[Aanbieder], Phases::Any),
 ];
 
 /// Whether `role` may perform `action` while the tender is in `phase`.
@@ -147,10 +212,9 @@ pub fn allowed(role: Role, phase: Phase, action: Action) -> bool {
         *a == action
             && roles.contains(&role)
             && match phases {
-                Phases::Any => {
-                    let _ = phase;
-                    true
-                }
+                Phases::Any => true,
+                Phases::Published => phase != Concept,
+                Phases::In(list) => list.contains(&phase),
             }
     })
 }
@@ -186,9 +250,36 @@ mod tests {
 
     #[test]
     fn a_waarnemer_never_changes_anything() {
+        let changes = [
+            WriteCheckpoint, ManageProcedure, EditDocuments, AskQuestion, ManageNvi, ManageDialogue,
+            JoinDialogue, PrepareBid, SubmitBid, OpenBids, ReadBidContent, ManageOrganisation,
+        ];
         for p in Phase::ALL {
-            assert!(!allowed(Waarnemer, p, WriteCheckpoint));
+            for a in changes {
+                assert!(!allowed(Waarnemer, p, a), "{a:?} in {p:?}");
+            }
         }
+    }
+
+    #[test]
+    fn bid_content_is_sealed_for_every_role_until_the_opening() {
+        for p in [Concept, Gepubliceerd, Dialoog, Inschrijving, Opgeschort, Ingetrokken] {
+            for r in Role::ALL {
+                assert!(!allowed(r, p, ReadBidContent), "{r:?} reads bids in {p:?}");
+            }
+        }
+        assert!(allowed(Inkoper, Geopend, ReadBidContent));
+        assert!(!allowed(Aanbieder, Geopend, ReadBidContent), "not even one's own after opening");
+    }
+
+    #[test]
+    fn bidders_see_nothing_before_publication_and_submit_only_while_open() {
+        assert!(!allowed(Aanbieder, Concept, ViewDocuments));
+        assert!(allowed(Aanbieder, Gepubliceerd, ViewDocuments));
+        for p in Phase::ALL {
+            assert_eq!(allowed(Aanbieder, p, SubmitBid), p == Inschrijving, "{p:?}");
+        }
+        assert!(!allowed(Inkoper, Gepubliceerd, EditDocuments), "published documents are frozen");
     }
 
     #[test]

@@ -5,4 +5,6 @@ pub mod audit;
 pub mod calendar;
 pub mod merkle;
 pub mod password;
+pub mod procedure;
+pub mod receipt;
 pub mod tender;

@@ -1,9 +1,15 @@
 //! One module per screen.
 
 pub mod audit;
+pub mod bid;
 pub mod dashboard;
+pub mod dialogue;
+pub mod documents;
 pub mod login;
+pub mod nvi;
 pub mod password;
+pub mod portal;
+pub mod procedure;
 pub mod tender;
 
 use crate::error::AppError;
@@ -35,5 +41,62 @@ pub fn error_view(e: AppError) -> AnyView {
             </div>
         }
         .into_any(),
+    }
+}
+
+/// The result of a form action: a Dutch error, or a short confirmation.
+#[macro_export]
+macro_rules! feedback {
+    ($action:expr, $ok:expr) => {
+        move || {
+            $action.value().get().map(|r| match r {
+                Ok(_) => leptos::prelude::view! {
+                    <div class="utrecht-alert utrecht-alert--ok" role="status" data-testid="gelukt"><p>{$ok}</p></div>
+                }
+                .into_any(),
+                Err(e) => leptos::prelude::view! {
+                    <div class="utrecht-alert utrecht-alert--error" role="alert" data-testid="fout"><p>{e.to_string()}</p></div>
+                }
+                .into_any(),
+            })
+        }
+    };
+}
+
+/// The tender id from the route.
+pub fn tender_id() -> impl Fn() -> Option<i32> + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || params.read().get("id").and_then(|s| s.parse::<i32>().ok())
+}
+
+/// A message or error passed back in the URL by a plain (no-script) upload.
+#[component]
+pub fn UrlMessages() -> impl IntoView {
+    let q = leptos_router::hooks::use_query_map();
+    view! {
+        {move || q.read().get("fout").map(|f| view! {
+            <div class="utrecht-alert utrecht-alert--error" role="alert" data-testid="fout"><p>{f}</p></div>
+        })}
+        {move || q.read().get("melding").map(|_| view! {
+            <div class="utrecht-alert utrecht-alert--ok" role="status" data-testid="gelukt"><p>"Opgeslagen."</p></div>
+        })}
+    }
+}
+
+/// Navigation between the screens of one tender.
+#[component]
+pub fn TenderNav(id: i32) -> impl IntoView {
+    let links = [
+        ("", "Overzicht"),
+        ("/documenten", "Documenten"),
+        ("/vragen", "Vragen en NvI"),
+        ("/dialoog", "Dialoog"),
+        ("/inschrijving", "Inschrijving"),
+        ("/opening", "Opening"),
+    ];
+    view! {
+        <nav class="tender-nav" aria-label="Aanbesteding">
+            {links.into_iter().map(|(p, l)| view! { <a href=format!("/aanbesteding/{id}{p}")>{l}</a> }).collect_view()}
+        </nav>
     }
 }

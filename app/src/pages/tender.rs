@@ -41,6 +41,7 @@ fn Overview(t: TenderView) -> impl IntoView {
                 ". Termijnen gelden niet voor echte inschrijvingen."
             </div>
         })}
+        <super::TenderNav id=t.id/>
         <h1 class="utrecht-heading-1">{t.title.clone()}</h1>
         <dl class="facts">
             <dt>"Kenmerk"</dt><dd>{t.reference.clone()}</dd>
@@ -50,6 +51,7 @@ fn Overview(t: TenderView) -> impl IntoView {
             <dt>"Uw rol"</dt><dd>{t.my_roles.join(", ")}</dd>
         </dl>
         {t.may_view_audit.then(|| view! { <p><a href="/audittrail">"Audittrail van deze aanbesteding bekijken"</a></p> })}
+        <super::procedure::ProcedurePanel id=t.id/>
 
         <section>
             <h2 class="utrecht-heading-2">"Aanbestedende diensten"</h2>

@@ -37,7 +37,7 @@ pub struct Report {
     pub demo: bool,
 }
 
-fn random_password() -> String {
+pub fn random_password() -> String {
     // 16 characters from an alphabet without look-alikes: about 90 bits.
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
     let mut b = [0u8; 16];
@@ -91,10 +91,24 @@ pub async fn run(db: &Db, now: DateTime<Utc>, opts: Options) -> Result<Report, D
         }
         report.admin_created = Some((ADMIN_USERNAME.into(), admin_pw, generated));
         if opts.demo {
+            let mut n_org = 0;
             for ((username, name, role, org), hash) in demo_accounts.iter().zip(demo_hashes) {
                 let u = users::create(&tx, now, system.clone(), username, name, hash, false).await?;
                 if let Some(t) = &tender {
                     users::grant(&tx, now, system.clone(), t.id, &u, *role, org.as_deref()).await?;
+                }
+                if let (Role::Aanbieder, Some(org)) = (role, org) {
+                    n_org += 1;
+                    super::organisations::seed_demo(
+                        &tx,
+                        now,
+                        org,
+                        &format!("9000000{n_org}"),
+                        &u,
+                        &format!("{username}@example.org"),
+                        tender.as_ref().map(|t| t.id),
+                    )
+                    .await?;
                 }
             }
             audit::append(&tx, now, NewEvent {

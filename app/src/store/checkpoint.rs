@@ -164,6 +164,12 @@ impl Anchor {
         }
     }
 
+    /// Signs a checkpoint without storing it (a receipt carries it; the caller
+    /// stores it with `write` once the covered entries are committed).
+    pub fn sign_note(&self, size: u64, root: Hash) -> String {
+        sign(&Checkpoint { origin: ORIGIN.into(), size, root }, &self.key)
+    }
+
     /// Signs and stores a checkpoint; returns its note text.
     pub fn write(&self, size: u64, root: Hash) -> std::io::Result<String> {
         let note = sign(&Checkpoint { origin: ORIGIN.into(), size, root }, &self.key);

@@ -4,7 +4,15 @@
 
 pub mod audit;
 pub mod bootstrap;
+pub mod bids;
 pub mod checkpoint;
+pub mod dialogue;
+pub mod documents;
+pub mod files;
+pub mod messages;
+pub mod nvi;
+pub mod organisations;
+pub mod procedure;
 pub mod entities;
 pub mod session_store;
 pub mod tenders;
@@ -40,6 +48,16 @@ impl std::ops::Deref for WriteTx {
 impl WriteTx {
     pub async fn commit(self) -> Result<(), DbErr> {
         self.txn.commit().await
+    }
+
+    /// Commits, then runs `after` while still holding the write lock (e.g. to
+    /// store a checkpoint of exactly the committed log, in order).
+    pub async fn commit_then<T>(self, after: impl FnOnce() -> T) -> Result<T, DbErr> {
+        let WriteTx { txn, _guard } = self;
+        txn.commit().await?;
+        let out = after();
+        drop(_guard);
+        Ok(out)
     }
 }
 

@@ -101,6 +101,9 @@ pub async fn seed_jeugd_en_schoolteam(tx: &WriteTx, now: DateTime<Utc>) -> Resul
                 .expect("valid"),
         )),
         publication_planned: Set(publication),
+        submission_deadline: Set(Some(local(2023, 6, 30, 12, 0))),
+        award_planned: Set(Some(local(2023, 9, 29, 12, 0))),
+        signing_planned: Set(Some(local(2023, 11, 1, 12, 0))),
         contract_start: Set(term.start),
         initial_end: Set(term.initial_end),
         option_years: Set(term.option_years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(",")),
@@ -158,6 +161,7 @@ pub async fn seed_jeugd_en_schoolteam(tx: &WriteTx, now: DateTime<Utc>) -> Resul
             .insert(c)
             .await?;
     }
+    seed_procedure(tx, now, t.id).await?;
     audit::append(
         tx,
         now,
@@ -178,9 +182,123 @@ pub async fn seed_jeugd_en_schoolteam(tx: &WriteTx, now: DateTime<Utc>) -> Resul
                 "initiele_einddatum": term.initial_end.to_string(),
                 "maximale_einddatum": term.max_end().to_string(),
                 "opties_jaren": term.option_years.iter().map(|y| y.to_string()).collect::<Vec<_>>(),
+                "sluitingstermijn": local(2023, 6, 30, 12, 0).to_rfc3339(),
+                "vragentermijn_ronde_1": local(2023, 6, 7, 12, 0).to_rfc3339(),
             }),
         },
     )
     .await?;
     Ok(t)
+}
+
+fn local(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    amsterdam(
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid date"),
+        NaiveTime::from_hms_opt(h, min, 0).expect("valid time"),
+    )
+    .expect("no DST change at these times")
+}
+
+const LEIDRAAD: &str = "# Aanbestedingsleidraad Jeugd- en Schoolteam VO regio Alkmaar
+
+## 1. Opdracht
+De gemeenten Alkmaar, Bergen (NH), Castricum, Dijk en Waard, Heiloo en Uitgeest zoeken samen
+**één aanbieder** voor het Jeugd- en Schoolteam in het voortgezet onderwijs (VO, VSO, PrO en de
+Europese school): 29 scholen, waarvan 8 pilotscholen.
+
+## 2. Procedure
+Dialooggerichte procedure voor sociale en andere specifieke diensten (Aanbestedingswet 2012,
+art. 2.38/2.39). Vragen stelt u alleen via Dialoog; de antwoorden verschijnen geanonimiseerd in een
+genummerde Nota van Inlichtingen, die voorgaat op deze tekst.
+
+| Stap | Moment |
+|---|---|
+| Publicatie | 17 mei 2023 |
+| Vragentermijn ronde 1 | 7 juni 2023, 12:00 uur |
+| Sluitingstermijn inschrijving | 30 juni 2023, 12:00 uur |
+| Ingang overeenkomst | 1 januari 2024 |
+
+## 3. Looptijd
+Zeven jaar, van 1 januari 2024 tot en met 31 december 2030, met drie opties tot verlenging van
+telkens één jaar (uiterlijk tot en met 31 december 2033).
+
+## 4. Gunning
+Gunning op de beste prijs-kwaliteitverhouding, met een vast budget: de inschrijvingen worden alleen
+op kwaliteit beoordeeld. Het kwaliteitsplan (envelop 2) wordt anoniem beoordeeld.
+";
+
+const EISEN: &str = "# Programma van eisen
+
+- Het team werkt op en met de school, met de profielen jeugd- en gezinswerker, schoolmaatschappelijk
+  werker en gedragswetenschapper.
+- De formatie volgt het regioplan; uitbreiding op de pilotscholen volgens de tabel in de leidraad.
+- Het team werkt samen met de samenwerkingsverbanden VO Noord- en Midden-Kennemerland.
+";
+
+/// The documents, bid parts and first question round of the seeded tender.
+async fn seed_procedure(tx: &WriteTx, now: DateTime<Utc>, tender: i32) -> Result<(), DbErr> {
+    use super::entities::{bid_part_defs, document_versions, documents, nvi_rounds};
+    for (i, (title, body)) in [("Aanbestedingsleidraad", LEIDRAAD), ("Programma van eisen", EISEN)].iter().enumerate() {
+        let d = documents::ActiveModel {
+            tender_id: Set(tender),
+            title: Set(title.to_string()),
+            kind: Set("markdown".into()),
+            position: Set(i as i32 + 1),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&tx.txn)
+        .await?;
+        document_versions::ActiveModel {
+            document_id: Set(d.id),
+            version: Set(1),
+            body_md: Set(Some(body.to_string())),
+            file_id: Set(None),
+            sha256: Set(super::documents::sha256_hex(body.as_bytes())),
+            size: Set(body.len() as i64),
+            note: Set("Eerste versie".into()),
+            nvi_id: Set(None),
+            author: Set("systeem".into()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&tx.txn)
+        .await?;
+    }
+    let parts: [(i32, &str, &str, &str, bool, i64); 4] = [
+        (1, "Uniform Europees Aanbestedingsdocument (UEA)", "Het ingevulde en ondertekende UEA, als PDF.", "bestand", true, 10_000_000),
+        (1, "Uittreksel Kamer van Koophandel", "Niet ouder dan zes maanden.", "bestand", true, 10_000_000),
+        (1, "Verklaringen", "Bevestig de integriteits- en geheimhoudingsverklaring en de verklaring over het vaste budget.", "formulier", true, 10_000),
+        (2, "Kwaliteitsplan (anoniem)", "Zonder naam, logo of andere kenmerken van uw organisatie; hoogstens 25 MB.", "bestand", true, 25_000_000),
+    ];
+    for (i, (env, name, desc, kind, req, max)) in parts.into_iter().enumerate() {
+        bid_part_defs::ActiveModel {
+            tender_id: Set(tender),
+            envelope: Set(env),
+            name: Set(name.into()),
+            description: Set(desc.into()),
+            kind: Set(kind.into()),
+            required: Set(req),
+            max_bytes: Set(max),
+            position: Set(i as i32 + 1),
+            ..Default::default()
+        }
+        .insert(&tx.txn)
+        .await?;
+    }
+    nvi_rounds::ActiveModel {
+        tender_id: Set(tender),
+        title: Set("Vragenronde 1".into()),
+        question_deadline: Set(local(2023, 6, 7, 12, 0)),
+        closed_at: Set(None),
+        number: Set(None),
+        published_at: Set(None),
+        intro_md: Set(String::new()),
+        new_submission_deadline: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&tx.txn)
+    .await?;
+    Ok(())
 }

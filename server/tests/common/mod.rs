@@ -212,6 +212,27 @@ impl Client {
         self.finish(req).await
     }
 
+    /// A multipart upload of one file (as the page's progress-bar upload sends it).
+    pub async fn upload(&mut self, path: &str, fields: &[(&str, &str)], file_name: &str, bytes: &[u8]) -> Resp {
+        let boundary = "----dialoog-test-boundary-7d3f";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+        }
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"bestand\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let req = self
+            .http
+            .post(format!("{}{}", self.base, path))
+            .header("accept", "application/json")
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(body);
+        self.finish(req).await
+    }
+
     /// A plain HTML form post, as a browser without JavaScript makes it.
     pub async fn post_html_form(&mut self, path: &str, referer: &str, form: &[(&str, &str)]) -> Resp {
         let req = self

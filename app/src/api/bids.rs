@@ -1,0 +1,368 @@
+//! The bid (bidder side), arrivals and the four-eyes opening (inkoper side),
+//! receipts and the proces-verbaal van opening.
+
+use crate::domain::receipt::Receipt;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PartRow {
+    pub def_id: i32,
+    pub envelope: String,
+    pub name: String,
+    pub description: String,
+    pub kind: String,
+    pub required: bool,
+    pub max_size: String,
+    pub max_bytes: i64,
+    /// (file name or "formulier", size, sha256, uploaded at)
+    pub stored: Option<(String, String, String, String)>,
+    pub form_text: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BidData {
+    pub tender: i32,
+    pub organisation: String,
+    pub status: String,
+    pub deadline: Option<String>,
+    pub window_open: bool,
+    pub window_message: Option<String>,
+    pub may_submit: bool,
+    pub parts: Vec<PartRow>,
+    /// (receipt id, received at, submission number)
+    pub receipts: Vec<(i32, String, String)>,
+    /// A fresh idempotency key for the submit form.
+    pub key: String,
+}
+
+#[server(endpoint = "bid_view")]
+pub async fn bid_view(id: i32) -> Result<BidData, AppError> {
+    use super::guard;
+    use crate::domain::access::{self, Action};
+    use crate::domain::calendar::show_instant;
+    use crate::store::{bids, files, procedure as proc};
+    guard::run(async move {
+        let ok = match guard::require(id, Action::PrepareBid).await {
+            Ok(ok) => ok,
+            // After the window a bidder still sees its bid and receipts.
+            Err(AppError::Forbidden(_)) => {
+                let ok = guard::require(id, Action::ViewTender).await?;
+                if !ok.roles.contains(&crate::domain::access::Role::Aanbieder) {
+                    return Err(AppError::forbidden());
+                }
+                ok
+            }
+            Err(e) => return Err(e),
+        };
+        let st = guard::state()?;
+        let org = guard::own_organisation(&st, &ok.user).await?;
+        let t = &ok.tender;
+        let now = proc::tender_now(t, &st.clock);
+        let phase = proc::phase_of(t);
+        let window = crate::domain::procedure::bid_window(now, t.submission_deadline);
+        let prepare = access::any_allowed(&ok.roles, phase, Action::PrepareBid);
+        let bid = bids::bid_of(&st.db.conn, id, org.id).await?;
+        let parts = match &bid {
+            Some(b) => bids::parts_of(&st.db.conn, b.id).await?,
+            None => vec![],
+        };
+        let mut rows = vec![];
+        for d in bids::part_defs(&st.db.conn, id).await? {
+            let p = parts.iter().find(|p| p.part_def_id == d.id);
+            let stored = match p {
+                Some(p) => {
+                    let name = match p.file_id {
+                        Some(f) => files::by_id(&st.db.conn, f).await?.map(|f| f.original_name).unwrap_or_default(),
+                        None => "formulier".into(),
+                    };
+                    Some((name, files::show_size(p.size as u64), p.sha256.clone(), show_instant(p.uploaded_at)))
+                }
+                None => None,
+            };
+            rows.push(PartRow {
+                def_id: d.id,
+                envelope: bids::envelope_label(d.envelope).into(),
+                name: d.name.clone(),
+                description: d.description.clone(),
+                kind: d.kind.clone(),
+                required: d.required,
+                max_size: files::show_size(d.max_bytes as u64),
+                max_bytes: d.max_bytes,
+                stored,
+                form_text: p.and_then(|p| p.form_text.clone()),
+            });
+        }
+        let receipts = match &bid {
+            Some(b) => bids::receipts_of(&st.db.conn, b.id)
+                .await?
+                .into_iter()
+                .filter_map(|r| {
+                    let rc: Receipt = serde_json::from_str(&r.body).ok()?;
+                    Some((r.id, rc.ontvangen_op, rc.indiening))
+                })
+                .collect(),
+            None => vec![],
+        };
+        let mut key = [0u8; 16];
+        getrandom::fill(&mut key).map_err(|_| AppError::Internal)?;
+        Ok(BidData {
+            tender: id,
+            organisation: org.name,
+            status: bid.as_ref().map(|b| b.status.clone()).unwrap_or_else(|| "concept".into()),
+            deadline: t.submission_deadline.map(show_instant),
+            window_open: prepare && window.is_ok(),
+            window_message: window.err(),
+            may_submit: access::any_allowed(&ok.roles, phase, Action::SubmitBid) && now <= t.submission_deadline.unwrap_or(now),
+            parts: rows,
+            receipts,
+            key: hex::encode(key),
+        })
+    })
+    .await
+}
+
+#[server(endpoint = "save_form_part")]
+pub async fn save_form_part(id: i32, onderdeel: i32, tekst: String) -> Result<(), AppError> {
+    use super::guard;
+    use crate::domain::access::Action;
+    use crate::store::{bids, procedure as proc};
+    guard::run(async move {
+        let ok = guard::require(id, Action::PrepareBid).await?;
+        let st = guard::state()?;
+        let org = guard::own_organisation(&st, &ok.user).await?;
+        let def = bids::part_def(&st.db.conn, id, onderdeel).await?;
+        let tx = st.db.write().await?;
+        let t = proc::reload(&tx.txn, id).await?;
+        let now = proc::tender_now(&t, &st.clock);
+        bids::put_part(&tx, st.clock.now(), now, &t, org.id, ok.actor(), &def, bids::PartContent::Form(tekst)).await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "remove_part")]
+pub async fn remove_part(id: i32, onderdeel: i32) -> Result<(), AppError> {
+    use super::guard;
+    use crate::domain::access::Action;
+    use crate::store::{bids, procedure as proc};
+    guard::run(async move {
+        let ok = guard::require(id, Action::PrepareBid).await?;
+        let st = guard::state()?;
+        let org = guard::own_organisation(&st, &ok.user).await?;
+        let def = bids::part_def(&st.db.conn, id, onderdeel).await?;
+        let tx = st.db.write().await?;
+        let t = proc::reload(&tx.txn, id).await?;
+        let now = proc::tender_now(&t, &st.clock);
+        bids::remove_part(&tx, st.clock.now(), now, &t, org.id, ok.actor(), &def).await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Submits the bid. `sleutel` is the idempotency key from the form: a retry
+/// with the same key returns the same receipt.
+#[server(endpoint = "submit_bid")]
+pub async fn submit_bid(id: i32, sleutel: String) -> Result<Receipt, AppError> {
+    use super::guard;
+    use crate::domain::access::Action;
+    use crate::store::{bids, procedure as proc};
+    guard::run(async move {
+        let st = guard::state()?;
+        let user = guard::require_user().await?;
+        // A retry of a submit that succeeded is answered even after the deadline.
+        if let Some(r) = crate::store::entities::receipts::Entity::find()
+            .filter(crate::store::entities::receipts::Column::UserId.eq(user.id))
+            .filter(crate::store::entities::receipts::Column::IdempotencyKey.eq(sleutel.clone()))
+            .one(&st.db.conn)
+            .await?
+        {
+            let ok = guard::require(id, Action::ViewTender).await?;
+            let org = guard::own_organisation(&st, &ok.user).await?;
+            let b = crate::store::entities::bids::Entity::find_by_id(r.bid_id).one(&st.db.conn).await?;
+            if b.is_some_and(|b| b.organisation_id == org.id && b.tender_id == id) {
+                return serde_json::from_str(&r.body).map_err(|_| AppError::Internal);
+            }
+            return Err(AppError::Unprocessable("Deze idempotentiesleutel hoort bij een ander verzoek.".into()));
+        }
+        let ok = guard::require(id, Action::SubmitBid).await?;
+        let org = guard::own_organisation(&st, &ok.user).await?;
+        let tx = st.db.write().await?;
+        let t = proc::reload(&tx.txn, id).await?;
+        let now = proc::tender_now(&t, &st.clock);
+        bids::submit(tx, &st.anchor, st.clock.now(), now, &t, &org, &ok.user, ok.actor(), &sleutel).await
+    })
+    .await
+}
+
+#[server(endpoint = "withdraw_bid")]
+pub async fn withdraw_bid(id: i32) -> Result<(), AppError> {
+    use super::guard;
+    use crate::domain::access::Action;
+    use crate::store::{bids, procedure as proc};
+    guard::run(async move {
+        let ok = guard::require(id, Action::SubmitBid).await?;
+        let st = guard::state()?;
+        let org = guard::own_organisation(&st, &ok.user).await?;
+        let tx = st.db.write().await?;
+        let t = proc::reload(&tx.txn, id).await?;
+        let now = proc::tender_now(&t, &st.clock);
+        bids::withdraw(&tx, st.clock.now(), now, &t, org.id, ok.actor()).await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "receipt_view")]
+pub async fn receipt_view(id: i32, ontvangst: i32) -> Result<(i32, Receipt), AppError> {
+    use super::guard;
+    use crate::domain::access::Action;
+    guard::run(async move {
+        let ok = guard::require(id, Action::ViewTender).await?;
+        let st = guard::state()?;
+        let nf = || AppError::NotFound("Deze ontvangstbevestiging bestaat niet.".into());
+        let org = guard::own_organisation(&st, &ok.user).await.map_err(|_| nf())?;
+        let r = crate::store::entities::receipts::Entity::find_by_id(ontvangst).one(&st.db.conn).await?.ok_or_else(nf)?;
+        let b = crate::store::entities::bids::Entity::find_by_id(r.bid_id).one(&st.db.conn).await?.ok_or_else(nf)?;
+        if b.tender_id != id || b.organisation_id != org.id {
+            return Err(nf());
+        }
+        Ok((r.id, serde_json::from_str(&r.body).map_err(|_| AppError::Internal)?))
+    })
+    .await
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OpeningData {
+    pub tender: i32,
+    pub deadline: Option<String>,
+    pub deadline_passed: bool,
+    /// Arrival times of submitted bids (no names before the opening).
+    pub arrivals: Vec<String>,
+    /// (started by, started at, seconds left to confirm, started by me)
+    pub pending: Option<(String, String, i64, bool)>,
+    pub opened: bool,
+    pub may_open: bool,
+}
+
+#[server(endpoint = "opening_view")]
+pub async fn opening_view(id: i32) -> Result<OpeningData, AppError> {
+    use super::guard;
+    use crate::domain::access::{self, Action};
+    use crate::domain::calendar::{on_time, show_instant};
+    use crate::store::{bids, procedure as proc};
+    guard::run(async move {
+        let ok = guard::require(id, Action::ViewArrivals).await?;
+        let st = guard::state()?;
+        let t = &ok.tender;
+        let now = proc::tender_now(t, &st.clock);
+        let real = st.clock.now();
+        let pending = match bids::pending_opening(&st.db.conn, id, real).await? {
+            Some(o) => {
+                let by = crate::store::users::by_id(&st.db.conn, o.started_by).await?.map(|u| u.display_name).unwrap_or_default();
+                let left = crate::domain::procedure::OPENING_CONFIRM_MINUTES * 60 - (real - o.started_at).num_seconds();
+                Some((by, show_instant(o.started_at), left.max(0), o.started_by == ok.user.id))
+            }
+            None => None,
+        };
+        Ok(OpeningData {
+            tender: id,
+            deadline: t.submission_deadline.map(show_instant),
+            deadline_passed: t.submission_deadline.is_some_and(|d| !on_time(now, d)),
+            arrivals: bids::arrivals(&st.db.conn, id).await?.into_iter().map(show_instant).collect(),
+            pending,
+            opened: bids::confirmed_opening(&st.db.conn, id).await?.is_some(),
+            may_open: access::any_allowed(&ok.roles, proc::phase_of(t), Action::OpenBids),
+        })
+    })
+    .await
+}
+
+#[server(endpoint = "start_opening")]
+pub async fn start_opening(id: i32) -> Result<(), AppError> {
+    use super::guard;
+    use crate::domain::access::Action;
+    use crate::store::{bids, procedure as proc};
+    guard::run(async move {
+        let ok = guard::require(id, Action::OpenBids).await?;
+        let st = guard::state()?;
+        let tx = st.db.write().await?;
+        let t = proc::reload(&tx.txn, id).await?;
+        let now = proc::tender_now(&t, &st.clock);
+        bids::start_opening(&tx, st.clock.now(), now, &t, &ok.user, ok.actor()).await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "confirm_opening")]
+pub async fn confirm_opening(id: i32) -> Result<(), AppError> {
+    use super::guard;
+    use crate::domain::access::{Action, Phase};
+    use crate::store::{bids, procedure as proc};
+    guard::run(async move {
+        let ok = guard::require(id, Action::OpenBids).await?;
+        let st = guard::state()?;
+        let tx = st.db.write().await?;
+        let t = proc::reload(&tx.txn, id).await?;
+        bids::confirm_opening(&tx, &st.clock, &t, &ok.user, ok.actor()).await?;
+        proc::transition(&tx, &st.clock, id, ok.actor(), Phase::Geopend, "").await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OpeningRecordData {
+    pub tender: i32,
+    pub record: serde_json::Value,
+    /// (organisation, kvk, received, parts: (envelope, name, size, sha256, part id))
+    pub bids: Vec<(String, String, String, Vec<(String, String, String, String, i32)>)>,
+}
+
+#[server(endpoint = "opening_record")]
+pub async fn opening_record(id: i32) -> Result<Option<OpeningRecordData>, AppError> {
+    use super::guard;
+    use crate::domain::access::Action;
+    use crate::store::bids;
+    guard::run(async move {
+        guard::require(id, Action::ViewArrivals).await?;
+        let st = guard::state()?;
+        let Some(o) = bids::confirmed_opening(&st.db.conn, id).await? else { return Ok(None) };
+        guard::require(id, Action::ViewOpeningRecord).await?;
+        let record: serde_json::Value = serde_json::from_str(o.record.as_deref().unwrap_or("{}")).map_err(|_| AppError::Internal)?;
+        // Part ids for the download links (the record itself holds the hashes).
+        let mut out = vec![];
+        let all = crate::store::entities::bids::Entity::find()
+            .filter(crate::store::entities::bids::Column::TenderId.eq(id))
+            .filter(crate::store::entities::bids::Column::Status.eq("ingediend"))
+            .order_by_asc(crate::store::entities::bids::Column::SubmittedAt)
+            .all(&st.db.conn)
+            .await?;
+        let defs = bids::part_defs(&st.db.conn, id).await?;
+        for b in all {
+            let org = crate::store::organisations::by_id(&st.db.conn, b.organisation_id).await?.ok_or(AppError::Internal)?;
+            let parts = bids::parts_of(&st.db.conn, b.id).await?;
+            let rows = defs
+                .iter()
+                .filter_map(|d| {
+                    parts.iter().find(|p| p.part_def_id == d.id).map(|p| {
+                        (d.envelope.to_string(), d.name.clone(), crate::store::files::show_size(p.size as u64), p.sha256.clone(), p.id)
+                    })
+                })
+                .collect();
+            out.push((org.name, org.kvk, b.submitted_at.map(crate::domain::calendar::show_instant).unwrap_or_default(), rows));
+        }
+        Ok(Some(OpeningRecordData { tender: id, record, bids: out }))
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};

@@ -1,0 +1,257 @@
+//! The bidder portal around the tender: registering an organisation, its
+//! members and invited colleagues, and the messages it receives.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Published tenders an organisation can register for: (id, title, reference).
+#[server(endpoint = "open_tenders")]
+pub async fn open_tenders() -> Result<Vec<(i32, String, String)>, AppError> {
+    use super::guard;
+    use crate::domain::access::Phase;
+    guard::run(async move {
+        let st = guard::state()?;
+        Ok(crate::store::tenders::all(&st.db.conn)
+            .await?
+            .into_iter()
+            .filter(|t| matches!(crate::store::tenders::phase(t), Phase::Gepubliceerd | Phase::Dialoog | Phase::Inschrijving))
+            .map(|t| (t.id, t.title, t.reference))
+            .collect())
+    })
+    .await
+}
+
+/// Registers an organisation, its contact person's account, and (optionally)
+/// its participation in a published tender. Logs the new account in.
+#[server(endpoint = "register_organisation")]
+#[allow(clippy::too_many_arguments)]
+pub async fn register_organisation(
+    kvk: String,
+    naam: String,
+    adres: String,
+    postcode: String,
+    plaats: String,
+    contactpersoon: String,
+    email: String,
+    telefoon: String,
+    gebruikersnaam: String,
+    wachtwoord: String,
+    herhaling: String,
+    aanbesteding: Option<i32>,
+) -> Result<(), AppError> {
+    use super::guard;
+    use crate::domain::procedure::{check_kvk, check_postcode};
+    use crate::store::organisations::{self as orgs, NewMember, NewOrganisation};
+    guard::run(async move {
+        let st = guard::state()?;
+        let ip = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .await
+            .map(|c| c.0.ip())
+            .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        if st.login_limiter.check_key(&ip).is_err() {
+            return Err(AppError::TooManyRequests("Te veel pogingen vanaf dit adres. Wacht een minuut.".into()));
+        }
+        let req = |s: &str, what: &str, max: usize| -> Result<String, AppError> {
+            let t = s.trim();
+            if t.is_empty() {
+                return Err(AppError::Invalid(format!("Vul {what} in.")));
+            }
+            if t.chars().count() > max {
+                return Err(AppError::Invalid(format!("{what} is te lang (hoogstens {max} tekens).")));
+            }
+            Ok(t.to_string())
+        };
+        let kvk = check_kvk(&kvk).map_err(AppError::Invalid)?;
+        let naam = req(&naam, "de naam van de organisatie", 200)?;
+        let adres = req(&adres, "het adres", 200)?;
+        let postcode = check_postcode(&postcode).map_err(AppError::Invalid)?;
+        let plaats = req(&plaats, "de plaats", 100)?;
+        let contact = req(&contactpersoon, "de naam van de contactpersoon", 200)?;
+        let email = orgs::validate_email(&email)?;
+        let telefoon = req(&telefoon, "het telefoonnummer", 30)?;
+        let username = orgs::validate_username(&gebruikersnaam)?;
+        crate::domain::password::check_length(&wachtwoord).map_err(|why| AppError::Invalid(format!("Het wachtwoord {why}.")))?;
+        if wachtwoord != herhaling {
+            return Err(AppError::Invalid("De twee wachtwoorden zijn niet gelijk.".into()));
+        }
+        let tender = match aanbesteding {
+            Some(id) => {
+                let t = crate::store::tenders::by_id(&st.db.conn, id)
+                    .await?
+                    .filter(|t| crate::store::tenders::phase(t) != crate::domain::access::Phase::Concept)
+                    .ok_or_else(|| AppError::NotFound("Deze aanbesteding is niet gepubliceerd.".into()))?;
+                Some(t.id)
+            }
+            None => None,
+        };
+        let hash = crate::store::users::hash_password(wachtwoord).await;
+        let now = st.clock.now();
+        let tx = st.db.write().await?;
+        let (org, user) = orgs::register(
+            &tx,
+            now,
+            NewOrganisation { kvk, name: naam, address: adres, postcode, place: plaats },
+            NewMember { username, display_name: contact, email, phone: telefoon, password_hash: hash, must_change_password: false },
+        )
+        .await?;
+        if let Some(t) = tender {
+            let actor = crate::store::procedure::actor(&user, crate::domain::access::Role::Aanbieder);
+            orgs::register_for_tender(&tx, now, actor, t, &org).await?;
+        }
+        tx.commit().await?;
+        let session = guard::session().await?;
+        session.cycle_id().await.map_err(|_| AppError::Internal)?;
+        session.insert(guard::SESSION_USER, user.id).await.map_err(|_| AppError::Internal)?;
+        session.insert(guard::SESSION_LOGIN_AT, now.timestamp()).await.map_err(|_| AppError::Internal)?;
+        leptos_axum::redirect("/organisatie");
+        Ok(())
+    })
+    .await
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrganisationView {
+    pub name: String,
+    pub kvk: String,
+    pub address: String,
+    pub postcode: String,
+    pub place: String,
+    /// (name, username, e-mail, phone, contact person)
+    pub members: Vec<(String, String, String, String, bool)>,
+    /// Tenders the organisation is registered for: (id, title, status)
+    pub tenders: Vec<(i32, String, String)>,
+    /// Published tenders it can still register for: (id, title)
+    pub open: Vec<(i32, String)>,
+}
+
+#[server(endpoint = "my_organisation")]
+pub async fn my_organisation() -> Result<OrganisationView, AppError> {
+    use super::guard;
+    use crate::store::entities::tender_bidders;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    guard::run(async move {
+        let user = guard::require_user().await?;
+        let st = guard::state()?;
+        let org = guard::own_organisation(&st, &user).await?;
+        let members = crate::store::organisations::members(&st.db.conn, org.id)
+            .await?
+            .into_iter()
+            .map(|(m, u)| (u.display_name, u.username, m.email, m.phone, m.contact))
+            .collect();
+        let regs = tender_bidders::Entity::find()
+            .filter(tender_bidders::Column::OrganisationId.eq(org.id))
+            .all(&st.db.conn)
+            .await?;
+        let mut tenders = vec![];
+        for r in &regs {
+            if let Some(t) = crate::store::tenders::by_id(&st.db.conn, r.tender_id).await? {
+                tenders.push((t.id, t.title, r.status.clone()));
+            }
+        }
+        let open = open_tenders()
+            .await?
+            .into_iter()
+            .filter(|(id, _, _)| !regs.iter().any(|r| r.tender_id == *id))
+            .map(|(id, title, _)| (id, title))
+            .collect();
+        Ok(OrganisationView {
+            name: org.name,
+            kvk: org.kvk,
+            address: org.address,
+            postcode: org.postcode,
+            place: org.place,
+            members,
+            tenders,
+            open,
+        })
+    })
+    .await
+}
+
+/// Registers the caller's organisation for a published tender.
+#[server(endpoint = "join_tender")]
+pub async fn join_tender(aanbesteding: i32) -> Result<(), AppError> {
+    use super::guard;
+    use crate::domain::access::{Phase, Role};
+    guard::run(async move {
+        let user = guard::require_user().await?;
+        let st = guard::state()?;
+        let org = guard::own_organisation(&st, &user).await?;
+        let tx = st.db.write().await?;
+        let t = crate::store::procedure::reload(&tx.txn, aanbesteding).await?;
+        if !matches!(crate::store::tenders::phase(&t), Phase::Gepubliceerd | Phase::Dialoog | Phase::Inschrijving) {
+            return Err(AppError::Conflict("Voor deze aanbesteding kunt u zich niet (meer) aanmelden.".into()));
+        }
+        crate::store::organisations::register_for_tender(&tx, st.clock.now(), crate::store::procedure::actor(&user, Role::Aanbieder), t.id, &org)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Invites a colleague: a new account in the caller's organisation with a
+/// one-time password, shown once to the inviter, who passes it on.
+#[server(endpoint = "invite_colleague")]
+pub async fn invite_colleague(naam: String, email: String, gebruikersnaam: String) -> Result<(String, String), AppError> {
+    use super::guard;
+    use crate::domain::access::Role;
+    use crate::store::organisations::{self as orgs, NewMember};
+    guard::run(async move {
+        let user = guard::require_user().await?;
+        let st = guard::state()?;
+        let org = guard::own_organisation(&st, &user).await?;
+        // Only members of an organisation (bidders) get this far: own_organisation.
+        let naam = naam.trim().to_string();
+        if naam.is_empty() || naam.chars().count() > 200 {
+            return Err(AppError::Invalid("Vul de naam van uw collega in (hoogstens 200 tekens).".into()));
+        }
+        let email = orgs::validate_email(&email)?;
+        let username = orgs::validate_username(&gebruikersnaam)?;
+        let password = crate::store::bootstrap::random_password();
+        let hash = crate::store::users::hash_password(password.clone()).await;
+        let tx = st.db.write().await?;
+        orgs::add_member(
+            &tx,
+            st.clock.now(),
+            crate::store::procedure::actor(&user, Role::Aanbieder),
+            &org,
+            NewMember { username: username.clone(), display_name: naam, email, phone: String::new(), password_hash: hash, must_change_password: true },
+            false,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((username, password))
+    })
+    .await
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MessageRow {
+    pub subject: String,
+    pub html: String,
+    pub link: Option<String>,
+    pub at: String,
+}
+
+#[server(endpoint = "inbox")]
+pub async fn inbox() -> Result<Vec<MessageRow>, AppError> {
+    use super::guard;
+    guard::run(async move {
+        let user = guard::require_user().await?;
+        let st = guard::state()?;
+        let org = crate::store::organisations::of_user(&st.db.conn, user.id).await?.map(|o| o.id);
+        Ok(crate::store::messages::inbox(&st.db.conn, user.id, org)
+            .await?
+            .into_iter()
+            .map(|m| MessageRow {
+                subject: m.subject,
+                html: crate::markdown::render(&m.body_md),
+                link: m.link,
+                at: crate::domain::calendar::show_instant(m.created_at),
+            })
+            .collect())
+    })
+    .await
+}

@@ -1,0 +1,175 @@
+//! The procedure panel: phase and its possible transitions (with the guard's
+//! reason when refused), the calendar, and the training clock.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Transition {
+    pub to: String,
+    pub label: String,
+    /// None when allowed now; otherwise why not.
+    pub refused: Option<String>,
+    pub needs_reason: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProcedureData {
+    pub id: i32,
+    pub phase: String,
+    pub phase_label: String,
+    pub phase_note: Option<String>,
+    pub training: bool,
+    pub now: String,
+    pub now_input: String,
+    pub publication: String,
+    pub publication_input: String,
+    pub deadline: Option<String>,
+    pub deadline_input: String,
+    pub award: Option<String>,
+    pub award_input: String,
+    pub signing: Option<String>,
+    pub signing_input: String,
+    pub submission_closed: bool,
+    /// (title, deadline, closed, published NvI number)
+    pub question_rounds: Vec<(String, String, bool, Option<i32>)>,
+    pub may_manage: bool,
+    pub may_plan: bool,
+    pub transitions: Vec<Transition>,
+}
+
+#[server(endpoint = "procedure_view")]
+pub async fn procedure_view(id: i32) -> Result<ProcedureData, AppError> {
+    use super::guard;
+    use crate::domain::access::{self, Action, Phase};
+    use crate::domain::calendar::show_instant;
+    use crate::domain::procedure::{self as rules, to_local_input};
+    use crate::store::procedure as proc;
+    guard::run(async move {
+        let ok = guard::require(id, Action::ViewTender).await?;
+        let st = guard::state()?;
+        let t = &ok.tender;
+        let phase = proc::phase_of(t);
+        let now = proc::tender_now(t, &st.clock);
+        let may_manage = access::any_allowed(&ok.roles, phase, Action::ManageProcedure);
+        let mut transitions = vec![];
+        if may_manage {
+            let f = proc::facts(&st.db.conn, t, now).await?;
+            for to in rules::candidates(phase, f.suspended_phase) {
+                let needs_reason = matches!(to, Phase::Opgeschort | Phase::Ingetrokken);
+                // Opening goes through the four-eyes screen, not a button here.
+                if to == Phase::Geopend {
+                    continue;
+                }
+                let refused = rules::check(phase, to, &f, if needs_reason { "x" } else { "" }).err();
+                transitions.push(Transition { to: to.code().into(), label: to.label().into(), refused, needs_reason });
+            }
+        }
+        let rounds = crate::store::nvi::rounds(&st.db.conn, t.id).await?;
+        Ok(ProcedureData {
+            id: t.id,
+            phase: phase.code().into(),
+            phase_label: phase.label().into(),
+            phase_note: t.phase_note.clone(),
+            training: t.training,
+            now: show_instant(now),
+            now_input: to_local_input(now),
+            publication: show_instant(t.publication_planned),
+            publication_input: to_local_input(t.publication_planned),
+            deadline: t.submission_deadline.map(show_instant),
+            deadline_input: t.submission_deadline.map(to_local_input).unwrap_or_default(),
+            award: t.award_planned.map(show_instant),
+            award_input: t.award_planned.map(to_local_input).unwrap_or_default(),
+            signing: t.signing_planned.map(show_instant),
+            signing_input: t.signing_planned.map(to_local_input).unwrap_or_default(),
+            submission_closed: t.submission_closed_at.is_some(),
+            question_rounds: rounds
+                .iter()
+                .map(|r| (r.title.clone(), show_instant(r.question_deadline), r.closed_at.is_some(), r.number))
+                .collect(),
+            may_manage,
+            may_plan: may_manage && phase == Phase::Concept,
+            transitions,
+        })
+    })
+    .await
+}
+
+#[server(endpoint = "change_phase")]
+pub async fn change_phase(id: i32, to: String, reason: Option<String>) -> Result<(), AppError> {
+    use super::guard;
+    use crate::domain::access::{Action, Phase};
+    guard::run(async move {
+        let ok = guard::require(id, Action::ManageProcedure).await?;
+        let st = guard::state()?;
+        let to = Phase::parse(&to).ok_or_else(|| AppError::Invalid("Onbekende fase.".into()))?;
+        if to == Phase::Geopend {
+            return Err(AppError::Conflict("Openen gaat via de opening met twee inkopers.".into()));
+        }
+        let reason = reason.unwrap_or_default();
+        if reason.len() > 2000 {
+            return Err(AppError::Invalid("De reden is te lang (hoogstens 2000 tekens).".into()));
+        }
+        let tx = st.db.write().await?;
+        crate::store::procedure::transition(&tx, &st.clock, id, ok.actor(), to, &reason).await?;
+        tx.commit().await?;
+        st.wake.notify_one();
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "plan_calendar")]
+pub async fn plan_calendar(
+    id: i32,
+    publicatie: String,
+    sluitingstermijn: String,
+    gunning: Option<String>,
+    ondertekening: Option<String>,
+) -> Result<(), AppError> {
+    use super::guard;
+    use crate::domain::access::Action;
+    use crate::domain::procedure::parse_local;
+    guard::run(async move {
+        let ok = guard::require(id, Action::ManageProcedure).await?;
+        let st = guard::state()?;
+        let opt = |s: Option<String>| -> Result<_, AppError> {
+            match s.filter(|s| !s.trim().is_empty()) {
+                Some(s) => parse_local(&s).map(Some).map_err(AppError::Invalid),
+                None => Ok(None),
+            }
+        };
+        let plan = crate::store::procedure::Plan {
+            publication: parse_local(&publicatie).map_err(AppError::Invalid)?,
+            submission_deadline: parse_local(&sluitingstermijn).map_err(AppError::Invalid)?,
+            award_planned: opt(gunning)?,
+            signing_planned: opt(ondertekening)?,
+        };
+        let tx = st.db.write().await?;
+        crate::store::procedure::plan(&tx, &st.clock, id, ok.actor(), plan).await?;
+        tx.commit().await?;
+        st.wake.notify_one();
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "set_training_clock")]
+pub async fn set_training_clock(id: i32, tijd: String) -> Result<(), AppError> {
+    use super::guard;
+    use crate::domain::access::Action;
+    guard::run(async move {
+        let ok = guard::require(id, Action::ManageProcedure).await?;
+        let st = guard::state()?;
+        let to = crate::domain::procedure::parse_local(&tijd).map_err(AppError::Invalid)?;
+        let tx = st.db.write().await?;
+        crate::store::procedure::set_clock(&tx, &st.clock, id, ok.actor(), to).await?;
+        tx.commit().await?;
+        // Deadlines on the simulated clock may have passed: close them now.
+        crate::store::procedure::close_due(&st.db, &st.clock).await?;
+        st.wake.notify_one();
+        Ok(())
+    })
+    .await
+}

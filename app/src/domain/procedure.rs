@@ -1,0 +1,377 @@
+//! The procedure's phases and the guards on every transition between them, the
+//! rules for bids (deadline, parts) and small input rules (KvK number, local
+//! date-times). A refused transition says why, in Dutch.
+
+use super::access::Phase;
+use super::calendar::{amsterdam, on_time, show_instant};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The least number of evaluators a tender needs before the evaluation starts.
+pub const MIN_EVALUATORS: usize = 2;
+/// How long the second inkoper has to confirm an opening.
+pub const OPENING_CONFIRM_MINUTES: i64 = 10;
+
+/// What the guards look at, gathered by the store for one tender at one moment.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facts {
+    pub now: DateTime<Utc>,
+    pub publication_planned: DateTime<Utc>,
+    pub submission_deadline: Option<DateTime<Utc>>,
+    /// Documents with at least one version.
+    pub documents: usize,
+    /// Parts a bid consists of.
+    pub part_defs: usize,
+    pub dialogue_rounds: usize,
+    pub open_dialogue_rounds: usize,
+    /// Question rounds created but not yet published as an NvI.
+    pub unpublished_nvi_rounds: usize,
+    pub opening_confirmed: bool,
+    pub evaluators: usize,
+    pub consensus_locked: bool,
+    pub letters_sent: bool,
+    pub standstill_ends: Option<DateTime<Utc>>,
+    pub participating_gemeenten: usize,
+    pub signed_gemeenten: usize,
+    pub contract_start: NaiveDate,
+    /// The phase a suspended tender returns to.
+    pub suspended_phase: Option<Phase>,
+}
+
+/// The phases a tender can move to from `from`, in the order they are offered.
+pub fn candidates(from: Phase, suspended_phase: Option<Phase>) -> Vec<Phase> {
+    use Phase::*;
+    let mut v = match from {
+        Concept => vec![Gepubliceerd],
+        Gepubliceerd => vec![Dialoog, Inschrijving],
+        Dialoog => vec![Inschrijving],
+        Inschrijving => vec![Geopend],
+        Geopend => vec![Beoordeling],
+        Beoordeling => vec![Gunningsvoornemen],
+        Gunningsvoornemen => vec![Standstill],
+        Standstill => vec![Gegund],
+        Gegund => vec![Ondertekend],
+        Ondertekend => vec![Contract],
+        Contract | Ingetrokken => vec![],
+        Opgeschort => suspended_phase.into_iter().collect(),
+    };
+    if !matches!(from, Contract | Ingetrokken | Opgeschort) {
+        v.push(Opgeschort);
+    }
+    if !matches!(from, Contract | Ingetrokken | Ondertekend) {
+        v.push(Ingetrokken);
+    }
+    v
+}
+
+/// Whether the tender may move from `from` to `to` given `f`. `reason` is the
+/// explanation a person gives for a suspension or cancellation.
+pub fn check(from: Phase, to: Phase, f: &Facts, reason: &str) -> Result<(), String> {
+    use Phase::*;
+    if !candidates(from, f.suspended_phase).contains(&to) {
+        return Err(format!(
+            "Vanuit de fase '{}' kan de aanbesteding niet naar de fase '{}'.",
+            from.label(),
+            to.label()
+        ));
+    }
+    let need = |ok: bool, msg: &str| if ok { Ok(()) } else { Err(msg.to_string()) };
+    match to {
+        Gepubliceerd => {
+            need(
+                f.now >= f.publication_planned,
+                &format!("Publiceren kan vanaf de geplande publicatiedatum ({}).", show_instant(f.publication_planned)),
+            )?;
+            need(f.documents > 0, "Er is nog geen aanbestedingsdocument. Voeg eerst de documenten toe.")?;
+            need(f.part_defs > 0, "Leg eerst vast uit welke onderdelen een inschrijving bestaat.")?;
+            match f.submission_deadline {
+                None => Err("Plan eerst de sluitingstermijn voor inschrijvingen.".into()),
+                Some(d) if d <= f.now => Err(format!(
+                    "De sluitingstermijn ({}) moet na het moment van publiceren liggen.",
+                    show_instant(d)
+                )),
+                Some(_) => Ok(()),
+            }
+        }
+        Dialoog => need(
+            f.open_dialogue_rounds > 0,
+            "Maak eerst een dialoogronde aan; de dialoogfase begint met een open ronde.",
+        ),
+        Inschrijving => {
+            need(f.open_dialogue_rounds == 0, "Sluit eerst alle dialoogrondes af met hun uitkomst.")?;
+            need(
+                f.unpublished_nvi_rounds == 0,
+                "Er is nog een vragenronde zonder gepubliceerde Nota van Inlichtingen. Publiceer die eerst.",
+            )?;
+            match f.submission_deadline {
+                Some(d) if d > f.now => Ok(()),
+                Some(d) => Err(format!(
+                    "De sluitingstermijn ({}) is al verstreken. Verplaats die eerst met een Nota van Inlichtingen.",
+                    show_instant(d)
+                )),
+                None => Err("Plan eerst de sluitingstermijn voor inschrijvingen.".into()),
+            }
+        }
+        Geopend => {
+            match f.submission_deadline {
+                Some(d) if f.now > d => {}
+                _ => return Err("Openen kan pas na de sluitingstermijn.".into()),
+            }
+            need(
+                f.opening_confirmed,
+                "Openen vraagt twee verschillende inkopers: de tweede moet de opening binnen 10 minuten bevestigen.",
+            )
+        }
+        Beoordeling => need(
+            f.evaluators >= MIN_EVALUATORS,
+            &format!("Wijs eerst minstens {MIN_EVALUATORS} beoordelaars aan."),
+        ),
+        Gunningsvoornemen => need(f.consensus_locked, "De consensusscores zijn nog niet vastgesteld."),
+        Standstill => need(f.letters_sent, "De gunningsbeslissing is nog niet aan alle inschrijvers verzonden."),
+        Gegund => match f.standstill_ends {
+            Some(end) if f.now >= end => Ok(()),
+            Some(end) => Err(format!("De standstilltermijn loopt nog tot {}.", show_instant(end))),
+            None => Err("Er loopt geen standstilltermijn.".into()),
+        },
+        Ondertekend => {
+            need(f.signed_gemeenten > 0, "Nog geen enkele gemeente heeft ondertekend.")?;
+            need(
+                f.signed_gemeenten >= f.participating_gemeenten,
+                "Niet alle deelnemende gemeenten hebben ondertekend of zich teruggetrokken.",
+            )
+        }
+        Contract => need(
+            f.now.date_naive() >= f.contract_start,
+            "Het contract begint pas op de ingangsdatum.",
+        ),
+        Opgeschort | Ingetrokken => need(
+            !reason.trim().is_empty(),
+            if to == Opgeschort {
+                "Geef de reden van de opschorting (bijvoorbeeld een kort geding)."
+            } else {
+                "Geef de reden van de intrekking."
+            },
+        ),
+        Concept => Err("Een aanbesteding gaat nooit terug naar concept.".into()),
+    }
+}
+
+/// Whether a bid may still be changed or submitted at `now`: late is late, to the second.
+pub fn bid_window(now: DateTime<Utc>, deadline: Option<DateTime<Utc>>) -> Result<(), String> {
+    match deadline {
+        Some(d) if on_time(now, d) => Ok(()),
+        Some(d) => Err(format!(
+            "De sluitingstermijn ({}) is verstreken. Te laat is te laat: uw inschrijving kan niet meer worden gewijzigd of ingediend.",
+            show_instant(d)
+        )),
+        None => Err("Er is nog geen sluitingstermijn gepland.".into()),
+    }
+}
+
+/// Whether a question may still be asked in a round.
+pub fn question_window(now: DateTime<Utc>, deadline: DateTime<Utc>) -> Result<(), String> {
+    if on_time(now, deadline) {
+        Ok(())
+    } else {
+        Err(format!(
+            "De termijn voor vragen in deze ronde is verstreken ({}). Uw vraag is niet opgeslagen.",
+            show_instant(deadline)
+        ))
+    }
+}
+
+/// Whether a started opening may still be confirmed at `now`.
+pub fn opening_confirmable(started: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now >= started && (now - started).num_seconds() <= OPENING_CONFIRM_MINUTES * 60
+}
+
+/// Checks a KvK number: exactly 8 digits, not all zeros.
+pub fn check_kvk(s: &str) -> Result<String, String> {
+    let t: String = s.chars().filter(|c| !c.is_whitespace() && *c != '.').collect();
+    if t.len() != 8 || !t.chars().all(|c| c.is_ascii_digit()) {
+        return Err("Een KvK-nummer bestaat uit precies 8 cijfers.".into());
+    }
+    if t == "00000000" {
+        return Err("Dit KvK-nummer bestaat niet.".into());
+    }
+    Ok(t)
+}
+
+/// Checks a Dutch postcode ("1811 AB") and returns it normalised.
+pub fn check_postcode(s: &str) -> Result<String, String> {
+    let t: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+    let ok = t.len() == 6
+        && t[..4].chars().all(|c| c.is_ascii_digit())
+        && !t.starts_with('0')
+        && t[4..].chars().all(|c| c.is_ascii_uppercase());
+    if ok {
+        Ok(format!("{} {}", &t[..4], &t[4..]))
+    } else {
+        Err("Vul een Nederlandse postcode in, bijvoorbeeld 1811 AB.".into())
+    }
+}
+
+/// Reads a local date-time from a form ("2023-06-30T12:00", as an
+/// `<input type="datetime-local">` sends it) as an instant in Europe/Amsterdam.
+pub fn parse_local(s: &str) -> Result<DateTime<Utc>, String> {
+    let s = s.trim();
+    let naive = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M"))
+        .map_err(|_| format!("'{s}' is geen geldige datum en tijd (verwacht: JJJJ-MM-DDTUU:MM)."))?;
+    amsterdam(naive.date(), naive.time()).map_err(|e| e.to_string())
+}
+
+/// Formats an instant for a `datetime-local` input (Amsterdam wall-clock time).
+pub fn to_local_input(t: DateTime<Utc>) -> String {
+    t.with_timezone(&chrono_tz::Europe::Amsterdam).format("%Y-%m-%dT%H:%M").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use Phase::*;
+
+    fn t(y: i32, m: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, h, mi, s).unwrap()
+    }
+
+    fn ready() -> Facts {
+        Facts {
+            now: t(2023, 5, 17, 7, 0, 0),
+            publication_planned: t(2023, 5, 17, 7, 0, 0),
+            submission_deadline: Some(t(2023, 6, 30, 10, 0, 0)),
+            documents: 1,
+            part_defs: 3,
+            contract_start: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+            participating_gemeenten: 6,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn publication_needs_its_date_documents_parts_and_a_later_deadline() {
+        let f = ready();
+        assert_eq!(check(Concept, Gepubliceerd, &f, ""), Ok(()));
+        let early = Facts { now: t(2023, 5, 16, 7, 0, 0), ..ready() };
+        assert!(check(Concept, Gepubliceerd, &early, "").unwrap_err().contains("17-05-2023 09:00 (+02:00)"));
+        let no_docs = Facts { documents: 0, ..ready() };
+        assert!(check(Concept, Gepubliceerd, &no_docs, "").unwrap_err().contains("aanbestedingsdocument"));
+        let no_parts = Facts { part_defs: 0, ..ready() };
+        assert!(check(Concept, Gepubliceerd, &no_parts, "").unwrap_err().contains("onderdelen"));
+        let no_deadline = Facts { submission_deadline: None, ..ready() };
+        assert!(check(Concept, Gepubliceerd, &no_deadline, "").unwrap_err().contains("sluitingstermijn"));
+        let past = Facts { submission_deadline: Some(t(2023, 5, 1, 0, 0, 0)), ..ready() };
+        assert!(check(Concept, Gepubliceerd, &past, "").unwrap_err().contains("na het moment"));
+    }
+
+    #[test]
+    fn phases_cannot_be_skipped_or_reversed() {
+        let f = ready();
+        assert!(check(Concept, Inschrijving, &f, "").unwrap_err().contains("kan de aanbesteding niet"));
+        assert!(check(Inschrijving, Gepubliceerd, &f, "").is_err());
+        assert!(check(Contract, Opgeschort, &f, "kort geding").is_err());
+        assert!(check(Ingetrokken, Concept, &f, "").is_err());
+        assert!(check(Ondertekend, Ingetrokken, &f, "reden").is_err(), "a signed contract is not cancelled");
+    }
+
+    #[test]
+    fn dialogue_and_submission_guards() {
+        let f = Facts { now: t(2023, 5, 20, 0, 0, 0), ..ready() };
+        assert!(check(Gepubliceerd, Dialoog, &f, "").unwrap_err().contains("dialoogronde"));
+        let open = Facts { dialogue_rounds: 1, open_dialogue_rounds: 1, ..f.clone() };
+        assert_eq!(check(Gepubliceerd, Dialoog, &open, ""), Ok(()));
+        assert!(check(Dialoog, Inschrijving, &open, "").unwrap_err().contains("dialoogrondes"));
+        let closed = Facts { dialogue_rounds: 1, open_dialogue_rounds: 0, ..f.clone() };
+        assert_eq!(check(Dialoog, Inschrijving, &closed, ""), Ok(()));
+        let nvi = Facts { unpublished_nvi_rounds: 1, ..closed.clone() };
+        assert!(check(Dialoog, Inschrijving, &nvi, "").unwrap_err().contains("Nota van Inlichtingen"));
+        let late = Facts { now: t(2023, 7, 1, 0, 0, 0), ..closed };
+        assert!(check(Dialoog, Inschrijving, &late, "").unwrap_err().contains("verstreken"));
+    }
+
+    #[test]
+    fn opening_needs_the_deadline_passed_and_a_second_inkoper() {
+        let at_deadline = Facts { now: t(2023, 6, 30, 10, 0, 0), opening_confirmed: true, ..ready() };
+        assert!(check(Inschrijving, Geopend, &at_deadline, "").unwrap_err().contains("na de sluitingstermijn"));
+        let after = Facts { now: t(2023, 6, 30, 10, 0, 1), ..ready() };
+        assert!(check(Inschrijving, Geopend, &after, "").unwrap_err().contains("twee verschillende"));
+        let confirmed = Facts { opening_confirmed: true, ..after };
+        assert_eq!(check(Inschrijving, Geopend, &confirmed, ""), Ok(()));
+    }
+
+    #[test]
+    fn later_guards() {
+        let f = ready();
+        assert!(check(Geopend, Beoordeling, &Facts { evaluators: 1, ..f.clone() }, "").is_err());
+        assert_eq!(check(Geopend, Beoordeling, &Facts { evaluators: 3, ..f.clone() }, ""), Ok(()));
+        assert!(check(Beoordeling, Gunningsvoornemen, &f, "").is_err());
+        assert_eq!(check(Beoordeling, Gunningsvoornemen, &Facts { consensus_locked: true, ..f.clone() }, ""), Ok(()));
+        assert!(check(Gunningsvoornemen, Standstill, &f, "").is_err());
+        let end = t(2023, 11, 10, 23, 0, 0);
+        let running = Facts { standstill_ends: Some(end), now: end - chrono::Duration::seconds(1), ..f.clone() };
+        assert!(check(Standstill, Gegund, &running, "").unwrap_err().contains("loopt nog"));
+        assert_eq!(check(Standstill, Gegund, &Facts { now: end, ..running }, ""), Ok(()));
+        let some = Facts { signed_gemeenten: 5, participating_gemeenten: 6, ..f.clone() };
+        assert!(check(Gegund, Ondertekend, &some, "").is_err());
+        assert_eq!(check(Gegund, Ondertekend, &Facts { signed_gemeenten: 6, ..some }, ""), Ok(()));
+        assert!(check(Ondertekend, Contract, &f, "").is_err());
+        let jan = Facts { now: t(2024, 1, 1, 0, 0, 0), ..f };
+        assert_eq!(check(Ondertekend, Contract, &jan, ""), Ok(()));
+    }
+
+    #[test]
+    fn suspension_and_cancellation_need_a_reason_and_suspension_returns() {
+        let f = ready();
+        assert!(check(Inschrijving, Opgeschort, &f, "  ").unwrap_err().contains("kort geding"));
+        assert_eq!(check(Inschrijving, Opgeschort, &f, "kort geding aangespannen"), Ok(()));
+        let s = Facts { suspended_phase: Some(Standstill), ..f.clone() };
+        assert_eq!(candidates(Opgeschort, Some(Standstill)), vec![Standstill]);
+        assert_eq!(check(Opgeschort, Standstill, &s, ""), Ok(()));
+        assert!(check(Opgeschort, Gegund, &s, "").is_err());
+        assert!(check(Gepubliceerd, Ingetrokken, &f, "").unwrap_err().contains("intrekking"));
+    }
+
+    #[test]
+    fn late_is_late_to_the_second() {
+        let d = t(2023, 6, 30, 10, 0, 0);
+        assert_eq!(bid_window(d, Some(d)), Ok(()));
+        let err = bid_window(d + chrono::Duration::seconds(1), Some(d)).unwrap_err();
+        assert!(err.contains("30-06-2023 12:00 (+02:00)") && err.contains("Te laat is te laat"), "{err}");
+        // A deadline in winter shows +01:00.
+        let winter = t(2023, 11, 1, 11, 0, 0);
+        assert!(bid_window(winter + chrono::Duration::seconds(1), Some(winter)).unwrap_err().contains("01-11-2023 12:00 (+01:00)"));
+        assert!(question_window(d + chrono::Duration::milliseconds(999), d).is_ok(), "within the same second");
+        assert!(question_window(d + chrono::Duration::seconds(1), d).is_err());
+    }
+
+    #[test]
+    fn the_second_opener_has_ten_minutes() {
+        let s = t(2023, 6, 30, 10, 5, 0);
+        assert!(opening_confirmable(s, s + chrono::Duration::seconds(600)));
+        assert!(!opening_confirmable(s, s + chrono::Duration::seconds(601)));
+    }
+
+    #[test]
+    fn kvk_and_postcode() {
+        assert_eq!(check_kvk("3712 3456"), Ok("37123456".into()));
+        assert!(check_kvk("1234567").is_err());
+        assert!(check_kvk("123456789").is_err());
+        assert!(check_kvk("1234567a").is_err());
+        assert!(check_kvk("00000000").is_err());
+        assert_eq!(check_postcode("1811ab"), Ok("1811 AB".into()));
+        assert!(check_postcode("0811 AB").is_err());
+        assert!(check_postcode("1811").is_err());
+    }
+
+    #[test]
+    fn local_times_are_read_in_amsterdam_and_dst_gaps_refused() {
+        assert_eq!(parse_local("2023-06-30T12:00").unwrap(), t(2023, 6, 30, 10, 0, 0));
+        assert_eq!(parse_local("2023-11-01T12:00").unwrap(), t(2023, 11, 1, 11, 0, 0));
+        assert!(parse_local("2023-03-26T02:30").unwrap_err().contains("bestaat niet"));
+        assert!(parse_local("2023-10-29T02:30").unwrap_err().contains("twee keer"));
+        assert!(parse_local("morgen").is_err());
+        assert_eq!(to_local_input(t(2023, 6, 30, 10, 0, 0)), "2023-06-30T12:00");
+    }
+}

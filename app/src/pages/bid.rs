@@ -1,0 +1,245 @@
+//! The bid (bidder), the receipt, and the opening (inkoper): arrivals,
+//! four-eyes opening and the proces-verbaal.
+
+use super::{error_view, tender_id, TenderNav, UrlMessages};
+use crate::api::bids::{bid_view, opening_record, opening_view, receipt_view, ConfirmOpening, RemovePart, SaveFormPart, StartOpening, SubmitBid, WithdrawBid};
+use crate::feedback;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn Bid() -> impl IntoView {
+    let id = tender_id();
+    let form = ServerAction::<SaveFormPart>::new();
+    let remove = ServerAction::<RemovePart>::new();
+    let submit = ServerAction::<SubmitBid>::new();
+    let withdraw = ServerAction::<WithdrawBid>::new();
+    let data = Resource::new(
+        move || (id(), form.version().get(), remove.version().get(), submit.version().get(), withdraw.version().get()),
+        |(id, ..)| async move { bid_view(id.unwrap_or(0)).await },
+    );
+    view! {
+        <Title text="Inschrijving · Dialoog"/>
+        {move || id().map(|id| view! { <TenderNav id/> })}
+        <h1 class="utrecht-heading-1">"Uw inschrijving"</h1>
+        <UrlMessages/>
+        {feedback!(form, "Het formulier is opgeslagen.")}
+        {feedback!(remove, "Het onderdeel is verwijderd.")}
+        {feedback!(withdraw, "Uw inschrijving is ingetrokken. U kunt haar aanpassen en opnieuw indienen tot de sluitingstermijn.")}
+        {move || submit.value().get().map(|r| match r {
+            Ok(rc) => view! {
+                <div class="utrecht-alert utrecht-alert--ok" role="status" data-testid="ingediend">
+                    <p>{format!("Uw inschrijving is ontvangen op {}. Bewaar de ontvangstbevestiging.", rc.ontvangen_op)}</p>
+                </div>
+            }.into_any(),
+            Err(e) => view! { <div class="utrecht-alert utrecht-alert--error" role="alert" data-testid="fout"><p>{e.to_string()}</p></div> }.into_any(),
+        })}
+        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => error_view(e),
+                    Ok(b) => {
+                        let tender = b.tender;
+                        view! {
+                            <dl class="facts">
+                                <dt>"Organisatie"</dt><dd>{b.organisation.clone()}</dd>
+                                <dt>"Status"</dt><dd data-testid="status">{b.status.clone()}</dd>
+                                <dt>"Sluitingstermijn"</dt><dd>{b.deadline.clone().unwrap_or_else(|| "niet gepland".into())}</dd>
+                            </dl>
+                            {b.window_message.clone().map(|m| view! { <div class="utrecht-alert utrecht-alert--warning" role="status"><p>{m}</p></div> })}
+                            <p class="hint">"Niemand kan de inhoud van uw ingediende onderdelen lezen vóór de opening, ook de inkoper niet."</p>
+                            <table class="utrecht-table" data-testid="onderdelen">
+                                <thead><tr><th scope="col">"Onderdeel"</th><th scope="col">"Opgeslagen"</th><th scope="col">"Toevoegen of vervangen"</th></tr></thead>
+                                <tbody>{b.parts.clone().into_iter().map(|p| view! {
+                                    <tr>
+                                        <td><strong>{p.name.clone()}</strong>{p.required.then_some(" (verplicht)")}<br/>
+                                            <span class="meta">{p.envelope.clone()}</span><br/><span class="meta">{p.description.clone()}</span></td>
+                                        <td>{match p.stored.clone() {
+                                            Some((name, size, sha, at)) => view! {
+                                                <span data-testid="opgeslagen">{format!("{name} · {size} · {at}")}</span><br/>
+                                                <code class="hash">{format!("SHA-256 {sha}")}</code>
+                                            }.into_any(),
+                                            None => view! { <span class="meta">"nog niet toegevoegd"</span> }.into_any(),
+                                        }}</td>
+                                        <td>{b.window_open.then(|| if p.kind == "bestand" { view! {
+                                            <form method="post" enctype="multipart/form-data" action=format!("/upload/inschrijving/{tender}/{}", p.def_id) data-upload="">
+                                                <label class="utrecht-form-label" for=format!("bestand-{}", p.def_id)>{format!("Bestand (hoogstens {})", p.max_size)}</label>
+                                                <input id=format!("bestand-{}", p.def_id) name="bestand" type="file" data-max=p.max_bytes.to_string() required/>
+                                                <progress max="100" value="0" hidden></progress><p class="upload-status" role="status"></p>
+                                                <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Uploaden"</button>
+                                            </form>
+                                        }.into_any() } else { view! {
+                                            <ActionForm action=form>
+                                                <input type="hidden" name="id" value=tender/>
+                                                <input type="hidden" name="onderdeel" value=p.def_id/>
+                                                <textarea class="utrecht-textarea" name="tekst" rows="3" aria-label=p.name.clone() required>{p.form_text.clone().unwrap_or_default()}</textarea>
+                                                <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Opslaan"</button>
+                                            </ActionForm>
+                                        }.into_any() })}
+                                        {(b.window_open && p.stored.is_some()).then(|| view! {
+                                            <ActionForm action=remove attr:class="inline-form">
+                                                <input type="hidden" name="id" value=tender/>
+                                                <input type="hidden" name="onderdeel" value=p.def_id/>
+                                                <button type="submit" class="utrecht-button utrecht-button--subtle">"Verwijderen"</button>
+                                            </ActionForm>
+                                        })}</td>
+                                    </tr>
+                                }).collect_view()}</tbody>
+                            </table>
+                            {(b.may_submit && b.status != "ingediend").then(|| view! {
+                                <ActionForm action=submit>
+                                    <input type="hidden" name="id" value=tender/>
+                                    <input type="hidden" name="sleutel" value=b.key.clone()/>
+                                    <button type="submit" class="utrecht-button utrecht-button--primary-action" data-testid="indienen">"Inschrijving indienen"</button>
+                                </ActionForm>
+                            })}
+                            {(b.may_submit && b.status == "ingediend").then(|| view! {
+                                <ActionForm action=withdraw>
+                                    <input type="hidden" name="id" value=tender/>
+                                    <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Inschrijving intrekken"</button>
+                                </ActionForm>
+                            })}
+                            {(!b.receipts.is_empty()).then(|| view! {
+                                <h2 class="utrecht-heading-2">"Ontvangstbevestigingen"</h2>
+                                <ul data-testid="bevestigingen">{b.receipts.iter().map(|(rid, at, n)| view! {
+                                    <li><a href=format!("/aanbesteding/{tender}/ontvangstbevestiging/{rid}")>{format!("Indiening {n}, ontvangen {at}")}</a></li>
+                                }).collect_view()}</ul>
+                            })}
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn ReceiptPage() -> impl IntoView {
+    let params = use_params_map();
+    let key = move || {
+        let p = params.read();
+        (p.get("id").and_then(|s| s.parse::<i32>().ok()), p.get("receipt").and_then(|s| s.parse::<i32>().ok()))
+    };
+    let data = Resource::new(key, |(id, r)| async move { receipt_view(id.unwrap_or(0), r.unwrap_or(0)).await });
+    view! {
+        <Title text="Ontvangstbevestiging · Dialoog"/>
+        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => error_view(e),
+                    Ok((rid, r)) => {
+                        let tender = key().0.unwrap_or(0);
+                        view! {
+                            <h1 class="utrecht-heading-1">"Ontvangstbevestiging"</h1>
+                            <dl class="facts" data-testid="ontvangstbevestiging">
+                                <dt>"Aanbesteding"</dt><dd>{format!("{} ({})", r.aanbesteding, r.kenmerk)}</dd>
+                                <dt>"Organisatie"</dt><dd>{format!("{} (KvK {})", r.organisatie, r.kvk)}</dd>
+                                <dt>"Ontvangen op"</dt><dd data-testid="ontvangen-op">{r.ontvangen_op.clone()}</dd>
+                                <dt>"Indiening"</dt><dd>{r.indiening.clone()}</dd>
+                                <dt>"Audittrail"</dt><dd>{format!("event {} · leaf-hash {}", r.audit.seq, r.audit.leaf_hash)}</dd>
+                                <dt>"Controlepunt"</dt><dd>{format!("boom van {} events · wortel {}", r.audit.tree_size, r.audit.root_hash)}</dd>
+                            </dl>
+                            <table class="utrecht-table">
+                                <thead><tr><th scope="col">"Envelop"</th><th scope="col">"Onderdeel"</th><th scope="col">"Bestand"</th><th scope="col" class="num">"Bytes"</th><th scope="col">"SHA-256"</th></tr></thead>
+                                <tbody>{r.onderdelen.iter().map(|o| view! {
+                                    <tr><td>{o.envelop.clone()}</td><td>{o.naam.clone()}</td><td>{o.bestandsnaam.clone()}</td>
+                                        <td class="num">{o.grootte.clone()}</td><td><code class="hash" data-testid="part-hash">{o.sha256.clone()}</code></td></tr>
+                                }).collect_view()}</tbody>
+                            </table>
+                            <p><a class="utrecht-button utrecht-button--primary-action" href=format!("/ontvangstbevestiging/{tender}/{rid}") download=""
+                                data-testid="download-bevestiging">"Ontvangstbevestiging downloaden (JSON)"</a></p>
+                            <p class="hint">"Controleer de bevestiging later met "<code>"dialoog audit verify-receipt"</code>
+                                " tegen een export van de audittrail of een ondertekend controlepunt."</p>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn Opening() -> impl IntoView {
+    let id = tender_id();
+    let start = ServerAction::<StartOpening>::new();
+    let confirm = ServerAction::<ConfirmOpening>::new();
+    let data = Resource::new(move || (id(), start.version().get(), confirm.version().get()), |(id, ..)| async move {
+        opening_view(id.unwrap_or(0)).await
+    });
+    let record = Resource::new(move || (id(), confirm.version().get()), |(id, _)| async move { opening_record(id.unwrap_or(0)).await });
+    view! {
+        <Title text="Opening · Dialoog"/>
+        {move || id().map(|id| view! { <TenderNav id/> })}
+        <h1 class="utrecht-heading-1">"Opening van de inschrijvingen"</h1>
+        {feedback!(start, "De opening is gestart. Een tweede inkoper moet haar binnen 10 minuten bevestigen.")}
+        {feedback!(confirm, "De inschrijvingen zijn geopend. Het proces-verbaal staat hieronder.")}
+        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => error_view(e),
+                    Ok(o) => {
+                        let tender = o.tender;
+                        view! {
+                            <dl class="facts">
+                                <dt>"Sluitingstermijn"</dt><dd>{o.deadline.clone().unwrap_or_default()}</dd>
+                                <dt>"Ontvangen inschrijvingen"</dt><dd data-testid="aantal">{o.arrivals.len()}</dd>
+                            </dl>
+                            <ul class="arrivals">{o.arrivals.iter().enumerate().map(|(i, a)| view! {
+                                <li>{format!("Inschrijving {} ontvangen op {a}", i + 1)}</li>
+                            }).collect_view()}</ul>
+                            {(o.may_open && !o.opened).then(|| match o.pending.clone() {
+                                None => view! {
+                                    <ActionForm action=start>
+                                        <input type="hidden" name="id" value=tender/>
+                                        <button type="submit" class="utrecht-button utrecht-button--primary-action" data-testid="opening-starten"
+                                            disabled=!o.deadline_passed>"Opening starten"</button>
+                                    </ActionForm>
+                                }.into_any(),
+                                Some((by, at, left, mine)) => view! {
+                                    <p data-testid="opening-wacht">{format!("Opening gestart door {by} op {at}; nog {} min {} s om te bevestigen.", left / 60, left % 60)}</p>
+                                    {(!mine).then(|| view! {
+                                        <ActionForm action=confirm>
+                                            <input type="hidden" name="id" value=tender/>
+                                            <button type="submit" class="utrecht-button utrecht-button--primary-action" data-testid="opening-bevestigen">"Opening bevestigen"</button>
+                                        </ActionForm>
+                                    })}
+                                }.into_any(),
+                            })}
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match record.await {
+                    Err(_) | Ok(None) => ().into_any(),
+                    Ok(Some(r)) => {
+                        let s = |k: &str| r.record[k].as_str().unwrap_or_default().to_string();
+                        view! {
+                            <section class="pv" data-testid="proces-verbaal">
+                                <h2 class="utrecht-heading-2">"Proces-verbaal van opening"</h2>
+                                <dl class="facts">
+                                    <dt>"Aanbesteding"</dt><dd>{format!("{} ({})", s("aanbesteding"), s("kenmerk"))}</dd>
+                                    <dt>"Sluitingstermijn"</dt><dd>{s("sluitingstermijn")}</dd>
+                                    <dt>"Gestart door"</dt><dd>{format!("{} op {}", s("gestart_door"), s("gestart_op"))}</dd>
+                                    <dt>"Bevestigd door"</dt><dd>{format!("{} op {}", s("bevestigd_door"), s("bevestigd_op"))}</dd>
+                                    <dt>"Ingetrokken inschrijvingen"</dt><dd>{s("ingetrokken_inschrijvingen")}</dd>
+                                </dl>
+                                {r.bids.iter().map(|(org, kvk, at, parts)| view! {
+                                    <h3 class="utrecht-heading-3">{format!("{org} (KvK {kvk}), ontvangen {at}")}</h3>
+                                    <table class="utrecht-table"><tbody>{parts.iter().map(|(env, name, size, sha, pid)| view! {
+                                        <tr><td>{format!("Envelop {env}")}</td><td><a href=format!("/bestand/inschrijving/{}/{pid}", r.tender)>{name.clone()}</a></td>
+                                            <td>{size.clone()}</td><td><code class="hash">{sha.clone()}</code></td></tr>
+                                    }).collect_view()}</tbody></table>
+                                }).collect_view()}
+                                <p class="no-print"><button type="button" class="utrecht-button utrecht-button--secondary-action" data-print="">"Afdrukken"</button></p>
+                            </section>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}

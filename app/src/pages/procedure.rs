@@ -1,0 +1,99 @@
+//! The procedure panel on the tender overview: phase, calendar, transitions
+//! with the reason a transition is refused, and the training clock.
+
+use super::error_view;
+use crate::api::procedure::{procedure_view, ChangePhase, PlanCalendar, SetTrainingClock};
+use crate::feedback;
+use leptos::prelude::*;
+
+#[component]
+pub fn ProcedurePanel(id: i32) -> impl IntoView {
+    let phase = ServerAction::<ChangePhase>::new();
+    let plan = ServerAction::<PlanCalendar>::new();
+    let clock = ServerAction::<SetTrainingClock>::new();
+    let data = Resource::new(
+        move || (phase.version().get(), plan.version().get(), clock.version().get()),
+        move |_| procedure_view(id),
+    );
+    view! {
+        <section class="procedure" data-testid="procedure">
+            <h2 class="utrecht-heading-2">"Procedure"</h2>
+            {feedback!(phase, "De fase is gewijzigd.")}
+            {feedback!(plan, "De planning is opgeslagen.")}
+            {feedback!(clock, "De gesimuleerde klok is verzet.")}
+            <Suspense fallback=|| view! { <p>"Laden…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => error_view(e),
+                        Ok(p) => view! {
+                            <dl class="facts">
+                                <dt>"Fase"</dt><dd data-testid="procedure-fase">{p.phase_label.clone()}
+                                    {p.phase_note.clone().map(|n| format!(" ({n})"))}</dd>
+                                <dt>{if p.training { "Gesimuleerde tijd" } else { "Tijd" }}</dt><dd data-testid="klok">{p.now.clone()}</dd>
+                                <dt>"Publicatie"</dt><dd>{p.publication.clone()}</dd>
+                                <dt>"Sluitingstermijn inschrijving"</dt><dd data-testid="sluitingstermijn">
+                                    {p.deadline.clone().unwrap_or_else(|| "niet gepland".into())}
+                                    {p.submission_closed.then_some(" (gesloten)")}</dd>
+                                <dt>"Gunning gepland"</dt><dd>{p.award.clone().unwrap_or_else(|| "niet gepland".into())}</dd>
+                                <dt>"Ondertekening gepland"</dt><dd>{p.signing.clone().unwrap_or_else(|| "niet gepland".into())}</dd>
+                                {p.question_rounds.iter().map(|(t, d, closed, n)| view! {
+                                    <dt>{t.clone()}</dt>
+                                    <dd>{format!("vragen tot {d}")}{closed.then_some(" (gesloten)")}
+                                        {n.map(|n| format!(" · gepubliceerd als NvI {n}"))}</dd>
+                                }).collect_view()}
+                            </dl>
+                            {(!p.transitions.is_empty()).then(|| view! {
+                                <h3 class="utrecht-heading-3">"Volgende stap"</h3>
+                                <ul class="transitions">
+                                    {p.transitions.clone().into_iter().map(|tr| {
+                                        let to = tr.to.clone();
+                                        view! {
+                                            <li>
+                                                <ActionForm action=phase attr:class="inline-form">
+                                                    <input type="hidden" name="id" value=id/>
+                                                    <input type="hidden" name="to" value=to.clone()/>
+                                                    {tr.needs_reason.then(|| view! {
+                                                        <label class="utrecht-form-label" for=format!("reden-{to}")>"Reden"</label>
+                                                        <input class="utrecht-textbox" id=format!("reden-{to}") name="reason" type="text" required/>
+                                                    })}
+                                                    <button type="submit" class="utrecht-button utrecht-button--secondary-action"
+                                                        data-testid=format!("naar-{to}")>{format!("Naar: {}", tr.label)}</button>
+                                                </ActionForm>
+                                                {tr.refused.clone().map(|r| view! { <span class="refused">{r}</span> })}
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            })}
+                            {p.may_plan.then(|| view! {
+                                <h3 class="utrecht-heading-3">"Planning (tot publicatie)"</h3>
+                                <ActionForm action=plan>
+                                    <input type="hidden" name="id" value=id/>
+                                    <div class="utrecht-form-field"><label class="utrecht-form-label" for="publicatie">"Publicatie"</label>
+                                        <input class="utrecht-textbox" id="publicatie" name="publicatie" type="datetime-local" value=p.publication_input.clone() required/></div>
+                                    <div class="utrecht-form-field"><label class="utrecht-form-label" for="sluitingstermijn">"Sluitingstermijn"</label>
+                                        <input class="utrecht-textbox" id="sluitingstermijn" name="sluitingstermijn" type="datetime-local" value=p.deadline_input.clone() required/></div>
+                                    <div class="utrecht-form-field"><label class="utrecht-form-label" for="gunning">"Gunning gepland"</label>
+                                        <input class="utrecht-textbox" id="gunning" name="gunning" type="datetime-local" value=p.award_input.clone()/></div>
+                                    <div class="utrecht-form-field"><label class="utrecht-form-label" for="ondertekening">"Ondertekening gepland"</label>
+                                        <input class="utrecht-textbox" id="ondertekening" name="ondertekening" type="datetime-local" value=p.signing_input.clone()/></div>
+                                    <p class="hint">"Tijden in Nederlandse tijd (Europe/Amsterdam). Na publicatie verandert een datum alleen via een Nota van Inlichtingen."</p>
+                                    <button type="submit" class="utrecht-button utrecht-button--primary-action">"Planning opslaan"</button>
+                                </ActionForm>
+                            })}
+                            {(p.training && p.may_manage).then(|| view! {
+                                <h3 class="utrecht-heading-3">"Gesimuleerde klok (oefenomgeving)"</h3>
+                                <ActionForm action=clock>
+                                    <input type="hidden" name="id" value=id/>
+                                    <label class="utrecht-form-label" for="tijd">"Zet de klok op"</label>
+                                    <input class="utrecht-textbox" id="tijd" name="tijd" type="datetime-local" step="1" value=p.now_input.clone() required/>
+                                    <button type="submit" class="utrecht-button utrecht-button--secondary-action" data-testid="klok-zetten">"Klok zetten"</button>
+                                </ActionForm>
+                            })}
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,87 @@
+//! Messages in the portal and the e-mail outbox. Every message to bidders is
+//! written in the same transaction as the action that causes it, so all
+//! registered bidders receive it at the same moment.
+
+use super::entities::{messages, organisation_members, outbox, tender_bidders};
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
+
+/// Sends one message to every organisation registered for `tender`, and an
+/// e-mail to each of their members. Returns the number of organisations.
+pub async fn to_all_bidders<C: ConnectionTrait>(
+    c: &C,
+    now: DateTime<Utc>,
+    tender: i32,
+    subject: &str,
+    body_md: &str,
+    link: Option<&str>,
+) -> Result<usize, DbErr> {
+    let bidders = tender_bidders::Entity::find()
+        .filter(tender_bidders::Column::TenderId.eq(tender))
+        .order_by_asc(tender_bidders::Column::Id)
+        .all(c)
+        .await?;
+    for b in &bidders {
+        to_organisation(c, now, Some(tender), b.organisation_id, subject, body_md, link).await?;
+    }
+    Ok(bidders.len())
+}
+
+/// Sends a message to one organisation and e-mails its members.
+pub async fn to_organisation<C: ConnectionTrait>(
+    c: &C,
+    now: DateTime<Utc>,
+    tender: Option<i32>,
+    organisation: i32,
+    subject: &str,
+    body_md: &str,
+    link: Option<&str>,
+) -> Result<(), DbErr> {
+    messages::ActiveModel {
+        tender_id: Set(tender),
+        organisation_id: Set(Some(organisation)),
+        user_id: Set(None),
+        subject: Set(subject.into()),
+        body_md: Set(body_md.into()),
+        link: Set(link.map(str::to_string)),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(c)
+    .await?;
+    let members = organisation_members::Entity::find()
+        .filter(organisation_members::Column::OrganisationId.eq(organisation))
+        .all(c)
+        .await?;
+    for m in members {
+        let text = format!(
+            "{body_md}\n\n{}--\nDit bericht staat ook in uw berichten in Dialoog.\n",
+            link.map(|l| format!("Bekijk het in Dialoog: {l}\n\n")).unwrap_or_default()
+        );
+        outbox::ActiveModel {
+            to_address: Set(m.email.clone()),
+            subject: Set(format!("[Dialoog] {subject}")),
+            body: Set(text),
+            created_at: Set(now),
+            sent_at: Set(None),
+            ..Default::default()
+        }
+        .insert(c)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The messages a user receives: to them, or to their organisation.
+pub async fn inbox<C: ConnectionTrait>(c: &C, user: i32, organisation: Option<i32>) -> Result<Vec<messages::Model>, DbErr> {
+    let mut cond = Condition::any().add(messages::Column::UserId.eq(user));
+    if let Some(o) = organisation {
+        cond = cond.add(messages::Column::OrganisationId.eq(o));
+    }
+    messages::Entity::find().filter(cond).order_by_desc(messages::Column::Id).all(c).await
+}
+
+/// The outbox, oldest first (read by `dialoog outbox`).
+pub async fn outbox_all<C: ConnectionTrait>(c: &C) -> Result<Vec<outbox::Model>, DbErr> {
+    outbox::Entity::find().order_by_asc(outbox::Column::Id).all(c).await
+}

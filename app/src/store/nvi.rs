@@ -1,0 +1,352 @@
+//! Nota van Inlichtingen rounds: questions until the round's deadline, answers
+//! drafted and merged by the inkoper, one numbered publication that reaches
+//! every registered bidder at the same moment. Published answers never change.
+
+use super::audit::{self, Actor, NewEvent};
+use super::entities::{nvi_rounds, questions, tenders};
+use super::{messages, WriteTx};
+use crate::domain::calendar::show_instant;
+use crate::domain::procedure::question_window;
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    Set,
+};
+use serde_json::json;
+
+pub async fn rounds<C: ConnectionTrait>(c: &C, tender: i32) -> Result<Vec<nvi_rounds::Model>, DbErr> {
+    nvi_rounds::Entity::find()
+        .filter(nvi_rounds::Column::TenderId.eq(tender))
+        .order_by_asc(nvi_rounds::Column::Id)
+        .all(c)
+        .await
+}
+
+pub async fn round<C: ConnectionTrait>(c: &C, tender: i32, id: i32) -> Result<nvi_rounds::Model, AppError> {
+    nvi_rounds::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .filter(|r| r.tender_id == tender)
+        .ok_or_else(|| AppError::NotFound("Deze vragenronde bestaat niet.".into()))
+}
+
+pub async fn questions_of<C: ConnectionTrait>(c: &C, round: i32) -> Result<Vec<questions::Model>, DbErr> {
+    questions::Entity::find()
+        .filter(questions::Column::RoundId.eq(round))
+        .order_by_asc(questions::Column::Id)
+        .all(c)
+        .await
+}
+
+fn bounded(s: &str, max: usize, what: &str) -> Result<String, AppError> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(AppError::Invalid(format!("{what} is leeg.")));
+    }
+    if t.chars().count() > max {
+        return Err(AppError::Invalid(format!("{what} is te lang (hoogstens {max} tekens).")));
+    }
+    Ok(t.to_string())
+}
+
+/// Creates a question round with its deadline.
+pub async fn create_round(
+    tx: &WriteTx,
+    now: DateTime<Utc>,
+    tender_now: DateTime<Utc>,
+    t: &tenders::Model,
+    by: Actor,
+    title: &str,
+    deadline: DateTime<Utc>,
+) -> Result<nvi_rounds::Model, AppError> {
+    let title = bounded(title, 200, "De titel")?;
+    if deadline < tender_now {
+        return Err(AppError::Invalid("De vragentermijn ligt in het verleden.".into()));
+    }
+    if let Some(d) = t.submission_deadline {
+        if deadline >= d {
+            return Err(AppError::Invalid(format!(
+                "De vragentermijn moet voor de sluitingstermijn ({}) liggen.",
+                show_instant(d)
+            )));
+        }
+    }
+    let r = nvi_rounds::ActiveModel {
+        tender_id: Set(t.id),
+        title: Set(title.clone()),
+        question_deadline: Set(deadline),
+        closed_at: Set(None),
+        number: Set(None),
+        published_at: Set(None),
+        intro_md: Set(String::new()),
+        new_submission_deadline: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&tx.txn)
+    .await?;
+    audit::append(tx, now, NewEvent {
+        tender: Some(t.id),
+        actor: by,
+        action: "nvi.round_created",
+        subject: format!("vragenronde:{}", r.id),
+        payload: json!({ "titel": title, "vragentermijn": deadline.to_rfc3339() }),
+    })
+    .await?;
+    Ok(r)
+}
+
+/// A bidder asks a question. Refused after the round's deadline, to the second.
+#[allow(clippy::too_many_arguments)]
+pub async fn ask(
+    tx: &WriteTx,
+    now: DateTime<Utc>,
+    tender_now: DateTime<Utc>,
+    tender: i32,
+    round_id: i32,
+    organisation: i32,
+    user: i32,
+    by: Actor,
+    reference: &str,
+    body: &str,
+) -> Result<questions::Model, AppError> {
+    let r = round(&tx.txn, tender, round_id).await?;
+    if r.published_at.is_some() {
+        return Err(AppError::Conflict("Deze vragenronde is al gepubliceerd. Stel uw vraag in een open ronde.".into()));
+    }
+    question_window(tender_now, r.question_deadline).map_err(AppError::Conflict)?;
+    let body = bounded(body, 4000, "De vraag")?;
+    let reference = reference.trim().chars().take(200).collect::<String>();
+    let q = questions::ActiveModel {
+        tender_id: Set(tender),
+        round_id: Set(r.id),
+        organisation_id: Set(Some(organisation)),
+        asked_by: Set(Some(user)),
+        reference: Set(reference),
+        body: Set(body),
+        asked_at: Set(tender_now),
+        answer_md: Set(None),
+        merged_into: Set(None),
+        ..Default::default()
+    }
+    .insert(&tx.txn)
+    .await?;
+    audit::append(tx, now, NewEvent {
+        tender: Some(tender),
+        actor: by,
+        action: "nvi.question_asked",
+        subject: format!("vraag:{}", q.id),
+        payload: json!({ "ronde": r.id.to_string(), "gesteld_op": tender_now.to_rfc3339() }),
+    })
+    .await?;
+    Ok(q)
+}
+
+async fn open_question<C: ConnectionTrait>(c: &C, tender: i32, id: i32) -> Result<(questions::Model, nvi_rounds::Model), AppError> {
+    let q = questions::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .filter(|q| q.tender_id == tender)
+        .ok_or_else(|| AppError::NotFound("Deze vraag bestaat niet.".into()))?;
+    let r = round(c, tender, q.round_id).await?;
+    if r.published_at.is_some() {
+        return Err(AppError::Conflict(
+            "Gepubliceerde antwoorden kunnen niet meer veranderen. Een correctie gaat via een nieuwe Nota van Inlichtingen.".into(),
+        ));
+    }
+    Ok((q, r))
+}
+
+/// The inkoper drafts (or redrafts) an answer.
+pub async fn answer(tx: &WriteTx, now: DateTime<Utc>, tender: i32, by: Actor, id: i32, answer_md: &str) -> Result<(), AppError> {
+    let (q, _) = open_question(&tx.txn, tender, id).await?;
+    let a = bounded(answer_md, 20_000, "Het antwoord")?;
+    let mut m = q.into_active_model();
+    m.answer_md = Set(Some(a));
+    m.merged_into = Set(None);
+    m.update(&tx.txn).await?;
+    audit::append(tx, now, NewEvent {
+        tender: Some(tender),
+        actor: by,
+        action: "nvi.answer_drafted",
+        subject: format!("vraag:{id}"),
+        payload: json!({}),
+    })
+    .await?;
+    Ok(())
+}
+
+/// Marks a question as a duplicate of another in the same round: it is
+/// published together with (under) that question's answer.
+pub async fn merge(tx: &WriteTx, now: DateTime<Utc>, tender: i32, by: Actor, id: i32, into: i32) -> Result<(), AppError> {
+    if id == into {
+        return Err(AppError::Invalid("Een vraag kan niet met zichzelf worden samengevoegd.".into()));
+    }
+    let (q, r) = open_question(&tx.txn, tender, id).await?;
+    let (target, r2) = open_question(&tx.txn, tender, into).await?;
+    if r.id != r2.id {
+        return Err(AppError::Invalid("Alleen vragen uit dezelfde ronde kunnen worden samengevoegd.".into()));
+    }
+    if target.merged_into.is_some() {
+        return Err(AppError::Invalid("Voeg samen met de oorspronkelijke vraag, niet met een samengevoegde.".into()));
+    }
+    questions::Entity::update_many()
+        .col_expr(questions::Column::MergedInto, sea_orm::sea_query::Expr::value(into))
+        .filter(questions::Column::MergedInto.eq(id))
+        .exec(&tx.txn)
+        .await?;
+    let mut m = q.into_active_model();
+    m.merged_into = Set(Some(into));
+    m.answer_md = Set(None);
+    m.update(&tx.txn).await?;
+    audit::append(tx, now, NewEvent {
+        tender: Some(tender),
+        actor: by,
+        action: "nvi.questions_merged",
+        subject: format!("vraag:{id}"),
+        payload: json!({ "samengevoegd_met": into.to_string() }),
+    })
+    .await?;
+    Ok(())
+}
+
+/// Adds a point of the buyer's own to an unpublished round (e.g. information
+/// from one bidder's dialogue session that is relevant to all).
+pub async fn add_own_point(
+    tx: &WriteTx,
+    now: DateTime<Utc>,
+    tender_now: DateTime<Utc>,
+    tender: i32,
+    round_id: i32,
+    by: Actor,
+    reference: &str,
+    text_md: &str,
+) -> Result<questions::Model, AppError> {
+    let r = round(&tx.txn, tender, round_id).await?;
+    if r.published_at.is_some() {
+        return Err(AppError::Conflict("Deze Nota van Inlichtingen is al gepubliceerd.".into()));
+    }
+    let text = bounded(text_md, 20_000, "De tekst")?;
+    let q = questions::ActiveModel {
+        tender_id: Set(tender),
+        round_id: Set(r.id),
+        organisation_id: Set(None),
+        asked_by: Set(None),
+        reference: Set(reference.trim().chars().take(200).collect()),
+        body: Set("Mededeling van de aanbestedende diensten".into()),
+        asked_at: Set(tender_now),
+        answer_md: Set(Some(text)),
+        merged_into: Set(None),
+        ..Default::default()
+    }
+    .insert(&tx.txn)
+    .await?;
+    audit::append(tx, now, NewEvent {
+        tender: Some(tender),
+        actor: by,
+        action: "nvi.point_added",
+        subject: format!("vraag:{}", q.id),
+        payload: json!({ "ronde": r.id.to_string(), "referentie": reference.trim() }),
+    })
+    .await?;
+    Ok(q)
+}
+
+/// Publishes a round as the next numbered NvI: answers freeze, a new
+/// submission deadline (if any) takes effect, and every registered bidder gets
+/// a message and an e-mail in the same transaction.
+#[allow(clippy::too_many_arguments)]
+pub async fn publish(
+    tx: &WriteTx,
+    now: DateTime<Utc>,
+    tender_now: DateTime<Utc>,
+    t: &tenders::Model,
+    by: Actor,
+    round_id: i32,
+    intro_md: &str,
+    new_deadline: Option<DateTime<Utc>>,
+) -> Result<i32, AppError> {
+    let r = round(&tx.txn, t.id, round_id).await?;
+    if r.published_at.is_some() {
+        return Err(AppError::Conflict("Deze Nota van Inlichtingen is al gepubliceerd.".into()));
+    }
+    let qs = questions_of(&tx.txn, r.id).await?;
+    if crate::domain::calendar::on_time(tender_now, r.question_deadline) && qs.iter().any(|q| q.organisation_id.is_some()) {
+        return Err(AppError::Conflict(format!(
+            "De vragentermijn loopt nog tot {}. Publiceer daarna, zodat alle vragen meegaan.",
+            show_instant(r.question_deadline)
+        )));
+    }
+    let mut n = 0;
+    for q in &qs {
+        n += 1;
+        if q.merged_into.is_none() && q.answer_md.as_deref().is_none_or(|a| a.trim().is_empty()) {
+            return Err(AppError::Conflict(format!("Vraag {n} heeft nog geen antwoord.")));
+        }
+    }
+    if qs.is_empty() && intro_md.trim().is_empty() && new_deadline.is_none() {
+        return Err(AppError::Invalid("Deze Nota van Inlichtingen is leeg: geen vragen, geen toelichting, geen wijziging.".into()));
+    }
+    if let Some(d) = new_deadline {
+        if d <= tender_now {
+            return Err(AppError::Invalid("De nieuwe sluitingstermijn moet in de toekomst liggen.".into()));
+        }
+        if t.submission_closed_at.is_some() {
+            return Err(AppError::Conflict("De inschrijving is al gesloten; de termijn kan niet meer veranderen.".into()));
+        }
+    }
+    let number = nvi_rounds::Entity::find()
+        .filter(nvi_rounds::Column::TenderId.eq(t.id))
+        .select_only()
+        .column_as(nvi_rounds::Column::Number.max(), "max")
+        .into_tuple::<Option<i32>>()
+        .one(&tx.txn)
+        .await?
+        .flatten()
+        .unwrap_or(0)
+        + 1;
+    let mut m = r.clone().into_active_model();
+    m.number = Set(Some(number));
+    m.published_at = Set(Some(tender_now));
+    m.intro_md = Set(intro_md.trim().to_string());
+    m.new_submission_deadline = Set(new_deadline);
+    if r.closed_at.is_none() {
+        m.closed_at = Set(Some(tender_now));
+    }
+    m.update(&tx.txn).await?;
+    let old_deadline = t.submission_deadline;
+    if let Some(d) = new_deadline {
+        tenders::Entity::update_many()
+            .col_expr(tenders::Column::SubmissionDeadline, sea_orm::sea_query::Expr::value(d))
+            .filter(tenders::Column::Id.eq(t.id))
+            .exec(&tx.txn)
+            .await?;
+    }
+    let mut body = format!("Nota van Inlichtingen {number} is gepubliceerd ({}).", show_instant(tender_now));
+    if let Some(d) = new_deadline {
+        body.push_str(&format!(
+            "\n\nDe sluitingstermijn is gewijzigd: was {}, wordt {}.",
+            old_deadline.map(show_instant).unwrap_or_else(|| "niet gepland".into()),
+            show_instant(d)
+        ));
+    }
+    let link = format!("/aanbesteding/{}/vragen", t.id);
+    let reached = messages::to_all_bidders(&tx.txn, now, t.id, &format!("Nota van Inlichtingen {number}"), &body, Some(&link)).await?;
+    audit::append(tx, now, NewEvent {
+        tender: Some(t.id),
+        actor: by,
+        action: "nvi.published",
+        subject: format!("vragenronde:{}", r.id),
+        payload: json!({
+            "nummer": number.to_string(),
+            "vragen": qs.len().to_string(),
+            "ontvangers": reached.to_string(),
+            "sluitingstermijn_oud": old_deadline.map(|d| d.to_rfc3339()),
+            "sluitingstermijn_nieuw": new_deadline.map(|d| d.to_rfc3339()),
+            "gepubliceerd_op": tender_now.to_rfc3339(),
+        }),
+    })
+    .await?;
+    Ok(number)
+}

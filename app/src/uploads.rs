@@ -1,0 +1,383 @@
+//! Plain HTTP routes for files (server only): streamed multipart uploads of bid
+//! parts and documents, downloads of documents, opened bid parts and receipts.
+//! Every route checks the same role x phase table as the server functions.
+//!
+//! An upload streams to disk while its SHA-256 is computed, with the part's
+//! size limit enforced on the way; it is fsynced and renamed into place before
+//! the database refers to it, and only then acknowledged. A request with
+//! `Accept: application/json` (the page's progress-bar upload) gets JSON; a
+//! plain form post is redirected back with a message.
+
+use crate::api::guard;
+use crate::domain::access::{Action, Phase};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::{self, bids, documents, files};
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use futures_util::TryStreamExt;
+use tower_sessions::Session;
+
+pub fn router(st: AppState) -> Router {
+    Router::new()
+        .route("/upload/inschrijving/{tender}/{part}", post(upload_bid_part))
+        .route("/upload/document/{tender}", post(upload_document))
+        .route("/bestand/document/{tender}/{version}", get(download_document))
+        .route("/bestand/inschrijving/{tender}/{part}", get(download_bid_part))
+        .route("/ontvangstbevestiging/{tender}/{receipt}", get(download_receipt))
+        .with_state(st)
+}
+
+/// The routes of this module, for `dialoog routes`.
+pub const ROUTES: &[&str] = &[
+    "POST /upload/inschrijving/{tender}/{part}",
+    "POST /upload/document/{tender}",
+    "GET /bestand/document/{tender}/{version}",
+    "GET /bestand/inschrijving/{tender}/{part}",
+    "GET /ontvangstbevestiging/{tender}/{receipt}",
+];
+
+fn wants_json(h: &HeaderMap) -> bool {
+    h.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"))
+}
+
+fn wants_html(h: &HeaderMap) -> bool {
+    h.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+}
+
+fn plain(status: StatusCode, msg: &str) -> Response {
+    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], msg.to_string()).into_response()
+}
+
+/// An error as JSON (scripted upload) or as a redirect back with the message.
+fn fail(e: AppError, json: bool, html: bool, back: &str) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if !json && !html {
+        plain(status, &e.to_string())
+    } else if json {
+        (status, axum::Json(serde_json::json!({ "fout": e.to_string() }))).into_response()
+    } else if status == StatusCode::UNAUTHORIZED {
+        (StatusCode::SEE_OTHER, [(header::LOCATION, "/inloggen".to_string())]).into_response()
+    } else {
+        let sep = if back.contains('?') { '&' } else { '?' };
+        let loc = format!("{back}{sep}fout={}", urlencode(&e.to_string()));
+        (StatusCode::SEE_OTHER, [(header::LOCATION, loc)]).into_response()
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn user(st: &AppState, session: &Session) -> Result<store::entities::users::Model, AppError> {
+    let u = guard::user_of_session(st, session).await?.ok_or(AppError::NotLoggedIn)?;
+    if u.must_change_password {
+        return Err(AppError::PasswordChangeRequired);
+    }
+    Ok(u)
+}
+
+/// Reads the multipart body: text fields into a list, the one file field
+/// streamed into the file store with `limit`. `check_name` vets the file name
+/// before any byte is written.
+async fn read_multipart(
+    st: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+    limit: u64,
+) -> Result<(Vec<(String, String)>, Option<(String, &'static str, files::Stored)>), AppError> {
+    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let boundary = multer::parse_boundary(ct)
+        .map_err(|_| AppError::Invalid("Verstuur het bestand met het uploadformulier (multipart/form-data).".into()))?;
+    let constraints = multer::Constraints::new()
+        .size_limit(multer::SizeLimit::new().whole_stream(limit.saturating_add(1_000_000)).per_field(limit.saturating_add(1)));
+    let stream = body.into_data_stream().map_err(std::io::Error::other);
+    let mut mp = multer::Multipart::with_constraints(stream, boundary, constraints);
+    let mut fields = Vec::new();
+    let mut file = None;
+    let too_large = || AppError::TooLarge(format!("Het bestand is groter dan de toegestane {}. Er is niets opgeslagen.", files::show_size(limit)));
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(multer::Error::StreamSizeExceeded { .. }) | Err(multer::Error::FieldSizeExceeded { .. }) => return Err(too_large()),
+            Err(_) => return Err(AppError::Invalid("Het uploadverzoek is onvolledig of beschadigd. Probeer het opnieuw.".into())),
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        if let Some(fname) = field.file_name().map(files::clean_name) {
+            if file.is_some() {
+                return Err(AppError::Invalid("Upload één bestand tegelijk.".into()));
+            }
+            let media = files::media_type_for(&fname).map_err(AppError::Invalid)?;
+            let mut up = st.files.begin(limit).await.map_err(|e| {
+                eprintln!("upload: {e}");
+                AppError::Internal
+            })?;
+            let mut field = field;
+            loop {
+                match field.chunk().await {
+                    Ok(Some(chunk)) => up.write(&chunk).await.map_err(|e| match e {
+                        files::UploadError::TooLarge { .. } => too_large(),
+                        other => {
+                            eprintln!("upload: {other}");
+                            AppError::Internal
+                        }
+                    })?,
+                    Ok(None) => break,
+                    Err(multer::Error::StreamSizeExceeded { .. }) | Err(multer::Error::FieldSizeExceeded { .. }) => {
+                        return Err(too_large())
+                    }
+                    Err(_) => {
+                        return Err(AppError::Invalid("De upload is afgebroken. Er is niets opgeslagen; probeer het opnieuw.".into()))
+                    }
+                }
+            }
+            let stored = up.finish().await.map_err(|e| match e {
+                files::UploadError::Empty => AppError::Invalid("Het bestand is leeg.".into()),
+                other => {
+                    eprintln!("upload: {other}");
+                    AppError::Internal
+                }
+            })?;
+            file = Some((fname, media, stored));
+        } else {
+            let text = field.text().await.map_err(|_| AppError::Invalid("Een formulierveld is ongeldig.".into()))?;
+            if text.len() > 100_000 {
+                return Err(AppError::Invalid("Een formulierveld is te lang.".into()));
+            }
+            fields.push((name, text));
+        }
+    }
+    Ok((fields, file))
+}
+
+/// POST /upload/inschrijving/{tender}/{part}: one file for one part of the
+/// caller's organisation's draft bid.
+async fn upload_bid_part(
+    State(st): State<AppState>,
+    session: Session,
+    Path((tender, part)): Path<(i32, i32)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let json = wants_json(&headers);
+    let back = format!("/aanbesteding/{tender}/inschrijving");
+    let res = async {
+        let u = user(&st, &session).await?;
+        let ok = guard::allowed_for(&st, u, tender, Action::PrepareBid).await?;
+        let org = guard::own_organisation(&st, &ok.user).await?;
+        let def = bids::part_def(&st.db.conn, tender, part).await?;
+        if def.kind != "bestand" {
+            return Err(AppError::Invalid("Dit onderdeel is een formulier, geen bestand.".into()));
+        }
+        // Refuse early (before receiving the bytes) when the window is shut.
+        let now = store::procedure::tender_now(&ok.tender, &st.clock);
+        crate::domain::procedure::bid_window(now, ok.tender.submission_deadline).map_err(AppError::Conflict)?;
+        let (_, file) = read_multipart(&st, &headers, body, def.max_bytes as u64).await?;
+        let Some((name, media, stored)) = file else {
+            return Err(AppError::Invalid("Kies een bestand om te uploaden.".into()));
+        };
+        let tx = st.db.write().await?;
+        // The tender as it is now, inside the lock: the deadline may have passed during the upload.
+        let t = store::procedure::reload(&tx.txn, tender).await?;
+        let tender_now = store::procedure::tender_now(&t, &st.clock);
+        let f = files::record(&tx.txn, st.clock.now(), &stored, &name, media).await?;
+        bids::put_part(
+            &tx,
+            st.clock.now(),
+            tender_now,
+            &t,
+            org.id,
+            ok.actor(),
+            &def,
+            bids::PartContent::File { file_id: f.id, sha256: stored.sha256.clone(), size: stored.size as i64 },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((name, stored))
+    }
+    .await;
+    match res {
+        Ok((name, stored)) if json => axum::Json(serde_json::json!({
+            "bestandsnaam": name, "grootte": stored.size.to_string(), "sha256": stored.sha256,
+        }))
+        .into_response(),
+        Ok(_) => (StatusCode::SEE_OTHER, [(header::LOCATION, format!("{back}?melding=opgeslagen"))]).into_response(),
+        Err(e) => fail(e, json, wants_html(&headers), &back),
+    }
+}
+
+/// POST /upload/document/{tender}: a file document, new (field `titel`) or a
+/// new version of an existing one (field `document`), optionally through an
+/// NvI (field `nvi`). Text fields come before the file in the form.
+async fn upload_document(
+    State(st): State<AppState>,
+    session: Session,
+    Path(tender): Path<i32>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let json = wants_json(&headers);
+    let back = format!("/aanbesteding/{tender}/documenten");
+    let res = async {
+        let u = user(&st, &session).await?;
+        let ok = match guard::allowed_for(&st, u.clone(), tender, Action::EditDocuments).await {
+            Ok(ok) => ok,
+            Err(_) => guard::allowed_for(&st, u, tender, Action::ManageNvi).await?,
+        };
+        let (fields, file) = read_multipart(&st, &headers, body, 50_000_000).await?;
+        let field = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).filter(|v| !v.is_empty());
+        let Some((name, media, stored)) = file else {
+            return Err(AppError::Invalid("Kies een bestand om te uploaden.".into()));
+        };
+        let nvi = match field("nvi") {
+            Some(s) => Some(s.parse::<i32>().map_err(|_| AppError::Invalid("Ongeldige Nota van Inlichtingen.".into()))?),
+            None => None,
+        };
+        let note = field("toelichting").unwrap_or_default();
+        let tx = st.db.write().await?;
+        let t = store::procedure::reload(&tx.txn, tender).await?;
+        let phase = store::procedure::phase_of(&t);
+        let now = st.clock.now();
+        let f = files::record(&tx.txn, now, &stored, &name, media).await?;
+        let nv = documents::NewVersion { body_md: None, file: Some((f.id, stored.sha256.clone(), stored.size as i64)), note, nvi };
+        match field("document") {
+            Some(id) => {
+                let id = id.parse::<i32>().map_err(|_| AppError::Invalid("Ongeldig document.".into()))?;
+                let d = documents::get(&tx.txn, tender, id).await?;
+                documents::add_version(&tx, now, tender, phase, ok.actor(), &d, nv).await?;
+            }
+            None => {
+                let title = field("titel").unwrap_or_else(|| name.clone());
+                documents::create(&tx, now, tender, phase, ok.actor(), &title, "bestand", nv).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    match res {
+        Ok(()) if json => axum::Json(serde_json::json!({ "ok": true })).into_response(),
+        Ok(()) => (StatusCode::SEE_OTHER, [(header::LOCATION, format!("{back}?melding=opgeslagen"))]).into_response(),
+        Err(e) => fail(e, json, wants_html(&headers), &back),
+    }
+}
+
+async fn send_file(st: &AppState, sha: &str, name: &str, media: &str) -> Result<Response, AppError> {
+    let f = st.files.open_read(sha).await.map_err(|e| {
+        eprintln!("bestand {sha}: {e}");
+        AppError::Internal
+    })?;
+    let stream = tokio_util_stream(f);
+    let disposition = format!("attachment; filename=\"{}\"", name.replace(['"', '\\'], "_"));
+    Ok((
+        [
+            (header::CONTENT_TYPE, media.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response())
+}
+
+/// Streams a file in 64 KiB chunks.
+fn tokio_util_stream(f: tokio::fs::File) -> impl futures_util::Stream<Item = std::io::Result<bytes::Bytes>> {
+    use tokio::io::AsyncReadExt;
+    futures_util::stream::try_unfold(f, |mut f| async move {
+        let mut buf = vec![0u8; 64 * 1024];
+        let n = f.read(&mut buf).await?;
+        if n == 0 {
+            Ok(None)
+        } else {
+            buf.truncate(n);
+            Ok(Some((bytes::Bytes::from(buf), f)))
+        }
+    })
+}
+
+/// GET /bestand/document/{tender}/{version}: a file version of a document.
+async fn download_document(State(st): State<AppState>, session: Session, Path((tender, version)): Path<(i32, i32)>) -> Response {
+    let res = async {
+        let u = user(&st, &session).await?;
+        let ok = guard::allowed_for(&st, u, tender, Action::ViewDocuments).await?;
+        let nf = || AppError::NotFound("Dit document bestaat niet.".into());
+        let v = store::entities::document_versions::Entity::find_by_id(version).one(&st.db.conn).await?.ok_or_else(nf)?;
+        let d = documents::get(&st.db.conn, tender, v.document_id).await?;
+        let all = documents::versions(&st.db.conn, d.id).await?;
+        let this = all.iter().find(|x| x.v.id == v.id).ok_or_else(nf)?;
+        let staff = ok.roles.iter().any(|r| !matches!(r, crate::domain::access::Role::Aanbieder));
+        if !this.visible_to_bidders && !staff {
+            return Err(nf());
+        }
+        let f = files::by_id(&st.db.conn, v.file_id.ok_or_else(nf)?).await?.ok_or_else(nf)?;
+        send_file(&st, &f.sha256, &f.original_name, &f.media_type).await
+    }
+    .await;
+    res.unwrap_or_else(|e| plain(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), &e.to_string()))
+}
+
+/// GET /bestand/inschrijving/{tender}/{part}: the content of a bid part, only
+/// after a confirmed opening, only for the roles the table allows.
+async fn download_bid_part(State(st): State<AppState>, session: Session, Path((tender, part)): Path<(i32, i32)>) -> Response {
+    let res = async {
+        let u = user(&st, &session).await?;
+        let ok = guard::allowed_for(&st, u, tender, Action::ReadBidContent).await?;
+        // Defence in depth: the phase allows it, and an opening was confirmed.
+        if bids::confirmed_opening(&st.db.conn, tender).await?.is_none() || store::procedure::phase_of(&ok.tender) == Phase::Concept {
+            return Err(AppError::forbidden());
+        }
+        let nf = || AppError::NotFound("Dit onderdeel bestaat niet.".into());
+        let p = store::entities::bid_parts::Entity::find_by_id(part).one(&st.db.conn).await?.ok_or_else(nf)?;
+        let b = store::entities::bids::Entity::find_by_id(p.bid_id).one(&st.db.conn).await?.filter(|b| b.tender_id == tender).ok_or_else(nf)?;
+        if b.status != "ingediend" {
+            return Err(nf());
+        }
+        match p.file_id {
+            Some(fid) => {
+                let f = files::by_id(&st.db.conn, fid).await?.ok_or_else(nf)?;
+                send_file(&st, &f.sha256, &f.original_name, &f.media_type).await
+            }
+            None => Ok(plain(StatusCode::OK, p.form_text.as_deref().unwrap_or_default())),
+        }
+    }
+    .await;
+    res.unwrap_or_else(|e| plain(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), &e.to_string()))
+}
+
+/// GET /ontvangstbevestiging/{tender}/{receipt}: the receipt as a JSON file, for
+/// members of the organisation that submitted.
+async fn download_receipt(State(st): State<AppState>, session: Session, Path((tender, receipt)): Path<(i32, i32)>) -> Response {
+    let res = async {
+        let u = user(&st, &session).await?;
+        let ok = guard::allowed_for(&st, u, tender, Action::ViewTender).await?;
+        let nf = || AppError::NotFound("Deze ontvangstbevestiging bestaat niet.".into());
+        let org = guard::own_organisation(&st, &ok.user).await.map_err(|_| nf())?;
+        let r = store::entities::receipts::Entity::find_by_id(receipt).one(&st.db.conn).await?.ok_or_else(nf)?;
+        let b = store::entities::bids::Entity::find_by_id(r.bid_id).one(&st.db.conn).await?.ok_or_else(nf)?;
+        if b.tender_id != tender || b.organisation_id != org.id {
+            return Err(nf());
+        }
+        Ok((
+            [
+                (header::CONTENT_TYPE, "application/json; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"ontvangstbevestiging-{}.json\"", r.seq)),
+            ],
+            r.body,
+        )
+            .into_response())
+    }
+    .await;
+    res.unwrap_or_else(|e| plain(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), &e.to_string()))
+}
+
+use sea_orm::EntityTrait;

@@ -1,0 +1,246 @@
+//! The procedure over HTTP on the seeded (training) tender: publication, a
+//! question round and its NvI, sealed submission with a receipt, late is late,
+//! and the four-eyes opening.
+
+mod common;
+use common::*;
+use sha2::{Digest, Sha256};
+
+fn sha(b: &[u8]) -> String {
+    hex::encode(Sha256::digest(b))
+}
+
+async fn ok(c: &mut Client, path: &str, form: &[(&str, &str)]) -> Resp {
+    let r = c.post_form(path, form).await;
+    assert_eq!(r.status, 200, "{path} {form:?}: {}", r.body);
+    r
+}
+
+const SEALED: &[u8] = b"GEHEIM-KWALITEITSPLAN-7731 met de aanpak per school";
+
+#[tokio::test]
+async fn a_tender_runs_from_publication_to_a_four_eyes_opening() {
+    let s = Server::start().await;
+    let mut ink = s.login("inkoper1").await;
+    let mut ink2 = s.login("inkoper2").await;
+    let mut a1 = s.login("aanbieder1").await;
+    let mut a2 = s.login("aanbieder2").await;
+
+    // Publication needs its date: the simulated clock starts on 1 May 2023.
+    let r = ink.post_form("/api/change_phase", &[("id", "1"), ("to", "gepubliceerd")]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("17-05-2023 09:00 (+02:00)"), "{}", r.body);
+    ok(&mut ink, "/api/set_training_clock", &[("id", "1"), ("tijd", "2023-05-17T09:00")]).await;
+    ok(&mut ink, "/api/change_phase", &[("id", "1"), ("to", "gepubliceerd")]).await;
+    // The published documents are frozen.
+    let r = ink.post_form("/api/save_markdown_document", &[("id", "1"), ("doc", "1"), ("tekst", "# nieuw")]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+
+    // Questions: the inkoper sees who asked, other bidders never do.
+    ok(&mut a1, "/api/ask_question", &[("id", "1"), ("ronde", "1"), ("referentie", "Leidraad 2"), ("vraag", "Mag een consortium inschrijven?")]).await;
+    let seen_by_ink = ok(&mut ink, "/api/nvi_view", &[("id", "1")]).await;
+    assert!(seen_by_ink.body.contains("Jeugdhulp Kennemerland B.V. (demo)"), "{}", seen_by_ink.body);
+    let seen_by_a2 = ok(&mut a2, "/api/nvi_view", &[("id", "1")]).await;
+    assert!(!seen_by_a2.body.contains("consortium"), "another bidder's unpublished question leaked");
+    // After the round's deadline, a question is refused, to the second.
+    ok(&mut ink, "/api/set_training_clock", &[("id", "1"), ("tijd", "2023-06-07T12:00:01")]).await;
+    let r = a2.post_form("/api/ask_question", &[("id", "1"), ("ronde", "1"), ("vraag", "Te laat?")]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("verstreken"), "{}", r.body);
+    // Answer and publish as NvI 1; every bidder gets it, nobody sees the asker.
+    let qid = {
+        let v: serde_json::Value = serde_json::from_str(&seen_by_ink.body).unwrap();
+        v["rounds"][0]["questions"][0]["id"].as_i64().unwrap().to_string()
+    };
+    ok(&mut ink, "/api/answer_question", &[("id", "1"), ("vraag", &qid), ("antwoord", "Ja, mits **één** penvoerder.")]).await;
+    let r = ok(&mut ink, "/api/publish_nvi", &[("id", "1"), ("ronde", "1"), ("toelichting", "Antwoorden ronde 1")]).await;
+    assert_eq!(r.body.trim(), "1");
+    let r = ink.post_form("/api/answer_question", &[("id", "1"), ("vraag", &qid), ("antwoord", "Toch niet")]).await;
+    assert_eq!(r.status, 409, "published answers never change: {}", r.body);
+    let nvi = ok(&mut a2, "/api/nvi_view", &[("id", "1")]).await;
+    assert!(nvi.body.contains("consortium") && nvi.body.contains("<strong>één</strong>"), "{}", nvi.body);
+    assert!(!nvi.body.contains("Jeugdhulp Kennemerland"), "the asker is never shown to other bidders");
+    let inbox = ok(&mut a2, "/api/inbox", &[]).await;
+    assert!(inbox.body.contains("Nota van Inlichtingen 1"), "{}", inbox.body);
+
+    // Submission opens.
+    ok(&mut ink, "/api/change_phase", &[("id", "1"), ("to", "inschrijving")]).await;
+    ok(&mut ink, "/api/set_training_clock", &[("id", "1"), ("tijd", "2023-06-29T10:00")]).await;
+
+    // Bidder 1 prepares and submits.
+    let uea = b"%PDF-1.7 UEA van aanbieder 1".to_vec();
+    let kvk = b"%PDF-1.7 KvK-uittreksel".to_vec();
+    for (part, name, bytes) in [("1", "uea.pdf", &uea), ("2", "kvk.pdf", &kvk), ("4", "plan.pdf", &SEALED.to_vec())] {
+        let r = a1.upload(&format!("/upload/inschrijving/1/{part}"), &[], name, bytes).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r.body.contains(&sha(bytes)), "{}", r.body);
+    }
+    let r = a1.upload("/upload/inschrijving/1/1", &[], "virus.exe", b"MZ").await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    // Over the limit: a clear 413 and nothing stored.
+    let big = vec![b'x'; 10_000_001];
+    let r = a1.upload("/upload/inschrijving/1/2", &[], "groot.pdf", &big).await;
+    assert_eq!(r.status, 413, "{}", r.body);
+    assert!(r.body.contains("10 MB"), "{}", r.body);
+    let tmp = s.dir.path().join("data/files/tmp");
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0, "no half-written file left");
+    let r = a1.post_form("/api/submit_bid", &[("id", "1"), ("sleutel", "sleutel-aanbieder-1")]).await;
+    assert_eq!(r.status, 409, "a required part is missing: {}", r.body);
+    assert!(r.body.contains("Verklaringen"), "{}", r.body);
+    ok(&mut a1, "/api/save_form_part", &[("id", "1"), ("onderdeel", "3"), ("tekst", "Akkoord met alle verklaringen.")]).await;
+    let r = ok(&mut a1, "/api/submit_bid", &[("id", "1"), ("sleutel", "sleutel-aanbieder-1")]).await;
+    let receipt: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(receipt["ontvangen_op"], "29-06-2023 10:00 (+02:00)");
+    let parts = receipt["onderdelen"].as_array().unwrap();
+    assert_eq!(parts.len(), 4);
+    assert_eq!(parts[0]["sha256"], sha(&uea));
+    assert_eq!(parts[3]["sha256"], sha(SEALED));
+    for p in parts {
+        let h = p["sha256"].as_str().unwrap();
+        if p["bestandsnaam"] != "formulier" {
+            let stored = std::fs::read(s.dir.path().join("data/files").join(&h[..2]).join(h)).unwrap();
+            assert_eq!(sha(&stored), h, "the receipt's hash is the stored file's");
+        }
+    }
+    // A retried submit returns the same receipt, never a second bid.
+    let again = ok(&mut a1, "/api/submit_bid", &[("id", "1"), ("sleutel", "sleutel-aanbieder-1")]).await;
+    let again: serde_json::Value = serde_json::from_str(&again.body).unwrap();
+    assert_eq!(again["audit"]["seq"], receipt["audit"]["seq"]);
+    // The receipt verifies on its own and against a later export.
+    let rpath = s.dir.path().join("bevestiging.json");
+    std::fs::write(&rpath, r.body.as_bytes()).unwrap();
+    let (code, out, err) = run(&mut s.command(&["audit", "verify-receipt", rpath.to_str().unwrap()]));
+    assert_eq!(code, 0, "{out}{err}");
+    // Bidder 2 sees nothing of bidder 1.
+    let b2 = ok(&mut a2, "/api/bid_view", &[("id", "1")]).await;
+    assert!(!b2.body.contains("uea.pdf") && !b2.body.contains(&sha(&uea)), "{}", b2.body);
+    let r = a2.post_form("/api/receipt_view", &[("id", "1"), ("ontvangst", "1")]).await;
+    assert_eq!(r.status, 404);
+    let r = a2.get("/ontvangstbevestiging/1/1").await;
+    assert_eq!(r.status, 404);
+
+    // Sealed: no role reads any part before the opening, through any route.
+    let mut others = vec![s.login("waarnemer1").await, s.login("beoordelaar1").await, s.login("gemeente-alkmaar").await];
+    for c in [&mut ink, &mut a1, &mut a2].into_iter().chain(others.iter_mut()) {
+        for pid in 1..=8 {
+            let r = c.get(&format!("/bestand/inschrijving/1/{pid}")).await;
+            assert!(r.status == 403 || r.status == 404, "part {pid}: {}", r.status);
+            assert!(!r.body.contains("GEHEIM"), "sealed content leaked");
+        }
+        for (path, form) in [("/api/opening_record", vec![("id", "1")]), ("/api/opening_view", vec![("id", "1")]), ("/api/bid_view", vec![("id", "1")])] {
+            let r = c.post_form(path, &form).await;
+            assert!(!r.body.contains("GEHEIM"), "{path} leaked sealed content");
+        }
+    }
+    let export = ink.get("/export/audittrail.jsonl").await;
+    assert!(!export.body.contains("GEHEIM"));
+    let arrivals = ok(&mut ink, "/api/opening_view", &[("id", "1")]).await;
+    assert!(arrivals.body.contains("29-06-2023 10:00 (+02:00)") && !arrivals.body.contains("Jeugdhulp"), "{}", arrivals.body);
+
+    // Late is late: one second after the deadline nothing is accepted or stored.
+    ok(&mut ink, "/api/set_training_clock", &[("id", "1"), ("tijd", "2023-06-30T12:00:00")]).await;
+    let r = a2.upload("/upload/inschrijving/1/1", &[], "uea.pdf", b"%PDF op tijd").await;
+    assert_eq!(r.status, 200, "at the deadline itself: {}", r.body);
+    ok(&mut ink, "/api/set_training_clock", &[("id", "1"), ("tijd", "2023-06-30T12:00:01")]).await;
+    let r = a2.upload("/upload/inschrijving/1/2", &[], "kvk.pdf", b"%PDF te laat").await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("Te laat is te laat"), "{}", r.body);
+    let r = a2.post_form("/api/submit_bid", &[("id", "1"), ("sleutel", "sleutel-aanbieder-2")]).await;
+    assert_eq!(r.status, 409, "submitting is refused after the deadline: {}", r.body);
+    let b2 = ok(&mut a2, "/api/bid_view", &[("id", "1")]).await;
+    assert!(!b2.body.contains("kvk.pdf"), "nothing of the late upload is stored");
+    // The scheduler closed the window on the simulated clock.
+    let proc = ok(&mut ink, "/api/procedure_view", &[("id", "1")]).await;
+    assert!(proc.body.contains("\"submission_closed\":true"), "{}", proc.body);
+
+    // Opening: one person never opens.
+    ok(&mut ink, "/api/start_opening", &[("id", "1")]).await;
+    let r = ink.post_form("/api/confirm_opening", &[("id", "1")]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("tweede"), "{}", r.body);
+    let r = ink.post_form("/api/start_opening", &[("id", "1")]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    let r = ok(&mut ink, "/api/opening_record", &[("id", "1")]).await;
+    assert_eq!(r.body.trim(), "null", "not opened yet");
+    ok(&mut ink2, "/api/confirm_opening", &[("id", "1")]).await;
+    let pv = ok(&mut ink, "/api/opening_record", &[("id", "1")]).await;
+    assert!(pv.body.contains("Jeugdhulp Kennemerland B.V. (demo)") && pv.body.contains(&sha(SEALED)), "{}", pv.body);
+    assert!(pv.body.contains("Inkoper Een (demo)") && pv.body.contains("Inkoper Twee (demo)"), "{}", pv.body);
+    let v: serde_json::Value = serde_json::from_str(&pv.body).unwrap();
+    let plan_id = v["bids"][0][3][3][4].as_i64().unwrap();
+    let r = ink.get(&format!("/bestand/inschrijving/1/{plan_id}")).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body.as_bytes(), SEALED);
+    let r = a1.get(&format!("/bestand/inschrijving/1/{plan_id}")).await;
+    assert_eq!(r.status, 403);
+    let page = ink.get("/aanbesteding/1").await;
+    assert!(page.body.contains("Inschrijvingen geopend"));
+
+    // The receipt still verifies against the full export, after all of this.
+    let export = ink.get("/export/audittrail.jsonl").await;
+    let epath = s.dir.path().join("export.jsonl");
+    std::fs::write(&epath, export.body.as_bytes()).unwrap();
+    let (code, out, err) = run(&mut s.command(&["audit", "verify-receipt", rpath.to_str().unwrap(), "--export", epath.to_str().unwrap()]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("INTACT"), "{out}");
+    // A tampered receipt is refused.
+    let tampered = std::fs::read_to_string(&rpath).unwrap().replace(&sha(SEALED), &sha(b"iets anders"));
+    std::fs::write(&rpath, tampered).unwrap();
+    let (code, out, _) = run(&mut s.command(&["audit", "verify-receipt", rpath.to_str().unwrap()]));
+    assert_eq!(code, 1, "{out}");
+    // The NvI e-mails are in the outbox.
+    let (code, out, _) = run(&mut s.command(&["outbox"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("[Dialoog] Nota van Inlichtingen 1") && out.contains("aanbieder2@example.org"), "{out}");
+}
+
+#[tokio::test]
+async fn an_organisation_registers_with_its_kvk_number_and_sees_only_its_own_data() {
+    let s = Server::start().await;
+    let mut ink = s.login("inkoper1").await;
+    ok(&mut ink, "/api/set_training_clock", &[("id", "1"), ("tijd", "2023-05-17T09:00")]).await;
+    ok(&mut ink, "/api/change_phase", &[("id", "1"), ("to", "gepubliceerd")]).await;
+    let mut c = s.client();
+    let form = |kvk: &'static str, user: &'static str| {
+        vec![
+            ("kvk", kvk), ("naam", "Zorg Noord B.V."), ("adres", "Dorpsstraat 1"), ("postcode", "1851ab"),
+            ("plaats", "Heiloo"), ("contactpersoon", "J. de Vries"), ("email", "j@zorgnoord.nl"),
+            ("telefoon", "072 123 45 67"), ("gebruikersnaam", user), ("wachtwoord", "een lang wachtwoord"),
+            ("herhaling", "een lang wachtwoord"), ("aanbesteding", "1"),
+        ]
+    };
+    let r = c.post_form("/api/register_organisation", &form("1234567", "zorgnoord")).await;
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("8 cijfers"), "{}", r.body);
+    ok(&mut c, "/api/register_organisation", &form("12345678", "zorgnoord")).await;
+    let me = ok(&mut c, "/api/my_organisation", &[]).await;
+    assert!(me.body.contains("Zorg Noord B.V.") && me.body.contains("1851 AB"), "{}", me.body);
+    assert!(!me.body.contains("Jeugdhulp"), "{}", me.body);
+    let mut other = s.client();
+    let r = other.post_form("/api/register_organisation", &form("12345678", "ander")).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    // Registered for the published tender: the bidder reads documents and its own (empty) bid.
+    ok(&mut c, "/api/documents_view", &[("id", "1")]).await;
+    let bid = ok(&mut c, "/api/bid_view", &[("id", "1")]).await;
+    assert!(bid.body.contains("Zorg Noord B.V."));
+    let invite = ok(&mut c, "/api/invite_colleague", &[("naam", "P. Jansen"), ("email", "p@zorgnoord.nl"), ("gebruikersnaam", "pjansen")]).await;
+    assert!(invite.body.contains("pjansen"), "{}", invite.body);
+}
+
+#[tokio::test]
+async fn markdown_documents_are_sanitised_and_versioned_with_a_diff() {
+    let s = Server::start().await;
+    let mut ink = s.login("inkoper1").await;
+    let r = ok(&mut ink, "/api/save_markdown_document", &[
+        ("id", "1"), ("titel", "Bijlage"), ("tekst", "Regel een\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1))"),
+    ])
+    .await;
+    let doc = r.body.trim().to_string();
+    ok(&mut ink, "/api/save_markdown_document", &[("id", "1"), ("doc", &doc), ("tekst", "Regel twee"), ("toelichting", "herzien")]).await;
+    let v = ok(&mut ink, "/api/document_view", &[("id", "1"), ("doc", &doc)]).await;
+    assert!(!v.body.contains("<script") && !v.body.contains("javascript:alert"), "{}", v.body);
+    assert!(v.body.contains("Regel twee") && v.body.contains("herzien"), "{}", v.body);
+    let j: serde_json::Value = serde_json::from_str(&v.body).unwrap();
+    assert_eq!(j["versions"].as_array().unwrap().len(), 2);
+    assert!(j["versions"][0]["diff"].to_string().contains("Regel twee"));
+}

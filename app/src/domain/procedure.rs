@@ -75,6 +75,11 @@ pub fn check(from: Phase, to: Phase, f: &Facts, reason: &str) -> Result<(), Stri
             to.label()
         ));
     }
+    // Ending a suspension returns to the phase the tender was in; that phase's
+    // entry guard was met when it was entered.
+    if from == Opgeschort && f.suspended_phase == Some(to) {
+        return Ok(());
+    }
     let need = |ok: bool, msg: &str| if ok { Ok(()) } else { Err(msg.to_string()) };
     match to {
         Gepubliceerd => {
@@ -327,7 +332,7 @@ mod tests {
         assert!(check(Inschrijving, Opgeschort, &f, "  ").unwrap_err().contains("kort geding"));
         assert_eq!(check(Inschrijving, Opgeschort, &f, "kort geding aangespannen"), Ok(()));
         let s = Facts { suspended_phase: Some(Standstill), ..f.clone() };
-        assert_eq!(candidates(Opgeschort, Some(Standstill)), vec![Standstill]);
+        assert_eq!(candidates(Opgeschort, Some(Standstill)), vec![Standstill, Ingetrokken]);
         assert_eq!(check(Opgeschort, Standstill, &s, ""), Ok(()));
         assert!(check(Opgeschort, Gegund, &s, "").is_err());
         assert!(check(Gepubliceerd, Ingetrokken, &f, "").unwrap_err().contains("intrekking"));

@@ -186,10 +186,8 @@ async fn upload_bid_part(
         let Some((name, media, stored)) = file else {
             return Err(AppError::Invalid("Kies een bestand om te uploaden.".into()));
         };
-        let tx = st.db.write().await?;
         // The tender as it is now, inside the lock: the deadline may have passed during the upload.
-        let t = store::procedure::reload(&tx.txn, tender).await?;
-        let tender_now = store::procedure::tender_now(&t, &st.clock);
+        let (tx, t, tender_now) = store::procedure::write_for(&st.db, &st.clock, tender).await?;
         let f = files::record(&tx.txn, st.clock.now(), &stored, &name, media).await?;
         bids::put_part(
             &tx,

@@ -133,9 +133,7 @@ pub async fn save_form_part(id: i32, onderdeel: i32, tekst: String) -> Result<()
         let st = guard::state()?;
         let org = guard::own_organisation(&st, &ok.user).await?;
         let def = bids::part_def(&st.db.conn, id, onderdeel).await?;
-        let tx = st.db.write().await?;
-        let t = proc::reload(&tx.txn, id).await?;
-        let now = proc::tender_now(&t, &st.clock);
+        let (tx, t, now) = proc::write_for(&st.db, &st.clock, id).await?;
         bids::put_part(&tx, st.clock.now(), now, &t, org.id, ok.actor(), &def, bids::PartContent::Form(tekst)).await?;
         tx.commit().await?;
         Ok(())
@@ -153,9 +151,7 @@ pub async fn remove_part(id: i32, onderdeel: i32) -> Result<(), AppError> {
         let st = guard::state()?;
         let org = guard::own_organisation(&st, &ok.user).await?;
         let def = bids::part_def(&st.db.conn, id, onderdeel).await?;
-        let tx = st.db.write().await?;
-        let t = proc::reload(&tx.txn, id).await?;
-        let now = proc::tender_now(&t, &st.clock);
+        let (tx, t, now) = proc::write_for(&st.db, &st.clock, id).await?;
         bids::remove_part(&tx, st.clock.now(), now, &t, org.id, ok.actor(), &def).await?;
         tx.commit().await?;
         Ok(())
@@ -190,9 +186,7 @@ pub async fn submit_bid(id: i32, sleutel: String) -> Result<Receipt, AppError> {
         }
         let ok = guard::require(id, Action::SubmitBid).await?;
         let org = guard::own_organisation(&st, &ok.user).await?;
-        let tx = st.db.write().await?;
-        let t = proc::reload(&tx.txn, id).await?;
-        let now = proc::tender_now(&t, &st.clock);
+        let (tx, t, now) = proc::write_for(&st.db, &st.clock, id).await?;
         bids::submit(tx, &st.anchor, st.clock.now(), now, &t, &org, &ok.user, ok.actor(), &sleutel).await
     })
     .await
@@ -207,9 +201,7 @@ pub async fn withdraw_bid(id: i32) -> Result<(), AppError> {
         let ok = guard::require(id, Action::SubmitBid).await?;
         let st = guard::state()?;
         let org = guard::own_organisation(&st, &ok.user).await?;
-        let tx = st.db.write().await?;
-        let t = proc::reload(&tx.txn, id).await?;
-        let now = proc::tender_now(&t, &st.clock);
+        let (tx, t, now) = proc::write_for(&st.db, &st.clock, id).await?;
         bids::withdraw(&tx, st.clock.now(), now, &t, org.id, ok.actor()).await?;
         tx.commit().await?;
         Ok(())
@@ -290,9 +282,7 @@ pub async fn start_opening(id: i32) -> Result<(), AppError> {
     guard::run(async move {
         let ok = guard::require(id, Action::OpenBids).await?;
         let st = guard::state()?;
-        let tx = st.db.write().await?;
-        let t = proc::reload(&tx.txn, id).await?;
-        let now = proc::tender_now(&t, &st.clock);
+        let (tx, t, now) = proc::write_for(&st.db, &st.clock, id).await?;
         bids::start_opening(&tx, st.clock.now(), now, &t, &ok.user, ok.actor()).await?;
         tx.commit().await?;
         Ok(())

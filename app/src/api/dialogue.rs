@@ -141,9 +141,7 @@ pub async fn book_dialogue_slot(id: i32, slot: i32) -> Result<(), AppError> {
         let ok = guard::require(id, crate::domain::access::Action::JoinDialogue).await?;
         let st = guard::state()?;
         let org = guard::own_organisation(&st, &ok.user).await?;
-        let tx = st.db.write().await?;
-        let t = proc::reload(&tx.txn, id).await?;
-        let now = proc::tender_now(&t, &st.clock);
+        let (tx, _, now) = proc::write_for(&st.db, &st.clock, id).await?;
         crate::store::dialogue::book(&tx, st.clock.now(), now, id, ok.actor(), slot, org.id).await?;
         tx.commit().await?;
         Ok(())
@@ -191,9 +189,7 @@ pub async fn share_with_all(id: i32, slot: i32, tekst: String) -> Result<(), App
         let ok = guard::require(id, crate::domain::access::Action::ManageDialogue).await?;
         guard::require(id, crate::domain::access::Action::ManageNvi).await?;
         let st = guard::state()?;
-        let tx = st.db.write().await?;
-        let t = proc::reload(&tx.txn, id).await?;
-        let now = proc::tender_now(&t, &st.clock);
+        let (tx, t, now) = proc::write_for(&st.db, &st.clock, id).await?;
         let s = crate::store::entities::dialogue_slots::Entity::find_by_id(slot)
             .one(&tx.txn)
             .await?

@@ -120,9 +120,7 @@ pub async fn ask_question(id: i32, ronde: i32, referentie: Option<String>, vraag
         let ok = guard::require(id, Action::AskQuestion).await?;
         let st = guard::state()?;
         let org = guard::own_organisation(&st, &ok.user).await?;
-        let tx = st.db.write().await?;
-        let t = proc::reload(&tx.txn, id).await?;
-        let now = proc::tender_now(&t, &st.clock);
+        let (tx, _, now) = proc::write_for(&st.db, &st.clock, id).await?;
         nvi::ask(&tx, st.clock.now(), now, id, ronde, org.id, ok.user.id, ok.actor(), &referentie.unwrap_or_default(), &vraag)
             .await?;
         tx.commit().await?;
@@ -170,9 +168,7 @@ pub async fn create_nvi_round(id: i32, titel: String, termijn: String) -> Result
         let ok = guard::require(id, Action::ManageNvi).await?;
         let st = guard::state()?;
         let deadline = crate::domain::procedure::parse_local(&termijn).map_err(AppError::Invalid)?;
-        let tx = st.db.write().await?;
-        let t = proc::reload(&tx.txn, id).await?;
-        let now = proc::tender_now(&t, &st.clock);
+        let (tx, t, now) = proc::write_for(&st.db, &st.clock, id).await?;
         crate::store::nvi::create_round(&tx, st.clock.now(), now, &t, ok.actor(), &titel, deadline).await?;
         tx.commit().await?;
         st.wake.notify_one();
@@ -198,9 +194,7 @@ pub async fn publish_nvi(
             Some(s) => Some(crate::domain::procedure::parse_local(&s).map_err(AppError::Invalid)?),
             None => None,
         };
-        let tx = st.db.write().await?;
-        let t = proc::reload(&tx.txn, id).await?;
-        let now = proc::tender_now(&t, &st.clock);
+        let (tx, t, now) = proc::write_for(&st.db, &st.clock, id).await?;
         let n = crate::store::nvi::publish(&tx, st.clock.now(), now, &t, ok.actor(), ronde, &toelichting.unwrap_or_default(), new_deadline)
             .await?;
         tx.commit().await?;

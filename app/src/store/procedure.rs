@@ -37,6 +37,15 @@ pub async fn reload<C: ConnectionTrait>(c: &C, id: i32) -> Result<tenders::Model
     super::tenders::by_id(c, id).await?.ok_or_else(|| AppError::NotFound("Deze aanbesteding bestaat niet.".into()))
 }
 
+/// Begins a writing transaction on one tender: the tender as it is inside the
+/// lock, and "now" on its clock.
+pub async fn write_for(db: &super::Db, clock: &Clock, id: i32) -> Result<(WriteTx, tenders::Model, DateTime<Utc>), AppError> {
+    let tx = db.write().await?;
+    let t = reload(&tx.txn, id).await?;
+    let now = tender_now(&t, clock);
+    Ok((tx, t, now))
+}
+
 pub fn phase_of(t: &tenders::Model) -> Phase {
     super::tenders::phase(t)
 }

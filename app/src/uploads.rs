@@ -313,7 +313,7 @@ async fn download_document(State(st): State<AppState>, session: Session, Path((t
         let d = documents::get(&st.db.conn, tender, v.document_id).await?;
         let all = documents::versions(&st.db.conn, d.id).await?;
         let this = all.iter().find(|x| x.v.id == v.id).ok_or_else(nf)?;
-        let staff = ok.roles.iter().any(|r| !matches!(r, crate::domain::access::Role::Aanbieder));
+        let staff = !ok.bidder_only();
         if !this.visible_to_bidders && !staff {
             return Err(nf());
         }

@@ -51,7 +51,7 @@ pub async fn dialogue_view(id: i32) -> Result<DialogueData, AppError> {
         let st = guard::state()?;
         let phase = proc::phase_of(&ok.tender);
         let may_manage = access::any_allowed(&ok.roles, phase, Action::ManageDialogue);
-        let staff = ok.roles.iter().any(|r| *r != crate::domain::access::Role::Aanbieder);
+        let staff = !ok.bidder_only();
         let my_org = orgs::of_user(&st.db.conn, ok.user.id).await?.map(|o| o.id);
         let mut rounds = vec![];
         for r in dialogue::rounds(&st.db.conn, id).await? {

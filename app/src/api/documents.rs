@@ -77,11 +77,6 @@ async fn editing(
     Ok((direct || !rounds.is_empty(), rounds))
 }
 
-#[cfg(feature = "ssr")]
-fn is_bidder_only(roles: &[crate::domain::access::Role]) -> bool {
-    roles.iter().all(|r| *r == crate::domain::access::Role::Aanbieder)
-}
-
 #[server(endpoint = "documents_view")]
 pub async fn documents_view(id: i32) -> Result<DocumentsData, AppError> {
     use super::guard;
@@ -91,7 +86,7 @@ pub async fn documents_view(id: i32) -> Result<DocumentsData, AppError> {
     guard::run(async move {
         let ok = guard::require(id, Action::ViewDocuments).await?;
         let st = guard::state()?;
-        let bidder = is_bidder_only(&ok.roles);
+        let bidder = ok.bidder_only();
         let mut docs = vec![];
         for d in documents::list(&st.db.conn, id).await? {
             let vs = documents::versions(&st.db.conn, d.id).await?;
@@ -123,7 +118,7 @@ pub async fn document_view(id: i32, doc: i32) -> Result<DocumentData, AppError> 
         let ok = guard::require(id, Action::ViewDocuments).await?;
         let st = guard::state()?;
         let d = documents::get(&st.db.conn, id, doc).await?;
-        let bidder = is_bidder_only(&ok.roles);
+        let bidder = ok.bidder_only();
         let vs: Vec<_> = documents::versions(&st.db.conn, d.id)
             .await?
             .into_iter()

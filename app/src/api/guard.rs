@@ -95,6 +95,12 @@ impl Allowed {
     pub fn actor(&self) -> crate::store::audit::Actor {
         crate::store::procedure::actor(&self.user, self.acting_role)
     }
+
+    /// The caller is only a bidder here: it sees what bidders see, nothing of the
+    /// buyer's side (unpublished versions, askers, other bidders).
+    pub fn bidder_only(&self) -> bool {
+        self.roles.iter().all(|r| *r == Role::Aanbieder)
+    }
 }
 
 pub async fn require(tender_id: i32, action: Action) -> Result<Allowed, AppError> {

@@ -55,7 +55,7 @@ pub async fn nvi_view(id: i32) -> Result<NviData, AppError> {
         let phase = proc::phase_of(&ok.tender);
         let may_manage = access::any_allowed(&ok.roles, phase, Action::ManageNvi);
         let may_ask = access::any_allowed(&ok.roles, phase, Action::AskQuestion);
-        let staff = ok.roles.iter().any(|r| *r != crate::domain::access::Role::Aanbieder);
+        let staff = !ok.bidder_only();
         let my_org = orgs::of_user(&st.db.conn, ok.user.id).await?.map(|o| o.id);
         let now = proc::tender_now(&ok.tender, &st.clock);
         let mut rounds = vec![];

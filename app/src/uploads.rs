@@ -78,14 +78,6 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
-async fn user(st: &AppState, session: &Session) -> Result<store::entities::users::Model, AppError> {
-    let u = guard::user_of_session(st, session).await?.ok_or(AppError::NotLoggedIn)?;
-    if u.must_change_password {
-        return Err(AppError::PasswordChangeRequired);
-    }
-    Ok(u)
-}
-
 /// Reads the multipart body: text fields into a list, the one file field
 /// streamed into the file store with `limit`. `check_name` vets the file name
 /// before any byte is written.
@@ -172,7 +164,7 @@ async fn upload_bid_part(
     let json = wants_json(&headers);
     let back = format!("/aanbesteding/{tender}/inschrijving");
     let res = async {
-        let u = user(&st, &session).await?;
+        let u = guard::require_user_of_session(&st, &session).await?;
         let ok = guard::allowed_for(&st, u, tender, Action::PrepareBid).await?;
         let org = guard::own_organisation(&st, &ok.user).await?;
         let def = bids::part_def(&st.db.conn, tender, part).await?;
@@ -227,7 +219,7 @@ async fn upload_document(
     let json = wants_json(&headers);
     let back = format!("/aanbesteding/{tender}/documenten");
     let res = async {
-        let u = user(&st, &session).await?;
+        let u = guard::require_user_of_session(&st, &session).await?;
         let ok = match guard::allowed_for(&st, u.clone(), tender, Action::EditDocuments).await {
             Ok(ok) => ok,
             Err(_) => guard::allowed_for(&st, u, tender, Action::ManageNvi).await?,
@@ -306,7 +298,7 @@ fn tokio_util_stream(f: tokio::fs::File) -> impl futures_util::Stream<Item = std
 /// GET /bestand/document/{tender}/{version}: a file version of a document.
 async fn download_document(State(st): State<AppState>, session: Session, Path((tender, version)): Path<(i32, i32)>) -> Response {
     let res = async {
-        let u = user(&st, &session).await?;
+        let u = guard::require_user_of_session(&st, &session).await?;
         let ok = guard::allowed_for(&st, u, tender, Action::ViewDocuments).await?;
         let nf = || AppError::NotFound("Dit document bestaat niet.".into());
         let v = store::entities::document_versions::Entity::find_by_id(version).one(&st.db.conn).await?.ok_or_else(nf)?;
@@ -328,7 +320,7 @@ async fn download_document(State(st): State<AppState>, session: Session, Path((t
 /// after a confirmed opening, only for the roles the table allows.
 async fn download_bid_part(State(st): State<AppState>, session: Session, Path((tender, part)): Path<(i32, i32)>) -> Response {
     let res = async {
-        let u = user(&st, &session).await?;
+        let u = guard::require_user_of_session(&st, &session).await?;
         let ok = guard::allowed_for(&st, u, tender, Action::ReadBidContent).await?;
         // Defence in depth: the phase allows it, and an opening was confirmed.
         if bids::confirmed_opening(&st.db.conn, tender).await?.is_none() || store::procedure::phase_of(&ok.tender) == Phase::Concept {
@@ -356,7 +348,7 @@ async fn download_bid_part(State(st): State<AppState>, session: Session, Path((t
 /// members of the organisation that submitted.
 async fn download_receipt(State(st): State<AppState>, session: Session, Path((tender, receipt)): Path<(i32, i32)>) -> Response {
     let res = async {
-        let u = user(&st, &session).await?;
+        let u = guard::require_user_of_session(&st, &session).await?;
         let ok = guard::allowed_for(&st, u, tender, Action::ViewTender).await?;
         let nf = || AppError::NotFound("Deze ontvangstbevestiging bestaat niet.".into());
         let org = guard::own_organisation(&st, &ok.user).await.map_err(|_| nf())?;

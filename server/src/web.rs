@@ -130,17 +130,10 @@ fn plain(status: StatusCode, msg: &str) -> Response {
 /// for users allowed to export it (the role x phase table).
 async fn export_audit(State(state): State<WebState>, session: Session, Query(q): Query<ExportQuery>) -> Response {
     let st = &state.app;
-    let Ok(Some(user_id)) = session.get::<i32>(app::api::guard::SESSION_USER).await else {
-        return plain(StatusCode::UNAUTHORIZED, "U bent niet ingelogd. Log eerst in.");
+    let user_id = match app::api::guard::require_user_of_session(st, &session).await {
+        Ok(u) => u.id,
+        Err(e) => return plain(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), &e.to_string()),
     };
-    match app::store::users::by_id(&st.db.conn, user_id).await {
-        Ok(Some(u)) if u.active && !u.must_change_password => {}
-        Ok(Some(u)) if u.active => {
-            return plain(StatusCode::FORBIDDEN, "Uw wachtwoord was eenmalig. Kies eerst een eigen wachtwoord.")
-        }
-        Ok(_) => return plain(StatusCode::UNAUTHORIZED, "U bent niet ingelogd. Log eerst in."),
-        Err(_) => return plain(StatusCode::INTERNAL_SERVER_ERROR, "Er ging iets mis aan onze kant."),
-    }
     let allowed = async {
         let mut ok_any = false;
         for t in app::store::tenders::all(&st.db.conn).await? {

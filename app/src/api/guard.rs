@@ -75,7 +75,14 @@ pub async fn user_of_session(st: &AppState, session: &tower_sessions::Session) -
 
 /// The logged-in user, who has chosen their own password.
 pub async fn require_user() -> Result<users::Model, AppError> {
-    let user = current_user().await?.ok_or(AppError::NotLoggedIn)?;
+    let st = state()?;
+    let session = session().await?;
+    require_user_of_session(&st, &session).await
+}
+
+/// Like `require_user`, for plain axum routes that hold the session themselves.
+pub async fn require_user_of_session(st: &AppState, session: &tower_sessions::Session) -> Result<users::Model, AppError> {
+    let user = user_of_session(st, session).await?.ok_or(AppError::NotLoggedIn)?;
     if user.must_change_password {
         return Err(AppError::PasswordChangeRequired);
     }

@@ -49,13 +49,17 @@ fn wants_html(h: &HeaderMap) -> bool {
     h.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
 }
 
+fn status_of(e: &AppError) -> StatusCode {
+    StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
 fn plain(status: StatusCode, msg: &str) -> Response {
     (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], msg.to_string()).into_response()
 }
 
 /// An error as JSON (scripted upload) or as a redirect back with the message.
 fn fail(e: AppError, json: bool, html: bool, back: &str) -> Response {
-    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status = status_of(&e);
     if !json && !html {
         plain(status, &e.to_string())
     } else if json {
@@ -64,18 +68,10 @@ fn fail(e: AppError, json: bool, html: bool, back: &str) -> Response {
         (StatusCode::SEE_OTHER, [(header::LOCATION, "/inloggen".to_string())]).into_response()
     } else {
         let sep = if back.contains('?') { '&' } else { '?' };
-        let loc = format!("{back}{sep}fout={}", urlencode(&e.to_string()));
+        // Escaped as the router unescapes it when the page reads `fout`.
+        let loc = format!("{back}{sep}fout={}", leptos_router::location::Url::escape(&e.to_string()));
         (StatusCode::SEE_OTHER, [(header::LOCATION, loc)]).into_response()
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Reads the multipart body: text fields into a list, the one file field
@@ -313,7 +309,7 @@ async fn download_document(State(st): State<AppState>, session: Session, Path((t
         send_file(&st, &f.sha256, &f.original_name, &f.media_type).await
     }
     .await;
-    res.unwrap_or_else(|e| plain(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), &e.to_string()))
+    res.unwrap_or_else(|e| plain(status_of(&e), &e.to_string()))
 }
 
 /// GET /bestand/inschrijving/{tender}/{part}: the content of a bid part, only
@@ -341,7 +337,7 @@ async fn download_bid_part(State(st): State<AppState>, session: Session, Path((t
         }
     }
     .await;
-    res.unwrap_or_else(|e| plain(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), &e.to_string()))
+    res.unwrap_or_else(|e| plain(status_of(&e), &e.to_string()))
 }
 
 /// GET /ontvangstbevestiging/{tender}/{receipt}: the receipt as a JSON file, for
@@ -367,7 +363,7 @@ async fn download_receipt(State(st): State<AppState>, session: Session, Path((te
             .into_response())
     }
     .await;
-    res.unwrap_or_else(|e| plain(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), &e.to_string()))
+    res.unwrap_or_else(|e| plain(status_of(&e), &e.to_string()))
 }
 
 use sea_orm::EntityTrait;

@@ -113,8 +113,8 @@ pub async fn bid_view(id: i32) -> Result<BidData, AppError> {
             status: bid.as_ref().map(|b| b.status.clone()).unwrap_or_else(|| "concept".into()),
             deadline: t.submission_deadline.map(show_instant),
             window_open: prepare && window.is_ok(),
-            window_message: window.err(),
-            may_submit: access::any_allowed(&ok.roles, phase, Action::SubmitBid) && now <= t.submission_deadline.unwrap_or(now),
+            window_message: window.as_ref().err().cloned(),
+            may_submit: access::any_allowed(&ok.roles, phase, Action::SubmitBid) && window.is_ok(),
             parts: rows,
             receipts,
             key: hex::encode(key),
@@ -168,21 +168,13 @@ pub async fn submit_bid(id: i32, sleutel: String) -> Result<Receipt, AppError> {
     use crate::store::{bids, procedure as proc};
     guard::run(async move {
         let st = guard::state()?;
-        let user = guard::require_user().await?;
-        // A retry of a submit that succeeded is answered even after the deadline.
-        if let Some(r) = crate::store::entities::receipts::Entity::find()
-            .filter(crate::store::entities::receipts::Column::UserId.eq(user.id))
-            .filter(crate::store::entities::receipts::Column::IdempotencyKey.eq(sleutel.clone()))
-            .one(&st.db.conn)
-            .await?
-        {
-            let ok = guard::require(id, Action::ViewTender).await?;
-            let org = guard::own_organisation(&st, &ok.user).await?;
-            let b = crate::store::entities::bids::Entity::find_by_id(r.bid_id).one(&st.db.conn).await?;
-            if b.is_some_and(|b| b.organisation_id == org.id && b.tender_id == id) {
-                return serde_json::from_str(&r.body).map_err(|_| AppError::Internal);
+        // A retry of a submit that succeeded is answered even after the deadline,
+        // when submitting itself is no longer allowed.
+        let seen = guard::require(id, Action::ViewTender).await?;
+        if let Ok(org) = guard::own_organisation(&st, &seen.user).await {
+            if let Some(r) = bids::replay(&st.db.conn, seen.user.id, &sleutel, id, org.id).await? {
+                return Ok(r);
             }
-            return Err(AppError::Unprocessable("Deze idempotentiesleutel hoort bij een ander verzoek.".into()));
         }
         let ok = guard::require(id, Action::SubmitBid).await?;
         let org = guard::own_organisation(&st, &ok.user).await?;

@@ -221,6 +221,29 @@ pub fn check_key(key: &str) -> Result<(), AppError> {
     }
 }
 
+fn submit_request_hash(tender: i32, org: i32) -> String {
+    hex::encode(Sha256::digest(format!("submit\n{tender}\n{org}")))
+}
+
+/// The receipt already issued for this user's idempotency key, if any. The same
+/// key for another request (another tender or organisation) is refused (422).
+pub async fn replay<C: ConnectionTrait>(c: &C, user: i32, key: &str, tender: i32, org: i32) -> Result<Option<Receipt>, AppError> {
+    let Some(r) = receipts::Entity::find()
+        .filter(receipts::Column::UserId.eq(user))
+        .filter(receipts::Column::IdempotencyKey.eq(key))
+        .one(c)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if r.request_hash != submit_request_hash(tender, org) {
+        return Err(AppError::Unprocessable(
+            "Deze idempotentiesleutel hoort bij een ander verzoek. Laad de pagina opnieuw.".into(),
+        ));
+    }
+    serde_json::from_str(&r.body).map(Some).map_err(|_| AppError::Internal)
+}
+
 /// Submits the organisation's bid and issues the receipt. The bid, its audit
 /// event and the receipt with its idempotency key are one transaction; the
 /// checkpoint in the receipt is stored in the anchor before the answer goes
@@ -238,20 +261,11 @@ pub async fn submit(
     key: &str,
 ) -> Result<Receipt, AppError> {
     check_key(key)?;
-    let request_hash = hex::encode(Sha256::digest(format!("submit\n{}\n{}", t.id, org.id)));
-    if let Some(r) = receipts::Entity::find()
-        .filter(receipts::Column::UserId.eq(user.id))
-        .filter(receipts::Column::IdempotencyKey.eq(key))
-        .one(&tx.txn)
-        .await?
-    {
-        if r.request_hash != request_hash {
-            return Err(AppError::Unprocessable(
-                "Deze idempotentiesleutel hoort bij een ander verzoek. Laad de pagina opnieuw.".into(),
-            ));
-        }
-        return serde_json::from_str(&r.body).map_err(|_| AppError::Internal);
+    // Checked again inside the lock: two identical requests racing get one bid.
+    if let Some(r) = replay(&tx.txn, user.id, key, t.id, org.id).await? {
+        return Ok(r);
     }
+    let request_hash = submit_request_hash(t.id, org.id);
     check_active_bidder(&tx.txn, t.id, org.id).await?;
     bid_window(tender_now, t.submission_deadline).map_err(AppError::Conflict)?;
     let Some(b) = bid_of(&tx.txn, t.id, org.id).await? else {

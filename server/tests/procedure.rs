@@ -247,3 +247,94 @@ async fn markdown_documents_are_sanitised_and_versioned_with_a_diff() {
     assert_eq!(j["versions"].as_array().unwrap().len(), 2);
     assert!(j["versions"][0]["diff"].to_string().contains("Regel twee"));
 }
+
+#[tokio::test]
+async fn dialogue_rounds_book_minutes_share_with_all_and_close_with_the_bidders_who_proceed() {
+    let s = Server::start().await;
+    let mut ink = s.login("inkoper1").await;
+    let mut a1 = s.login("aanbieder1").await;
+    let mut a2 = s.login("aanbieder2").await;
+    ok(&mut ink, "/api/set_training_clock", &[("id", "1"), ("tijd", "2023-05-17T09:00")]).await;
+    ok(&mut ink, "/api/change_phase", &[("id", "1"), ("to", "gepubliceerd")]).await;
+
+    // The dialogue phase starts with an open round.
+    let r = ink.post_form("/api/change_phase", &[("id", "1"), ("to", "dialoog")]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("dialoogronde"), "{}", r.body);
+    ok(&mut ink, "/api/create_dialogue_round", &[("id", "1"), ("titel", "Samenwerking met scholen"), ("themas", "- Rol van de **zorgcoördinator**")]).await;
+    for (b, e) in [("2023-05-24T10:00", "2023-05-24T11:00"), ("2023-05-24T11:00", "2023-05-24T12:00"), ("2023-05-24T13:00", "2023-05-24T14:00")] {
+        ok(&mut ink, "/api/add_dialogue_slot", &[("id", "1"), ("ronde", "1"), ("begin", b), ("einde", e), ("locatie", "Stadskantoor Alkmaar")]).await;
+    }
+    let r = ink.post_form("/api/add_dialogue_slot", &[("id", "1"), ("ronde", "1"), ("begin", "2023-05-24T15:00"), ("einde", "2023-05-24T14:00"), ("locatie", "x")]).await;
+    assert_eq!(r.status, 400, "a slot that ends before it begins: {}", r.body);
+    ok(&mut ink, "/api/change_phase", &[("id", "1"), ("to", "dialoog")]).await;
+
+    let view = ok(&mut ink, "/api/dialogue_view", &[("id", "1")]).await;
+    let v: serde_json::Value = serde_json::from_str(&view.body).unwrap();
+    let slot = |i: usize| v["rounds"][0]["slots"][i]["id"].as_i64().unwrap().to_string();
+    let org_of = |name: &str| {
+        v["bidders"].as_array().unwrap().iter().find(|b| b[1].as_str().unwrap().starts_with(name)).unwrap()[0].as_i64().unwrap().to_string()
+    };
+    let (org1, org2) = (org_of("Jeugdhulp Kennemerland"), org_of("Stichting"));
+
+    // Booking: one slot per organisation, a booked slot cannot be taken.
+    ok(&mut a1, "/api/book_dialogue_slot", &[("id", "1"), ("slot", &slot(0))]).await;
+    let r = a2.post_form("/api/book_dialogue_slot", &[("id", "1"), ("slot", &slot(0))]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("al bezet"), "{}", r.body);
+    let r = a1.post_form("/api/book_dialogue_slot", &[("id", "1"), ("slot", &slot(2))]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("al een tijdslot"), "{}", r.body);
+    ok(&mut a2, "/api/book_dialogue_slot", &[("id", "1"), ("slot", &slot(1))]).await;
+    let r = ink.post_form("/api/book_dialogue_slot", &[("id", "1"), ("slot", &slot(2))]).await;
+    assert_eq!(r.status, 403, "only bidders book: {}", r.body);
+
+    // Minutes: the bidder of the session sees and confirms them; nobody else does.
+    ok(&mut ink, "/api/write_minutes", &[("id", "1"), ("slot", &slot(0)), ("verslag", "Besproken: VERSLAG-A1-GEHEIM over de inzet per school.")]).await;
+    let seen_by_a2 = ok(&mut a2, "/api/dialogue_view", &[("id", "1")]).await;
+    assert!(!seen_by_a2.body.contains("VERSLAG-A1-GEHEIM"), "another bidder's minutes leaked");
+    assert!(!seen_by_a2.body.contains("Jeugdhulp Kennemerland"), "another bidder's name leaked: {}", seen_by_a2.body);
+    assert!(seen_by_a2.body.contains("uw organisatie"), "{}", seen_by_a2.body);
+    let seen_by_a1 = ok(&mut a1, "/api/dialogue_view", &[("id", "1")]).await;
+    assert!(seen_by_a1.body.contains("VERSLAG-A1-GEHEIM") && seen_by_a1.body.contains("\"minutes_status\":\"open\""), "{}", seen_by_a1.body);
+    let r = a2.post_form("/api/respond_minutes", &[("id", "1"), ("slot", &slot(0)), ("akkoord", "true")]).await;
+    assert!(r.status == 403 || r.status == 404, "a bidder cannot confirm another's minutes: {}", r.status);
+    ok(&mut a1, "/api/respond_minutes", &[("id", "1"), ("slot", &slot(0)), ("akkoord", "true")]).await;
+    let r = ink.post_form("/api/write_minutes", &[("id", "1"), ("slot", &slot(0)), ("verslag", "Herschreven")]).await;
+    assert_eq!(r.status, 409, "confirmed minutes never change: {}", r.body);
+
+    // Equal treatment: what is relevant to all goes out through the NvI, without the source.
+    ok(&mut ink, "/api/share_with_all", &[("id", "1"), ("slot", &slot(0)), ("tekst", "De scholen leveren één vast aanspreekpunt per locatie.")]).await;
+    ok(&mut ink, "/api/set_training_clock", &[("id", "1"), ("tijd", "2023-05-25T09:00")]).await;
+    ok(&mut ink, "/api/publish_nvi", &[("id", "1"), ("ronde", "1")]).await;
+    let nvi = ok(&mut a2, "/api/nvi_view", &[("id", "1")]).await;
+    assert!(nvi.body.contains("vast aanspreekpunt") && nvi.body.contains("Dialoogronde 1"), "{}", nvi.body);
+    assert!(!nvi.body.contains("Jeugdhulp Kennemerland"), "{}", nvi.body);
+
+    // Submission cannot open while a round is open.
+    let r = ink.post_form("/api/change_phase", &[("id", "1"), ("to", "inschrijving")]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("dialoogrondes"), "{}", r.body);
+    // The page always sends its list; an empty list is refused, not read as "everyone".
+    let r = ink.post_form("/api/close_dialogue_round", &[("id", "1"), ("ronde", "1"), ("uitkomst", "Klaar"), ("beperkt", "true")]).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("ten minste één"), "{}", r.body);
+    let door = format!("door[{org1}]");
+    ok(&mut ink, "/api/close_dialogue_round", &[("id", "1"), ("ronde", "1"), ("uitkomst", "Alleen aanbieder met een sluitend plan gaat door."), ("beperkt", "true"), (door.as_str(), org1.as_str())]).await;
+    let r = a1.post_form("/api/book_dialogue_slot", &[("id", "1"), ("slot", &slot(2))]).await;
+    assert_eq!(r.status, 409, "a closed round takes no bookings: {}", r.body);
+    let inbox = ok(&mut a2, "/api/inbox", &[]).await;
+    assert!(inbox.body.contains("U gaat niet door na dialoogronde 1"), "{}", inbox.body);
+    let inbox = ok(&mut a1, "/api/inbox", &[]).await;
+    assert!(!inbox.body.contains("U gaat niet door") && inbox.body.contains("Dialoogronde 1 gesloten"), "{}", inbox.body);
+    let view = ok(&mut ink, "/api/dialogue_view", &[("id", "1")]).await;
+    assert!(view.body.contains(&format!("[{org2},")) && view.body.contains("afgevallen"), "{}", view.body);
+
+    // Only the bidders who proceed can submit.
+    ok(&mut ink, "/api/change_phase", &[("id", "1"), ("to", "inschrijving")]).await;
+    let r = a2.upload("/upload/inschrijving/1/1", &[], "uea.pdf", b"%PDF-1.7").await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(r.body.contains("niet door"), "{}", r.body);
+    let r = a1.upload("/upload/inschrijving/1/1", &[], "uea.pdf", b"%PDF-1.7").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}

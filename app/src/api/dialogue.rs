@@ -213,11 +213,25 @@ pub async fn share_with_all(id: i32, slot: i32, tekst: String) -> Result<(), App
     .await
 }
 
+/// Closes a round with its outcome. `door` lists the organisations that
+/// proceed (when the tender documents allow a reduction); without it, every
+/// active bidder proceeds. `beperkt` says the caller sent a list, possibly empty.
 #[server(endpoint = "close_dialogue_round")]
-pub async fn close_dialogue_round(id: i32, ronde: i32, uitkomst: String, door: Option<Vec<i32>>) -> Result<(), AppError> {
+pub async fn close_dialogue_round(
+    id: i32,
+    ronde: i32,
+    uitkomst: String,
+    door: Option<Vec<i32>>,
+    beperkt: Option<bool>,
+) -> Result<(), AppError> {
     use super::guard;
     guard::run(async move {
         let ok = guard::require(id, crate::domain::access::Action::ManageDialogue).await?;
+        // The page's form always says which bidders proceed; with every box
+        // unticked no field arrives at all, which must not read as "everyone".
+        if beperkt == Some(true) && door.as_ref().is_none_or(|d| d.is_empty()) {
+            return Err(AppError::Invalid("Kies ten minste één aanbieder die doorgaat.".into()));
+        }
         let st = guard::state()?;
         let tx = st.db.write().await?;
         crate::store::dialogue::close_round(&tx, st.clock.now(), id, ok.actor(), ronde, &uitkomst, door).await?;

@@ -40,7 +40,15 @@ pub fn Dialogue() -> impl IntoView {
                         let tender = v.tender;
                         view! {
                             {v.rounds.is_empty().then(|| view! { <p>"Er zijn nog geen dialoogrondes."</p> })}
-                            {v.rounds.clone().into_iter().map(|r| view! {
+                            {(v.may_manage && !v.bidders.is_empty()).then(|| view! {
+                                <h2 class="utrecht-heading-2">"Aanbieders"</h2>
+                                <ul class="bidders" data-testid="aanbieders">
+                                    {v.bidders.clone().into_iter().map(|(_, name, status)| view! {
+                                        <li>{name}" · "<span class="status">{if status == "actief" { "doet mee".to_string() } else { status }}</span></li>
+                                    }).collect_view()}
+                                </ul>
+                            })}
+                            {v.rounds.clone().into_iter().map(|r| { let bidders = v.bidders.clone(); view! {
                                 <section class="dialogue-round" data-testid="dialoogronde">
                                     <h2 class="utrecht-heading-2">{format!("Ronde {}: {}", r.number, r.title)}{(!r.open).then_some(" (gesloten)")}</h2>
                                     <div class="markdown" inner_html=r.themes_html.clone()></div>
@@ -98,12 +106,23 @@ pub fn Dialogue() -> impl IntoView {
                                             <ActionForm action=close>
                                                 <input type="hidden" name="id" value=tender/><input type="hidden" name="ronde" value=r.id/>
                                                 <textarea class="utrecht-textarea" name="uitkomst" rows="3" aria-label="Uitkomst van de ronde" required></textarea>
+                                                <input type="hidden" name="beperkt" value="true"/>
+                                                <fieldset class="utrecht-form-fieldset">
+                                                    <legend>"Aanbieders die doorgaan"</legend>
+                                                    <p class="hint">"Vink een aanbieder alleen uit als de aanbestedingsstukken een beperking van het aantal deelnemers toestaan. Wie afvalt, kan niet meer boeken of inschrijven."</p>
+                                                    {bidders.into_iter().filter(|(_, _, st)| st == "actief").map(|(org, name, _)| view! {
+                                                        <label class="checkbox">
+                                                            <input type="checkbox" name=format!("door[{org}]") value=org checked/>
+                                                            {format!(" {name}")}
+                                                        </label>
+                                                    }).collect_view()}
+                                                </fieldset>
                                                 <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Ronde sluiten"</button>
                                             </ActionForm>
                                         </details>
                                     })}
                                 </section>
-                            }).collect_view()}
+                            }}).collect_view()}
                             {v.may_manage.then(|| view! {
                                 <details class="editor"><summary>"Nieuwe dialoogronde"</summary>
                                     <ActionForm action=create>

@@ -289,6 +289,20 @@ pub async fn close_round(
         for b in tender_bidders::Entity::find().filter(tender_bidders::Column::TenderId.eq(tender)).all(&tx.txn).await? {
             if b.status == "actief" && !keep.contains(&b.organisation_id) {
                 dropped.push(b.organisation_id.to_string());
+                messages::to_organisation(
+                    &tx.txn,
+                    now,
+                    Some(tender),
+                    b.organisation_id,
+                    &format!("U gaat niet door na dialoogronde {}", r.number),
+                    &format!(
+                        "Na dialoogronde {} ({}) gaat uw organisatie niet door naar de volgende fase van deze aanbesteding. \
+                         De motivering staat in de uitkomst van de ronde:\n\n{outcome}",
+                        r.number, r.title
+                    ),
+                    Some(&format!("/aanbesteding/{tender}/dialoog")),
+                )
+                .await?;
                 let mut bm = b.into_active_model();
                 bm.status = Set("afgevallen".into());
                 bm.update(&tx.txn).await?;

@@ -7,4 +7,5 @@ pub mod merkle;
 pub mod password;
 pub mod procedure;
 pub mod receipt;
+pub mod scoring;
 pub mod tender;

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20260101_000001_foundation;
 mod m20260102_000001_password_change;
 mod m20260201_000001_procedure;
+mod m20260301_000001_award_method;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260101_000001_foundation::Migration),
             Box::new(m20260102_000001_password_change::Migration),
             Box::new(m20260201_000001_procedure::Migration),
+            Box::new(m20260301_000001_award_method::Migration),
         ]
     }
 }

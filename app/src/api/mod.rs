@@ -2,6 +2,7 @@
 //! table (`domain::access`) before it reads or changes anything.
 
 pub mod audit;
+pub mod award;
 pub mod auth;
 pub mod bids;
 pub mod dialogue;

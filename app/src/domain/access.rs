@@ -151,15 +151,22 @@ pub enum Action {
     ReadBidContent,
     /// Invite colleagues to one's own organisation.
     ManageOrganisation,
+    /// Read the award method (criteria, scales, price method, tie-break).
+    ViewAwardMethod,
+    /// Edit the award method (before publication only).
+    ManageAwardMethod,
+    /// Rank invented bids by the award method (a rehearsal, nothing is stored).
+    SimulateAward,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 23] = [
         Action::ViewTender, Action::ViewAuditTrail, Action::ExportAuditTrail, Action::WriteCheckpoint,
         Action::ManageProcedure, Action::ViewDocuments, Action::EditDocuments, Action::AskQuestion,
         Action::ViewNvi, Action::ManageNvi, Action::ManageDialogue, Action::ViewDialogue,
         Action::JoinDialogue, Action::PrepareBid, Action::SubmitBid, Action::ViewArrivals,
         Action::OpenBids, Action::ViewOpeningRecord, Action::ReadBidContent, Action::ManageOrganisation,
+        Action::ViewAwardMethod, Action::ManageAwardMethod, Action::SimulateAward,
     ];
 }
 
@@ -204,6 +211,10 @@ const TABLE: &[(Action, &[Role], Phases)] = &[
     (ViewOpeningRecord, &[Inkoper, Waarnemer], Phases::In(OPENED)),
     (ReadBidContent, &[Inkoper], Phases::In(OPENED)),
     (ManageOrganisation, &[Aanbieder], Phases::Any),
+    (ViewAwardMethod, &[Inkoper, Beoordelaar, Gemeente, Waarnemer], Phases::Any),
+    (ViewAwardMethod, &[Aanbieder], Phases::Published),
+    (ManageAwardMethod, &[Inkoper], Phases::In(&[Concept])),
+    (SimulateAward, &[Inkoper], Phases::Any),
 ];
 
 /// Whether `role` may perform `action` while the tender is in `phase`.
@@ -253,6 +264,7 @@ mod tests {
         let changes = [
             WriteCheckpoint, ManageProcedure, EditDocuments, AskQuestion, ManageNvi, ManageDialogue,
             JoinDialogue, PrepareBid, SubmitBid, OpenBids, ReadBidContent, ManageOrganisation,
+            ManageAwardMethod,
         ];
         for p in Phase::ALL {
             for a in changes {

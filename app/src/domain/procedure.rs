@@ -22,6 +22,9 @@ pub struct Facts {
     pub documents: usize,
     /// Parts a bid consists of.
     pub part_defs: usize,
+    /// Why the award method is not complete (criteria, weights, price method,
+    /// tie-break), in Dutch; `None` when it is.
+    pub award_method_problem: Option<String>,
     pub dialogue_rounds: usize,
     pub open_dialogue_rounds: usize,
     /// Question rounds created but not yet published as an NvI.
@@ -89,6 +92,9 @@ pub fn check(from: Phase, to: Phase, f: &Facts, reason: &str) -> Result<(), Stri
             )?;
             need(f.documents > 0, "Er is nog geen aanbestedingsdocument. Voeg eerst de documenten toe.")?;
             need(f.part_defs > 0, "Leg eerst vast uit welke onderdelen een inschrijving bestaat.")?;
+            if let Some(e) = &f.award_method_problem {
+                return Err(format!("De gunningsmethode is niet compleet: {e}"));
+            }
             match f.submission_deadline {
                 None => Err("Plan eerst de sluitingstermijn voor inschrijvingen.".into()),
                 Some(d) if d <= f.now => Err(format!(
@@ -265,6 +271,8 @@ mod tests {
         assert!(check(Concept, Gepubliceerd, &no_docs, "").unwrap_err().contains("aanbestedingsdocument"));
         let no_parts = Facts { part_defs: 0, ..ready() };
         assert!(check(Concept, Gepubliceerd, &no_parts, "").unwrap_err().contains("onderdelen"));
+        let no_method = Facts { award_method_problem: Some("Er is nog geen gunningscriterium.".into()), ..ready() };
+        assert!(check(Concept, Gepubliceerd, &no_method, "").unwrap_err().contains("gunningsmethode is niet compleet"));
         let no_deadline = Facts { submission_deadline: None, ..ready() };
         assert!(check(Concept, Gepubliceerd, &no_deadline, "").unwrap_err().contains("sluitingstermijn"));
         let past = Facts { submission_deadline: Some(t(2023, 5, 1, 0, 0, 0)), ..ready() };

@@ -1,6 +1,7 @@
 //! One module per screen.
 
 pub mod audit;
+pub mod award;
 pub mod bid;
 pub mod dashboard;
 pub mod dialogue;
@@ -89,6 +90,7 @@ pub fn TenderNav(id: i32) -> impl IntoView {
     let links = [
         ("", "Overzicht"),
         ("/documenten", "Documenten"),
+        ("/gunningsmethode", "Gunningsmethode"),
         ("/vragen", "Vragen en NvI"),
         ("/dialoog", "Dialoog"),
         ("/inschrijving", "Inschrijving"),

@@ -75,6 +75,8 @@ pub mod tenders {
         pub suspended_phase: Option<String>,
         /// Why the tender was suspended or cancelled.
         pub phase_note: Option<String>,
+        /// The award method (`domain::scoring::Method`) as JSON; frozen at publication.
+        pub award_method: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

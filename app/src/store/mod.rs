@@ -3,6 +3,7 @@
 //! (see [`audit::append`]). Rules are decided in `crate::domain`, not here.
 
 pub mod audit;
+pub mod award;
 pub mod bootstrap;
 pub mod bids;
 pub mod checkpoint;

@@ -89,6 +89,10 @@ pub async fn facts<C: ConnectionTrait>(c: &C, t: &tenders::Model, now: DateTime<
         submission_deadline: t.submission_deadline,
         documents: with_version,
         part_defs: part_defs as usize,
+        award_method_problem: match super::award::method_of(t) {
+            None => Some("er is nog geen gunningsmethode vastgelegd.".into()),
+            Some(m) => m.check().err().map(|e| e.join(" ")),
+        },
         dialogue_rounds: rounds.len(),
         open_dialogue_rounds: rounds.iter().filter(|r| r.status == "open").count(),
         unpublished_nvi_rounds: unpublished as usize,

@@ -109,6 +109,7 @@ pub async fn seed_jeugd_en_schoolteam(tx: &WriteTx, now: DateTime<Utc>) -> Resul
         option_years: Set(term.option_years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(",")),
         notice_months: Set(term.notice_months as i32),
         created_at: Set(now),
+        award_method: Set(Some(serde_jcs::to_string(&seed_method()).expect("method serialises"))),
         ..Default::default()
     }
     .insert(c)
@@ -224,7 +225,17 @@ telkens één jaar (uiterlijk tot en met 31 december 2033).
 
 ## 4. Gunning
 Gunning op de beste prijs-kwaliteitverhouding, met een vast budget: de inschrijvingen worden alleen
-op kwaliteit beoordeeld. Het kwaliteitsplan (envelop 2) wordt anoniem beoordeeld.
+op kwaliteit beoordeeld. Het kwaliteitsplan (envelop 2) wordt anoniem beoordeeld, op een schaal
+0-2-4-6-8-10 per criterium. De criteria, gewichten en de beslisregel bij een gelijke stand staan op de
+pagina *Gunningsmethode* en liggen vast met de publicatie.
+
+| Criterium | Punten |
+|---|---|
+| K1 Visie en aanpak op en met de school | 30 |
+| K2 Samenwerking met school, samenwerkingsverband en wijkteams | 25 |
+| K3 Preventie en vroegsignalering | 20 |
+| K4 Implementatie en continuïteit | 15 |
+| K5 Kwaliteit, verantwoording en ontwikkeling | 10 |
 ";
 
 const EISEN: &str = "# Programma van eisen
@@ -233,6 +244,26 @@ const EISEN: &str = "# Programma van eisen
   werker en gedragswetenschapper.
 - De formatie volgt het regioplan; uitbreiding op de pilotscholen volgens de tabel in de leidraad.
 - Het team werkt samen met de samenwerkingsverbanden VO Noord- en Midden-Kennemerland.
+";
+
+/// The seeded tender's award method: quality only within a fixed budget, as
+/// its leidraad says; the criteria are those listed in the seeded leidraad.
+pub fn seed_method() -> crate::domain::scoring::Method {
+    use crate::domain::scoring::{parse_criteria, parse_tie_break, Method, PriceMethod};
+    Method {
+        criteria: parse_criteria(SEED_CRITERIA).expect("the seeded criteria parse"),
+        price: PriceMethod::QualityOnly { fixed_price: None },
+        total_points: 100.0,
+        tie_break: parse_tie_break("kwaliteit, K1, K2, loting"),
+        decimals: 2,
+    }
+}
+
+const SEED_CRITERIA: &str = "K1 | Visie en aanpak op en met de school | 30 | 0-10
+K2 | Samenwerking met school, samenwerkingsverband en wijkteams | 25 | 0-10
+K3 | Preventie en vroegsignalering | 20 | 0-10
+K4 | Implementatie en continuïteit | 15 | 0-10
+K5 | Kwaliteit, verantwoording en ontwikkeling | 10 | 0-10
 ";
 
 /// The documents, bid parts and first question round of the seeded tender.

@@ -32,3 +32,9 @@ export async function login(page: Page, username: string) {
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByRole("heading", { name: "Mijn aanbestedingen" })).toBeVisible();
 }
+
+/** Opens a page and waits until it is hydrated (its forms run as server actions). */
+export async function go(page: Page, url: string) {
+  await page.goto(url);
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+}

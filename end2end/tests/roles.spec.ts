@@ -29,7 +29,7 @@ for (const r of ROLES) {
     if (r.audit) {
       await expect(page.getByTestId("verificatie")).toContainText("De audittrail is intact.");
       await expect(page.getByTestId("kophash")).toHaveText(/^[0-9a-f]{64}$/);
-      await expect(page.getByTestId("audit-events")).toContainText("tender.seeded");
+      await expect(page.getByTestId("audit-events")).toContainText("auth.login");
     } else {
       await expect(page.getByRole("alert")).toContainText("geen toegang");
     }

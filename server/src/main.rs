@@ -18,8 +18,29 @@ mod web;
 
 use std::process::ExitCode;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+/// glibc raises its mmap threshold after a large block is freed, so the 19 MiB
+/// blocks of every argon2 password hash are afterwards served from (and kept
+/// in) per-thread heaps: measured, 200 registrations left the server at 1.2 GB
+/// resident instead of 36 MB. A fixed threshold keeps large blocks mapped and
+/// returns them to the system when freed.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn fix_malloc_threshold() {
+    // SAFETY: mallopt only changes a setting of the allocator; it is called
+    // before the runtime starts any thread.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn fix_malloc_threshold() {}
+
+fn main() -> ExitCode {
+    fix_malloc_threshold();
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("the async runtime starts").block_on(run())
+}
+
+async fn run() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
     match words.as_slice() {

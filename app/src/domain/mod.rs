@@ -4,6 +4,7 @@ pub mod access;
 pub mod audit;
 pub mod calendar;
 pub mod merkle;
+pub mod participation;
 pub mod password;
 pub mod procedure;
 pub mod receipt;

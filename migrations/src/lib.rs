@@ -7,6 +7,7 @@ mod m20260101_000001_foundation;
 mod m20260102_000001_password_change;
 mod m20260201_000001_procedure;
 mod m20260301_000001_award_method;
+mod m20260302_000001_participation;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260102_000001_password_change::Migration),
             Box::new(m20260201_000001_procedure::Migration),
             Box::new(m20260301_000001_award_method::Migration),
+            Box::new(m20260302_000001_participation::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod award;
 pub mod auth;
 pub mod bids;
+pub mod buyers;
 pub mod dialogue;
 pub mod documents;
 pub mod nvi;

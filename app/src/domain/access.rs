@@ -157,16 +157,24 @@ pub enum Action {
     ManageAwardMethod,
     /// Rank invented bids by the award method (a rehearsal, nothing is stored).
     SimulateAward,
+    /// Withdraw a gemeente from the procurement (its representative, or the
+    /// inkoper on its behalf), until that gemeente signs.
+    WithdrawGemeente,
+    /// Sign the agreement for a gemeente.
+    SignGemeente,
+    /// Set the share rule, the budget and each gemeente's schools and key (before publication).
+    ManageShares,
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 26] = [
         Action::ViewTender, Action::ViewAuditTrail, Action::ExportAuditTrail, Action::WriteCheckpoint,
         Action::ManageProcedure, Action::ViewDocuments, Action::EditDocuments, Action::AskQuestion,
         Action::ViewNvi, Action::ManageNvi, Action::ManageDialogue, Action::ViewDialogue,
         Action::JoinDialogue, Action::PrepareBid, Action::SubmitBid, Action::ViewArrivals,
         Action::OpenBids, Action::ViewOpeningRecord, Action::ReadBidContent, Action::ManageOrganisation,
-        Action::ViewAwardMethod, Action::ManageAwardMethod, Action::SimulateAward,
+        Action::ViewAwardMethod, Action::ManageAwardMethod, Action::SimulateAward, Action::WithdrawGemeente,
+        Action::SignGemeente, Action::ManageShares,
     ];
 }
 
@@ -215,6 +223,11 @@ const TABLE: &[(Action, &[Role], Phases)] = &[
     (ViewAwardMethod, &[Aanbieder], Phases::Published),
     (ManageAwardMethod, &[Inkoper], Phases::In(&[Concept])),
     (SimulateAward, &[Inkoper], Phases::Any),
+    (WithdrawGemeente, &[Inkoper, Gemeente], Phases::In(&[
+        Concept, Gepubliceerd, Dialoog, Inschrijving, Geopend, Beoordeling, Gunningsvoornemen, Standstill, Gegund, Ondertekend, Opgeschort,
+    ])),
+    (SignGemeente, &[Inkoper, Gemeente], Phases::In(&[Gegund, Ondertekend])),
+    (ManageShares, &[Inkoper], Phases::In(&[Concept])),
 ];
 
 /// Whether `role` may perform `action` while the tender is in `phase`.
@@ -264,7 +277,7 @@ mod tests {
         let changes = [
             WriteCheckpoint, ManageProcedure, EditDocuments, AskQuestion, ManageNvi, ManageDialogue,
             JoinDialogue, PrepareBid, SubmitBid, OpenBids, ReadBidContent, ManageOrganisation,
-            ManageAwardMethod,
+            ManageAwardMethod, WithdrawGemeente, SignGemeente, ManageShares,
         ];
         for p in Phase::ALL {
             for a in changes {

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod award;
 pub mod bid;
+pub mod buyers;
 pub mod dashboard;
 pub mod dialogue;
 pub mod documents;

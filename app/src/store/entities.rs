@@ -77,6 +77,9 @@ pub mod tenders {
         pub phase_note: Option<String>,
         /// The award method (`domain::scoring::Method`) as JSON; frozen at publication.
         pub award_method: Option<String>,
+        /// How volume and budget are divided over the gemeenten: "scholen" or "sleutel".
+        pub share_rule: String,
+        pub budget_cents: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -119,6 +122,16 @@ pub mod tender_buyers {
         pub name: String,
         pub status: String,
         pub status_since: DateTimeUtc,
+        /// Schools in scope located in this gemeente.
+        pub schools: i32,
+        /// The published share key (e.g. pupils) for the "sleutel" rule.
+        pub share_key: i64,
+        /// Why the gemeente withdrew.
+        pub status_reason: Option<String>,
+        /// The decision behind a withdrawal or signature.
+        pub decision_ref: Option<String>,
+        /// Who recorded the last status change (and on whose behalf).
+        pub status_by: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

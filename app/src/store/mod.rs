@@ -6,6 +6,7 @@ pub mod audit;
 pub mod award;
 pub mod bootstrap;
 pub mod bids;
+pub mod buyers;
 pub mod checkpoint;
 pub mod dialogue;
 pub mod documents;

@@ -1,0 +1,228 @@
+//! The gemeenten of a tender: participation, withdrawal, signing, and what
+//! depends on who takes part (contract parties, schools, shares, budget).
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BuyerRow {
+    pub slug: String,
+    pub name: String,
+    pub status: String,
+    pub since: String,
+    pub reason: Option<String>,
+    pub decision: Option<String>,
+    pub recorded_by: Option<String>,
+    pub schools: i32,
+    pub key: i64,
+    /// Share in percent, two decimals, Dutch notation.
+    pub share: String,
+    pub budget: Option<String>,
+    /// The caller may withdraw this gemeente now.
+    pub may_withdraw: bool,
+    pub may_sign: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BuyersData {
+    pub tender: i32,
+    pub rows: Vec<BuyerRow>,
+    pub rule: String,
+    pub rule_label: String,
+    pub budget: Option<String>,
+    pub budget_input: String,
+    pub parties: Vec<String>,
+    pub schools_in_scope: u32,
+    pub cancelled: bool,
+    pub may_manage_shares: bool,
+    /// The caller is the inkoper, acting on a gemeente's behalf.
+    pub on_behalf: bool,
+}
+
+#[cfg(feature = "ssr")]
+fn gemeente_slugs(ok: &super::guard::Allowed, roles: &[crate::store::entities::tender_roles::Model]) -> Vec<String> {
+    roles
+        .iter()
+        .filter(|r| r.user_id == ok.user.id && r.tender_id == ok.tender.id && r.role == crate::domain::access::Role::Gemeente.code())
+        .filter_map(|r| r.organisation.clone())
+        .collect()
+}
+
+#[cfg(feature = "ssr")]
+async fn my_gemeenten(ok: &super::guard::Allowed) -> Result<Vec<String>, AppError> {
+    use crate::store::entities::tender_roles;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let st = super::guard::state()?;
+    let roles = tender_roles::Entity::find()
+        .filter(tender_roles::Column::TenderId.eq(ok.tender.id))
+        .filter(tender_roles::Column::UserId.eq(ok.user.id))
+        .all(&st.db.conn)
+        .await?;
+    Ok(gemeente_slugs(ok, &roles))
+}
+
+#[server(endpoint = "buyers_view")]
+pub async fn buyers_view(id: i32) -> Result<BuyersData, AppError> {
+    use super::guard;
+    use crate::domain::access::{self, Action, Phase, Role};
+    use crate::domain::calendar::show_instant;
+    use crate::domain::participation::{self as rules, ShareRule};
+    use crate::domain::scoring::show_price;
+    use crate::store::{buyers, procedure as proc};
+    guard::run(async move {
+        let ok = guard::require(id, Action::ViewTender).await?;
+        let st = guard::state()?;
+        let phase = proc::phase_of(&ok.tender);
+        let rows = buyers::list(&st.db.conn, id).await?;
+        let domain = buyers::as_domain(&rows);
+        let rule = buyers::rule_of(&ok.tender);
+        let shares = rules::shares(&domain, &rule);
+        let budget_parts = ok.tender.budget_cents.map(|b| rules::split_budget(b, &shares));
+        let mine = my_gemeenten(&ok).await?;
+        let inkoper = ok.roles.contains(&Role::Inkoper);
+        let may_withdraw = access::any_allowed(&ok.roles, phase, Action::WithdrawGemeente);
+        let may_sign = access::any_allowed(&ok.roles, phase, Action::SignGemeente);
+        let any_basis = shares.iter().any(|(_, s)| *s > 0.0);
+        Ok(BuyersData {
+            tender: id,
+            rows: rows
+                .iter()
+                .enumerate()
+                .map(|(i, b)| {
+                    let own = inkoper || mine.contains(&b.slug);
+                    BuyerRow {
+                        slug: b.slug.clone(),
+                        name: b.name.clone(),
+                        status: b.status.clone(),
+                        since: show_instant(b.status_since),
+                        reason: b.status_reason.clone(),
+                        decision: b.decision_ref.clone(),
+                        recorded_by: b.status_by.clone(),
+                        schools: b.schools,
+                        key: b.share_key,
+                        share: if any_basis { format!("{:.2}%", shares[i].1 * 100.0).replace('.', ",") } else { "–".into() },
+                        budget: budget_parts.as_ref().filter(|_| any_basis).map(|p| show_price(p[i].1)),
+                        may_withdraw: own && may_withdraw && b.status == "deelnemend",
+                        may_sign: own && may_sign && b.status == "deelnemend",
+                    }
+                })
+                .collect(),
+            rule: if rule == ShareRule::ByKey { "sleutel".into() } else { "scholen".into() },
+            rule_label: match rule {
+                ShareRule::ByKey => "naar rato van de gepubliceerde verdeelsleutel".into(),
+                ShareRule::BySchools => "naar rato van het aantal scholen in de gemeente".into(),
+            },
+            budget: ok.tender.budget_cents.map(show_price),
+            budget_input: ok.tender.budget_cents.map(|b| show_price(b).replace("EUR ", "")).unwrap_or_default(),
+            parties: rules::parties(&domain).into_iter().map(str::to_string).collect(),
+            schools_in_scope: rules::schools_in_scope(&domain),
+            cancelled: phase == Phase::Ingetrokken,
+            may_manage_shares: access::any_allowed(&ok.roles, phase, Action::ManageShares),
+            on_behalf: inkoper,
+        })
+    })
+    .await
+}
+
+/// Who is recording, and for whom: a gemeente's own representative, or the
+/// inkoper on its behalf (then said so).
+#[cfg(feature = "ssr")]
+async fn acting_for(ok: &super::guard::Allowed, slug: &str) -> Result<String, AppError> {
+    use crate::domain::access::Role;
+    if my_gemeenten(ok).await?.iter().any(|s| s == slug) {
+        Ok(format!("{} (vertegenwoordiger gemeente)", ok.user.display_name))
+    } else if ok.roles.contains(&Role::Inkoper) {
+        Ok(format!("{} (inkoper, namens de gemeente)", ok.user.display_name))
+    } else {
+        Err(AppError::Forbidden("U vertegenwoordigt deze gemeente niet.".into()))
+    }
+}
+
+#[server(endpoint = "withdraw_gemeente")]
+pub async fn withdraw_gemeente(id: i32, gemeente: String, reden: String, besluit: String) -> Result<bool, AppError> {
+    use super::guard;
+    guard::run(async move {
+        let ok = guard::require(id, crate::domain::access::Action::WithdrawGemeente).await?;
+        let st = guard::state()?;
+        let by = acting_for(&ok, &gemeente).await?;
+        if reden.chars().count() > 2000 || besluit.chars().count() > 200 {
+            return Err(AppError::Invalid("De reden of het besluitkenmerk is te lang.".into()));
+        }
+        let tx = st.db.write().await?;
+        let cancelled = crate::store::buyers::withdraw(&tx, &st.clock, id, ok.actor(), &by, &gemeente, &reden, &besluit).await?;
+        tx.commit().await?;
+        Ok(cancelled)
+    })
+    .await
+}
+
+#[server(endpoint = "sign_gemeente")]
+pub async fn sign_gemeente(id: i32, gemeente: String, besluit: Option<String>) -> Result<(), AppError> {
+    use super::guard;
+    use crate::domain::access::Phase;
+    guard::run(async move {
+        let ok = guard::require(id, crate::domain::access::Action::SignGemeente).await?;
+        let st = guard::state()?;
+        let by = acting_for(&ok, &gemeente).await?;
+        let (tx, t, now) = crate::store::procedure::write_for(&st.db, &st.clock, id).await?;
+        // Signing follows the award: the standstill is over and the tender is not suspended.
+        let procedure = match crate::store::procedure::phase_of(&t) {
+            Phase::Gegund | Phase::Ondertekend => Ok(()),
+            other => Err(format!("Ondertekenen kan pas na de standstilltermijn, als de opdracht is gegund (nu: {}).", other.label())),
+        };
+        crate::store::buyers::sign(&tx, now, id, ok.actor(), &by, &gemeente, besluit.as_deref().unwrap_or_default(), procedure).await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Sets the share rule, the budget and, per gemeente, its schools and key.
+/// The form sends `scholen[slug]` and `sleutel[slug]` for every gemeente.
+#[server(endpoint = "set_shares")]
+pub async fn set_shares(
+    id: i32,
+    regel: String,
+    budget: Option<String>,
+    scholen: Option<std::collections::BTreeMap<String, String>>,
+    sleutel: Option<std::collections::BTreeMap<String, String>>,
+) -> Result<(), AppError> {
+    use super::guard;
+    use crate::domain::participation::ShareRule;
+    guard::run(async move {
+        let ok = guard::require(id, crate::domain::access::Action::ManageShares).await?;
+        let st = guard::state()?;
+        let rule = match regel.as_str() {
+            "scholen" => ShareRule::BySchools,
+            "sleutel" => ShareRule::ByKey,
+            _ => return Err(AppError::Invalid("Kies een verdeelregel: naar scholen of naar de verdeelsleutel.".into())),
+        };
+        let budget = match budget.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+            None => None,
+            Some(b) => Some(crate::domain::scoring::parse_euros(b).map_err(|e| AppError::Invalid(format!("Budget: {e}")))?),
+        };
+        let scholen = scholen.unwrap_or_default();
+        let sleutel = sleutel.unwrap_or_default();
+        let mut per = vec![];
+        let (tx, t, _) = crate::store::procedure::write_for(&st.db, &st.clock, id).await?;
+        for b in crate::store::buyers::list(&tx.txn, id).await? {
+            let n = |m: &std::collections::BTreeMap<String, String>, what: &str, max: i64| -> Result<i64, AppError> {
+                match m.get(&b.slug).map(|s| s.trim()).filter(|s| !s.is_empty()) {
+                    None => Ok(0),
+                    Some(v) => v
+                        .replace('.', "")
+                        .parse::<i64>()
+                        .ok()
+                        .filter(|v| (0..=max).contains(v))
+                        .ok_or_else(|| AppError::Invalid(format!("{}: '{v}' is geen geldig aantal {what}.", b.name))),
+                }
+            };
+            per.push((b.slug.clone(), n(&scholen, "scholen", 10_000)? as i32, n(&sleutel, "voor de sleutel", 1_000_000_000)?));
+        }
+        crate::store::buyers::set_shares(&tx, st.clock.now(), &t, ok.actor(), rule, budget, &per).await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}

@@ -243,6 +243,7 @@ async fn every_route_and_server_function_refuses_the_roles_the_table_refuses() {
         ("POST /api/create_dialogue_round", vec![("id", "1"), ("titel", "x"), ("themas", "")], vec![], 200),
         ("POST /api/add_dialogue_slot", vec![("id", "1"), ("ronde", "1"), ("begin", "x"), ("einde", "y"), ("locatie", "z")], vec![], 200),
         ("POST /api/book_dialogue_slot", vec![("id", "1"), ("slot", "1")], vec![], 200),
+        ("POST /api/assign_dialogue_slot", vec![("id", "1"), ("slot", "1"), ("organisatie", "1")], vec![], 200),
         ("POST /api/write_minutes", vec![("id", "1"), ("slot", "1"), ("verslag", "x")], vec![], 200),
         ("POST /api/respond_minutes", vec![("id", "1"), ("slot", "1"), ("akkoord", "true")], vec![], 200),
         ("POST /api/share_with_all", vec![("id", "1"), ("slot", "1"), ("tekst", "x")], vec![], 200),

@@ -288,6 +288,15 @@ async fn dialogue_rounds_book_minutes_share_with_all_and_close_with_the_bidders_
     ok(&mut a2, "/api/book_dialogue_slot", &[("id", "1"), ("slot", &slot(1))]).await;
     let r = ink.post_form("/api/book_dialogue_slot", &[("id", "1"), ("slot", &slot(2))]).await;
     assert_eq!(r.status, 403, "only bidders book: {}", r.body);
+    // The inkoper assigns a slot instead, under the same rules.
+    let r = ink.post_form("/api/assign_dialogue_slot", &[("id", "1"), ("slot", &slot(2)), ("organisatie", &org1)]).await;
+    assert_eq!(r.status, 409, "one slot per organisation, also when assigned: {}", r.body);
+    let org3 = org_of("Coöperatie");
+    ok(&mut ink, "/api/assign_dialogue_slot", &[("id", "1"), ("slot", &slot(2)), ("organisatie", &org3)]).await;
+    let a3 = ok(&mut s.login("aanbieder3").await, "/api/inbox", &[]).await;
+    assert!(a3.body.contains("Tijdslot voor de dialoog toegewezen"), "{}", a3.body);
+    let r = a2.post_form("/api/assign_dialogue_slot", &[("id", "1"), ("slot", &slot(2)), ("organisatie", &org2)]).await;
+    assert_eq!(r.status, 403, "bidders do not assign: {}", r.body);
 
     // Minutes: the bidder of the session sees and confirms them; nobody else does.
     ok(&mut ink, "/api/write_minutes", &[("id", "1"), ("slot", &slot(0)), ("verslag", "Besproken: VERSLAG-A1-GEHEIM over de inzet per school.")]).await;

@@ -149,6 +149,33 @@ pub async fn book_dialogue_slot(id: i32, slot: i32) -> Result<(), AppError> {
     .await
 }
 
+/// The inkoper assigns a free slot to a bidder (the same rules as booking:
+/// one slot per organisation per round, only bidders still taking part).
+#[server(endpoint = "assign_dialogue_slot")]
+pub async fn assign_dialogue_slot(id: i32, slot: i32, organisatie: i32) -> Result<(), AppError> {
+    use super::guard;
+    use crate::store::procedure as proc;
+    guard::run(async move {
+        let ok = guard::require(id, crate::domain::access::Action::ManageDialogue).await?;
+        let st = guard::state()?;
+        let (tx, _, now) = proc::write_for(&st.db, &st.clock, id).await?;
+        crate::store::dialogue::book(&tx, st.clock.now(), now, id, ok.actor(), slot, organisatie).await?;
+        crate::store::messages::to_organisation(
+            &tx.txn,
+            st.clock.now(),
+            Some(id),
+            organisatie,
+            "Tijdslot voor de dialoog toegewezen",
+            "De inkoper heeft uw organisatie een tijdslot voor de dialoog toegewezen. Bekijk het tijdstip en de locatie in Dialoog.",
+            Some(&format!("/aanbesteding/{id}/dialoog")),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
 #[server(endpoint = "write_minutes")]
 pub async fn write_minutes(id: i32, slot: i32, verslag: String) -> Result<(), AppError> {
     use super::guard;

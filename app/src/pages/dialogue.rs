@@ -1,7 +1,7 @@
 //! Dialogue rounds: planning and minutes (inkoper), booking and responding (bidder).
 
 use super::{error_view, tender_id, TenderNav};
-use crate::api::dialogue::{dialogue_view, AddDialogueSlot, BookDialogueSlot, CloseDialogueRound, CreateDialogueRound, RespondMinutes, ShareWithAll, WriteMinutes};
+use crate::api::dialogue::{dialogue_view, AddDialogueSlot, AssignDialogueSlot, BookDialogueSlot, CloseDialogueRound, CreateDialogueRound, RespondMinutes, ShareWithAll, WriteMinutes};
 use crate::feedback;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,12 +12,13 @@ pub fn Dialogue() -> impl IntoView {
     let create = ServerAction::<CreateDialogueRound>::new();
     let slot = ServerAction::<AddDialogueSlot>::new();
     let book = ServerAction::<BookDialogueSlot>::new();
+    let assign = ServerAction::<AssignDialogueSlot>::new();
     let minutes = ServerAction::<WriteMinutes>::new();
     let respond = ServerAction::<RespondMinutes>::new();
     let share = ServerAction::<ShareWithAll>::new();
     let close = ServerAction::<CloseDialogueRound>::new();
     let data = Resource::new(
-        move || (id(), create.version().get(), slot.version().get(), book.version().get(), minutes.version().get(),
+        move || (id(), create.version().get(), slot.version().get(), book.version().get(), assign.version().get(), minutes.version().get(),
                  respond.version().get(), share.version().get(), close.version().get()),
         |(id, ..)| async move { dialogue_view(id.unwrap_or(0)).await },
     );
@@ -28,6 +29,7 @@ pub fn Dialogue() -> impl IntoView {
         {feedback!(create, "De ronde is aangemaakt.")}
         {feedback!(slot, "Het tijdslot is toegevoegd.")}
         {feedback!(book, "U heeft het tijdslot geboekt.")}
+        {feedback!(assign, "Het tijdslot is toegewezen; de aanbieder heeft bericht gekregen.")}
         {feedback!(minutes, "Het verslag is opgeslagen en aan de aanbieder voorgelegd.")}
         {feedback!(respond, "Uw reactie op het verslag is opgeslagen.")}
         {feedback!(share, "De informatie staat in de volgende Nota van Inlichtingen voor alle inschrijvers.")}
@@ -62,6 +64,15 @@ pub fn Dialogue() -> impl IntoView {
                                                     <ActionForm action=book><input type="hidden" name="id" value=tender/><input type="hidden" name="slot" value=s.id/>
                                                         <button type="submit" class="utrecht-button utrecht-button--secondary-action" data-testid="boeken">"Boeken"</button></ActionForm>
                                                 })}
+                                                {(v.may_manage && s.free && r.open).then(|| { let active = bidders.clone(); view! {
+                                                    <ActionForm action=assign attr:class="inline-form">
+                                                        <input type="hidden" name="id" value=tender/><input type="hidden" name="slot" value=s.id/>
+                                                        <select class="utrecht-select" name="organisatie" aria-label="Aanbieder voor dit tijdslot">
+                                                            {active.into_iter().filter(|(_, _, st)| st == "actief").map(|(org, name, _)| view! { <option value=org>{name}</option> }).collect_view()}
+                                                        </select>
+                                                        <button type="submit" class="utrecht-button utrecht-button--subtle" data-testid="toewijzen">"Toewijzen"</button>
+                                                    </ActionForm>
+                                                }})}
                                                 {s.minutes_html.clone().map(|h| view! { <div class="markdown minutes" inner_html=h></div>
                                                     <p class="meta">{format!("Verslag: {}", s.minutes_status)}{s.comment.clone().map(|c| format!(" · opmerking: {c}"))}</p> })}
                                                 {(s.mine && s.minutes_status == "open").then(|| view! {

@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/aanbesteding/:id") view=pages::tender::TenderOverview ssr=SsrMode::Async/>
                     <Route path=path!("/audittrail") view=pages::audit::AuditTrail ssr=SsrMode::Async/>
                     <Route path=path!("/aanbesteding/:id/documenten") view=pages::documents::Documents ssr=SsrMode::Async/>
+                    <Route path=path!("/aanbesteding/:id/gemeenten") view=pages::buyers::Buyers ssr=SsrMode::Async/>
                     <Route path=path!("/aanbesteding/:id/gunningsmethode") view=pages::award::AwardMethod ssr=SsrMode::Async/>
                     <Route path=path!("/aanbesteding/:id/vragen") view=pages::nvi::Nvi ssr=SsrMode::Async/>
                     <Route path=path!("/aanbesteding/:id/dialoog") view=pages::dialogue::Dialogue ssr=SsrMode::Async/>

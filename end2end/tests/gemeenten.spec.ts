@@ -7,7 +7,7 @@ import { test, expect, login, go } from "./helpers";
 
 test("the inkoper sets the shares and simulates the award method; Alkmaar withdraws and the overview follows", async ({ page, browser }) => {
   await login(page, "inkoper1");
-  await go(page, "/aanbesteding/1");
+  await go(page, "/aanbesteding/1/gemeenten");
   await page.locator("summary", { hasText: "Verdeling per gemeente instellen" }).click();
   await page.getByLabel("Budget (EUR, optioneel)").fill("1.000.000");
   for (const [name, n] of [["Alkmaar", "12"], ["Bergen (NH)", "3"], ["Castricum", "4"], ["Dijk en Waard", "6"], ["Heiloo", "3"], ["Uitgeest", "1"]]) {
@@ -27,11 +27,11 @@ test("the inkoper sets the shares and simulates the award method; Alkmaar withdr
 
   const rep = await (await browser.newContext()).newPage();
   await login(rep, "gemeente-alkmaar");
-  await go(rep, "/aanbesteding/1");
+  await go(rep, "/aanbesteding/1/gemeenten");
   await expect(rep.getByTestId("terugtrekken-bergen")).toHaveCount(0);
   await rep.locator("summary", { hasText: "Alkmaar trekt zich terug" }).click();
   await rep.getByLabel("Reden").fill("De gemeente koopt de inzet zelf in via het wijkteam.");
-  await rep.getByLabel("Kenmerk van het besluit").fill("B&W 2023/114");
+  await rep.getByLabel("Kenmerk van het besluit").fill("BW 2023/114");
   await rep.getByTestId("terugtrekken-alkmaar").click();
   await expect(rep.getByRole("status").filter({ hasText: "Scope, verdeling en contractpartijen zijn herberekend." })).toBeVisible();
   await expect(rep.getByTestId("gemeente-alkmaar").getByTestId("deelname")).toHaveText("teruggetrokken");

@@ -35,6 +35,18 @@ export async function login(page: Page, username: string) {
 
 /** Opens a page and waits until it is hydrated (its forms run as server actions). */
 export async function go(page: Page, url: string) {
-  await page.goto(url);
-  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+  const seen: string[] = [];
+  const log = (m: { type(): string; text(): string }) => seen.push(`${m.type()}: ${m.text()}`);
+  const err = (e: Error) => seen.push(`pageerror: ${e.message}`);
+  page.on("console", log);
+  page.on("pageerror", err);
+  try {
+    await page.goto(url);
+    await page.locator("html[data-hydrated]").waitFor({ state: "attached", timeout: 20_000 });
+  } catch (e) {
+    throw new Error(`${url} did not hydrate: ${seen.join(" | ").slice(0, 2000)} (${e})`);
+  } finally {
+    page.off("console", log);
+    page.off("pageerror", err);
+  }
 }

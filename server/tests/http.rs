@@ -228,6 +228,7 @@ async fn every_route_and_server_function_refuses_the_roles_the_table_refuses() {
         ("POST /api/save_award_method", vec![("id", "1"), ("criteria", ""), ("prijsmethode", "onbekend"), ("beslisregels", "")], vec!["inkoper1"], 400),
         ("POST /api/simulate_award", vec![("id", "1"), ("inschrijvingen", "")], vec!["inkoper1"], 400),
         ("POST /api/buyers_view", vec![("id", "1")], vec!["*"], 200),
+        ("PAGE /aanbesteding/{id}/gemeenten", vec![], vec!["*"], 200),
         ("POST /api/withdraw_gemeente", vec![("id", "1"), ("gemeente", "alkmaar"), ("reden", ""), ("besluit", "")], vec!["inkoper1", "gemeente-alkmaar"], 400),
         ("POST /api/sign_gemeente", vec![("id", "1"), ("gemeente", "alkmaar")], vec![], 200),
         ("POST /api/set_shares", vec![("id", "1"), ("regel", "onbekend")], vec!["inkoper1"], 400),

@@ -2,10 +2,20 @@
 //! remains a contract party, schools and shares, and the forms to withdraw,
 //! sign and set the share rule.
 
-use super::error_view;
+use super::{error_view, tender_id, TenderNav};
 use crate::api::buyers::{buyers_view, SetShares, SignGemeente, WithdrawGemeente};
 use crate::feedback;
 use leptos::prelude::*;
+
+/// The page of the gemeenten of one tender.
+#[component]
+pub fn Buyers() -> impl IntoView {
+    let id = tender_id();
+    view! {
+        <leptos_meta::Title text="Gemeenten · Dialoog"/>
+        {move || id().map(|id| view! { <TenderNav id/><BuyersPanel id/> })}
+    }
+}
 
 #[component]
 pub fn BuyersPanel(id: i32) -> impl IntoView {
@@ -18,7 +28,7 @@ pub fn BuyersPanel(id: i32) -> impl IntoView {
     );
     view! {
         <section class="buyers">
-            <h2 class="utrecht-heading-2">"Aanbestedende diensten"</h2>
+            <h1 class="utrecht-heading-1">"Gemeenten: deelname, verdeling en ondertekening"</h1>
             {move || withdraw.value().get().map(|r| match r {
                 Ok(true) => view! { <div class="utrecht-alert utrecht-alert--warning" role="status" data-testid="gelukt"><p>
                     "De gemeente heeft zich teruggetrokken. Omdat geen gemeente meer deelneemt, is de aanbesteding ingetrokken."</p></div> }.into_any(),

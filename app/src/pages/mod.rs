@@ -91,6 +91,7 @@ pub fn TenderNav(id: i32) -> impl IntoView {
     let links = [
         ("", "Overzicht"),
         ("/documenten", "Documenten"),
+        ("/gemeenten", "Gemeenten"),
         ("/gunningsmethode", "Gunningsmethode"),
         ("/vragen", "Vragen en NvI"),
         ("/dialoog", "Dialoog"),

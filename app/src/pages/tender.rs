@@ -53,8 +53,17 @@ fn Overview(t: TenderView) -> impl IntoView {
         {t.may_view_audit.then(|| view! { <p><a href="/audittrail">"Audittrail van deze aanbesteding bekijken"</a></p> })}
         <super::procedure::ProcedurePanel id=t.id/>
 
-        <super::buyers::BuyersPanel id=t.id/>
         <section>
+            <h2 class="utrecht-heading-2">"Aanbestedende diensten"</h2>
+            <table class="utrecht-table" data-testid="gemeenten">
+                <thead><tr><th scope="col">"Gemeente"</th><th scope="col">"Deelname"</th></tr></thead>
+                <tbody>
+                    {t.buyers.iter().map(|(name, status)| view! {
+                        <tr><td>{name.clone()}</td><td><span class=format!("status status--{status}")>{status.clone()}</span></td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <p><a href=format!("/aanbesteding/{}/gemeenten", t.id)>"Deelname, verdeling en ondertekening per gemeente"</a></p>
             <p>"Partners (geen contractpartij): " {t.partners.join("; ")}</p>
         </section>
 

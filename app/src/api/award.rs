@@ -102,7 +102,7 @@ pub async fn award_view(id: i32) -> Result<AwardData, AppError> {
                 walk(&x.children, depth + 1, rows);
             }
         }
-        let euros = |c: i64| scoring::show_price(c).replace("EUR ", "");
+        let euros = scoring::show_amount;
         let (mut price_kind, mut price_points, mut band_min, mut band_max, mut log_a, mut value, mut fixed) =
             ("kwaliteit".to_string(), String::new(), String::new(), String::new(), "2".to_string(), String::new(), String::new());
         let mut price_text = String::new();

@@ -41,25 +41,9 @@ pub struct BuyersData {
 }
 
 #[cfg(feature = "ssr")]
-fn gemeente_slugs(ok: &super::guard::Allowed, roles: &[crate::store::entities::tender_roles::Model]) -> Vec<String> {
-    roles
-        .iter()
-        .filter(|r| r.user_id == ok.user.id && r.tender_id == ok.tender.id && r.role == crate::domain::access::Role::Gemeente.code())
-        .filter_map(|r| r.organisation.clone())
-        .collect()
-}
-
-#[cfg(feature = "ssr")]
 async fn my_gemeenten(ok: &super::guard::Allowed) -> Result<Vec<String>, AppError> {
-    use crate::store::entities::tender_roles;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let st = super::guard::state()?;
-    let roles = tender_roles::Entity::find()
-        .filter(tender_roles::Column::TenderId.eq(ok.tender.id))
-        .filter(tender_roles::Column::UserId.eq(ok.user.id))
-        .all(&st.db.conn)
-        .await?;
-    Ok(gemeente_slugs(ok, &roles))
+    Ok(crate::store::tenders::gemeenten_of(&st.db.conn, ok.tender.id, ok.user.id).await?)
 }
 
 #[server(endpoint = "buyers_view")]
@@ -68,7 +52,7 @@ pub async fn buyers_view(id: i32) -> Result<BuyersData, AppError> {
     use crate::domain::access::{self, Action, Phase, Role};
     use crate::domain::calendar::show_instant;
     use crate::domain::participation::{self as rules, ShareRule};
-    use crate::domain::scoring::show_price;
+    use crate::domain::scoring::{show_amount, show_price};
     use crate::store::{buyers, procedure as proc};
     guard::run(async move {
         let ok = guard::require(id, Action::ViewTender).await?;
@@ -114,7 +98,7 @@ pub async fn buyers_view(id: i32) -> Result<BuyersData, AppError> {
                 ShareRule::BySchools => "naar rato van het aantal scholen in de gemeente".into(),
             },
             budget: ok.tender.budget_cents.map(show_price),
-            budget_input: ok.tender.budget_cents.map(|b| show_price(b).replace("EUR ", "")).unwrap_or_default(),
+            budget_input: ok.tender.budget_cents.map(show_amount).unwrap_or_default(),
             parties: rules::parties(&domain).into_iter().map(str::to_string).collect(),
             schools_in_scope: rules::schools_in_scope(&domain),
             cancelled: phase == Phase::Ingetrokken,

@@ -157,19 +157,6 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-9
 }
 
-fn euros(cents: i64) -> String {
-    let e = cents / 100;
-    let mut s = String::new();
-    for (i, ch) in e.to_string().chars().rev().enumerate() {
-        if i > 0 && i % 3 == 0 {
-            s.push('.');
-        }
-        s.push(ch);
-    }
-    let s: String = s.chars().rev().collect();
-    format!("EUR {s},{:02}", (cents % 100).abs())
-}
-
 impl Method {
     /// The scored criteria (leaves of the tree), in order.
     pub fn leaves(&self) -> Vec<&Criterion> {
@@ -433,8 +420,22 @@ pub fn flip_price(m: &Method, bids: &[BidInput], who: usize) -> Option<i64> {
     Some(lo)
 }
 
+/// An amount in Dutch notation without the currency: "1.250.000,00".
+pub fn show_amount(cents: i64) -> String {
+    let mut s = String::new();
+    for (i, ch) in (cents / 100).abs().to_string().chars().rev().enumerate() {
+        if i > 0 && i % 3 == 0 {
+            s.push('.');
+        }
+        s.push(ch);
+    }
+    let sign = if cents < 0 { "-" } else { "" };
+    format!("{sign}{},{:02}", s.chars().rev().collect::<String>(), (cents % 100).abs())
+}
+
+/// An amount with its currency: "EUR 1.250.000,00".
 pub fn show_price(cents: i64) -> String {
-    euros(cents)
+    format!("EUR {}", show_amount(cents))
 }
 
 /// The individual scores on one criterion for one plan, and what the chair

@@ -76,20 +76,18 @@ pub fn AwardMethod() -> impl IntoView {
                                                 }).collect_view()}
                                             </select></div>
                                         <div class="grid-fields">
-                                            <div class="utrecht-form-field"><label class="utrecht-form-label" for="prijspunten">"Prijspunten"</label>
-                                                <input class="utrecht-textbox" id="prijspunten" name="prijspunten" type="text" inputmode="decimal" value=a.price_points.clone()/></div>
-                                            <div class="utrecht-form-field"><label class="utrecht-form-label" for="ondergrens">"Ondergrens bandbreedte (EUR)"</label>
-                                                <input class="utrecht-textbox" id="ondergrens" name="ondergrens" type="text" value=a.band_min.clone()/></div>
-                                            <div class="utrecht-form-field"><label class="utrecht-form-label" for="bovengrens">"Bovengrens bandbreedte (EUR)"</label>
-                                                <input class="utrecht-textbox" id="bovengrens" name="bovengrens" type="text" value=a.band_max.clone()/></div>
-                                            <div class="utrecht-form-field"><label class="utrecht-form-label" for="factor">"Factor A (logaritmisch)"</label>
-                                                <input class="utrecht-textbox" id="factor" name="factor" type="text" inputmode="decimal" value=a.log_a.clone()/></div>
-                                            <div class="utrecht-form-field"><label class="utrecht-form-label" for="waarde">"Waarde per kwaliteitspunt (EUR)"</label>
-                                                <input class="utrecht-textbox" id="waarde" name="waarde" type="text" value=a.value_per_point.clone()/></div>
-                                            <div class="utrecht-form-field"><label class="utrecht-form-label" for="vaste_prijs">"Vaste prijs (EUR, leeg: budget volgens de stukken)"</label>
-                                                <input class="utrecht-textbox" id="vaste_prijs" name="vaste_prijs" type="text" value=a.fixed_price.clone()/></div>
-                                            <div class="utrecht-form-field"><label class="utrecht-form-label" for="totaal">"Totaal aantal punten"</label>
-                                                <input class="utrecht-textbox" id="totaal" name="totaal" type="text" inputmode="decimal" value=a.total_points.clone()/></div>
+                                            {[
+                                                ("prijspunten", "Prijspunten", a.price_points.clone(), true),
+                                                ("ondergrens", "Ondergrens bandbreedte (EUR)", a.band_min.clone(), false),
+                                                ("bovengrens", "Bovengrens bandbreedte (EUR)", a.band_max.clone(), false),
+                                                ("factor", "Factor A (logaritmisch)", a.log_a.clone(), true),
+                                                ("waarde", "Waarde per kwaliteitspunt (EUR)", a.value_per_point.clone(), false),
+                                                ("vaste_prijs", "Vaste prijs (EUR, leeg: budget volgens de stukken)", a.fixed_price.clone(), false),
+                                                ("totaal", "Totaal aantal punten", a.total_points.clone(), true),
+                                            ].into_iter().map(|(name, label, value, decimal)| view! {
+                                                <div class="utrecht-form-field"><label class="utrecht-form-label" for=name>{label}</label>
+                                                    <input class="utrecht-textbox" id=name name=name type="text" inputmode=decimal.then_some("decimal") value=value/></div>
+                                            }).collect_view()}
                                         </div>
                                         <div class="utrecht-form-field"><label class="utrecht-form-label" for="beslisregels">"Bij gelijke stand, in volgorde"</label>
                                             <p class="hint">"Kommagescheiden: kwaliteit, prijs, een criteriumcode, loting."</p>

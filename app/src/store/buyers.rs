@@ -31,15 +31,17 @@ pub fn rule_of(t: &tenders::Model) -> ShareRule {
     }
 }
 
+fn as_buyer(b: &tender_buyers::Model) -> Buyer {
+    Buyer {
+        name: b.name.clone(),
+        status: Participation::parse(&b.status).unwrap_or(Participation::Deelnemend),
+        schools: b.schools.max(0) as u32,
+        key: b.share_key as f64,
+    }
+}
+
 pub fn as_domain(rows: &[tender_buyers::Model]) -> Vec<Buyer> {
-    rows.iter()
-        .map(|b| Buyer {
-            name: b.name.clone(),
-            status: Participation::parse(&b.status).unwrap_or(Participation::Deelnemend),
-            schools: b.schools.max(0) as u32,
-            key: b.share_key as f64,
-        })
-        .collect()
+    rows.iter().map(as_buyer).collect()
 }
 
 async fn one<C: ConnectionTrait>(c: &C, tender: i32, slug: &str) -> Result<tender_buyers::Model, AppError> {
@@ -66,7 +68,7 @@ pub async fn withdraw(
 ) -> Result<bool, AppError> {
     let now = clock.now();
     let row = one(&tx.txn, tender, slug).await?;
-    let status = rules::withdraw(&as_domain(std::slice::from_ref(&row))[0], reason, decision).map_err(|e| {
+    let status = rules::withdraw(&as_buyer(&row), reason, decision).map_err(|e| {
         if row.status == Participation::Deelnemend.code() {
             AppError::Invalid(e)
         } else {
@@ -124,7 +126,7 @@ pub async fn sign(
     procedure: Result<(), String>,
 ) -> Result<(), AppError> {
     let row = one(&tx.txn, tender, slug).await?;
-    let status = rules::sign(&as_domain(std::slice::from_ref(&row))[0], procedure).map_err(AppError::Conflict)?;
+    let status = rules::sign(&as_buyer(&row), procedure).map_err(AppError::Conflict)?;
     let mut m = row.into_active_model();
     m.status = Set(status.code().into());
     m.status_since = Set(now);

@@ -34,6 +34,19 @@ pub async fn roles_of<C: ConnectionTrait>(c: &C, tender: i32, user: i32) -> Resu
         .collect())
 }
 
+/// The gemeenten (slugs) a user represents in a tender.
+pub async fn gemeenten_of<C: ConnectionTrait>(c: &C, tender: i32, user: i32) -> Result<Vec<String>, DbErr> {
+    Ok(tender_roles::Entity::find()
+        .filter(tender_roles::Column::TenderId.eq(tender))
+        .filter(tender_roles::Column::UserId.eq(user))
+        .filter(tender_roles::Column::Role.eq(Role::Gemeente.code()))
+        .all(c)
+        .await?
+        .into_iter()
+        .filter_map(|r| r.organisation)
+        .collect())
+}
+
 pub fn phase(t: &tenders::Model) -> Phase {
     Phase::parse(&t.phase).unwrap_or(Phase::Concept)
 }

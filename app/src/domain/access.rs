@@ -164,17 +164,42 @@ pub enum Action {
     SignGemeente,
     /// Set the share rule, the budget and each gemeente's schools and key (before publication).
     ManageShares,
+    /// See the evaluation: the panel, progress, and (by the visibility rules of
+    /// `domain::evaluation`) score sheets and the consensus matrix.
+    ViewEvaluation,
+    /// Appoint and replace evaluators and the chair, check conflict-of-interest
+    /// declarations, decide on identification flags, record a lot.
+    ManageEvaluation,
+    /// Sign one's own conflict-of-interest declaration.
+    SignDeclaration,
+    /// Read the pseudonymised quality plans, score them, lock one's sheet, flag a
+    /// plan that identifies its bidder; the chair also records the consensus.
+    Evaluate,
+    /// Prepare and send the gunningsbeslissing (the letters to every bidder).
+    PrepareAward,
+    /// Read the award letters that were sent, and their read status.
+    ViewAwardLetters,
+    /// A bidder reads its own award letter.
+    ReadAwardLetter,
+    /// Register an objection or kort geding (suspends the tender) and record its outcome.
+    ManageObjections,
+    /// See the contract: parties, term, options.
+    ViewContract,
+    /// Exercise or decline the extension options, set the notice period.
+    ManageContract,
 }
 
 impl Action {
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 36] = [
         Action::ViewTender, Action::ViewAuditTrail, Action::ExportAuditTrail, Action::WriteCheckpoint,
         Action::ManageProcedure, Action::ViewDocuments, Action::EditDocuments, Action::AskQuestion,
         Action::ViewNvi, Action::ManageNvi, Action::ManageDialogue, Action::ViewDialogue,
         Action::JoinDialogue, Action::PrepareBid, Action::SubmitBid, Action::ViewArrivals,
         Action::OpenBids, Action::ViewOpeningRecord, Action::ReadBidContent, Action::ManageOrganisation,
         Action::ViewAwardMethod, Action::ManageAwardMethod, Action::SimulateAward, Action::WithdrawGemeente,
-        Action::SignGemeente, Action::ManageShares,
+        Action::SignGemeente, Action::ManageShares, Action::ViewEvaluation, Action::ManageEvaluation,
+        Action::SignDeclaration, Action::Evaluate, Action::PrepareAward, Action::ViewAwardLetters,
+        Action::ReadAwardLetter, Action::ManageObjections, Action::ViewContract, Action::ManageContract,
     ];
 }
 
@@ -193,6 +218,10 @@ use Role::*;
 /// Phases after a confirmed opening (suspension and cancellation excluded: a
 /// tender can be suspended or cancelled before its opening, too).
 const OPENED: &[Phase] = &[Geopend, Beoordeling, Gunningsvoornemen, Standstill, Gegund, Ondertekend, Contract];
+
+/// Phases before the evaluation is complete: a panel can be set up and its
+/// declarations signed and checked.
+const BEFORE_AWARD: &[Phase] = &[Concept, Gepubliceerd, Dialoog, Inschrijving, Geopend, Beoordeling];
 
 /// The table. An action not listed for a role is refused in every phase.
 const TABLE: &[(Action, &[Role], Phases)] = &[
@@ -228,6 +257,17 @@ const TABLE: &[(Action, &[Role], Phases)] = &[
     ])),
     (SignGemeente, &[Inkoper, Gemeente], Phases::In(&[Gegund, Ondertekend])),
     (ManageShares, &[Inkoper], Phases::In(&[Concept])),
+    (ViewEvaluation, &[Inkoper, Beoordelaar, Waarnemer], Phases::Any),
+    (ManageEvaluation, &[Inkoper], Phases::In(&[Concept, Gepubliceerd, Dialoog, Inschrijving, Geopend, Beoordeling, Gunningsvoornemen])),
+    (SignDeclaration, &[Beoordelaar], Phases::In(BEFORE_AWARD)),
+    (Evaluate, &[Beoordelaar], Phases::In(&[Beoordeling])),
+    (PrepareAward, &[Inkoper], Phases::In(&[Gunningsvoornemen])),
+    (ViewAwardLetters, &[Inkoper, Waarnemer], Phases::Any),
+    (ReadAwardLetter, &[Aanbieder], Phases::Published),
+    (ManageObjections, &[Inkoper], Phases::In(&[Standstill, Gegund, Opgeschort])),
+    (ViewContract, &[Inkoper, Gemeente, Waarnemer], Phases::Any),
+    (ViewContract, &[Aanbieder], Phases::In(&[Ondertekend, Contract])),
+    (ManageContract, &[Inkoper], Phases::In(&[Ondertekend, Contract])),
 ];
 
 /// Whether `role` may perform `action` while the tender is in `phase`.
@@ -277,7 +317,8 @@ mod tests {
         let changes = [
             WriteCheckpoint, ManageProcedure, EditDocuments, AskQuestion, ManageNvi, ManageDialogue,
             JoinDialogue, PrepareBid, SubmitBid, OpenBids, ReadBidContent, ManageOrganisation,
-            ManageAwardMethod, WithdrawGemeente, SignGemeente, ManageShares,
+            ManageAwardMethod, WithdrawGemeente, SignGemeente, ManageShares, ManageEvaluation, SignDeclaration,
+            Evaluate, PrepareAward, ManageObjections, ManageContract,
         ];
         for p in Phase::ALL {
             for a in changes {
@@ -305,6 +346,29 @@ mod tests {
             assert_eq!(allowed(Aanbieder, p, SubmitBid), p == Inschrijving, "{p:?}");
         }
         assert!(!allowed(Inkoper, Gepubliceerd, EditDocuments), "published documents are frozen");
+    }
+
+    #[test]
+    fn only_evaluators_score_and_only_during_the_evaluation() {
+        for p in Phase::ALL {
+            for r in Role::ALL {
+                assert_eq!(allowed(r, p, Evaluate), r == Beoordelaar && p == Beoordeling, "{r:?} in {p:?}");
+            }
+        }
+        assert!(!allowed(Beoordelaar, Beoordeling, ManageEvaluation), "an evaluator does not check declarations");
+        assert!(!allowed(Beoordelaar, Beoordeling, ReadBidContent), "an evaluator never reads the bids themselves");
+        assert!(!allowed(Beoordelaar, Contract, ViewContract), "the contract names the provider");
+        assert!(!allowed(Beoordelaar, Standstill, ViewAwardLetters), "the letters name the bidders");
+    }
+
+    #[test]
+    fn the_award_is_prepared_only_after_the_consensus_and_contracts_managed_only_once_signed() {
+        for p in Phase::ALL {
+            assert_eq!(allowed(Inkoper, p, PrepareAward), p == Gunningsvoornemen, "{p:?}");
+            assert_eq!(allowed(Inkoper, p, ManageContract), matches!(p, Ondertekend | Contract), "{p:?}");
+        }
+        assert!(allowed(Aanbieder, Standstill, ReadAwardLetter));
+        assert!(!allowed(Aanbieder, Concept, ReadAwardLetter));
     }
 
     #[test]

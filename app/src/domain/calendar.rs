@@ -53,6 +53,8 @@ pub fn on_time(at: DateTime<Utc>, deadline: DateTime<Utc>) -> bool {
 /// The standstill period (Alcateltermijn) after an award decision was sent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Standstill {
+    /// The length in calendar days as set for the tender (default 20).
+    pub days: u32,
     /// First day of the period: the day after sending.
     pub first_day: NaiveDate,
     /// Last day of the period (runs to 24:00 of this day).
@@ -77,7 +79,7 @@ pub fn standstill(sent: DateTime<Utc>, days: u32, move_off_weekend: bool) -> Sta
     }
     let earliest_signing = last_day + Duration::days(1);
     let ends_at = amsterdam(earliest_signing, NaiveTime::MIN).expect("midnight always exists in Amsterdam");
-    Standstill { first_day, last_day, earliest_signing, ends_at }
+    Standstill { days, first_day, last_day, earliest_signing, ends_at }
 }
 
 /// Status of a one-year extension option.
@@ -186,6 +188,34 @@ impl ContractTerm {
             .take_while(|d| **d == OptionStatus::Uitgeoefend)
             .count();
         add_years(self.initial_end, self.option_years[..exercised].iter().sum())
+    }
+
+    /// A decision on option `number` (1-based) on `today`. Options go in order;
+    /// an option is decided only while it is open, before its deadline.
+    pub fn decide(&self, number: usize, exercise: bool, today: NaiveDate) -> Result<OptionStatus, String> {
+        let opts = self.options(today);
+        let Some(o) = number.checked_sub(1).and_then(|i| opts.get(i)) else {
+            return Err(format!("Optie {number} bestaat niet; het contract heeft {} opties.", opts.len()));
+        };
+        match o.status {
+            OptionStatus::Uitgeoefend | OptionStatus::NietUitgeoefend => {
+                return Err(format!("Over optie {number} is al beslist: {}.", o.status.label()))
+            }
+            OptionStatus::Verlopen if today > o.decision_deadline => {
+                return Err(format!(
+                    "De beslistermijn van optie {number} is op {} verstreken; de optie is vervallen.",
+                    show_date(o.decision_deadline)
+                ))
+            }
+            OptionStatus::Verlopen => {
+                return Err(format!("Optie {number} kan niet meer: een eerdere optie is niet uitgeoefend of vervallen."))
+            }
+            OptionStatus::Open => {}
+        }
+        if number != self.decisions.len() + 1 {
+            return Err(format!("Opties gaan op volgorde: beslis eerst over optie {}.", self.decisions.len() + 1));
+        }
+        Ok(if exercise { OptionStatus::Uitgeoefend } else { OptionStatus::NietUitgeoefend })
     }
 
     /// The next decision deadline, if an option is still open.
@@ -307,6 +337,32 @@ mod tests {
         c.decisions.push(OptionStatus::Uitgeoefend);
         assert_eq!(c.current_end(), d(2031, 12, 31));
         assert_eq!(c.next_deadline(d(2030, 7, 1)), Some(d(2031, 6, 30)));
+    }
+
+    #[test]
+    fn options_are_decided_in_order_and_only_before_their_deadline() {
+        let mut c = ContractTerm::jeugd_en_schoolteam();
+        let today = d(2024, 3, 1);
+        assert!(c.decide(2, true, today).unwrap_err().contains("beslis eerst over optie 1"));
+        assert!(c.decide(4, true, today).unwrap_err().contains("bestaat niet"));
+        assert_eq!(c.decide(1, true, today), Ok(OptionStatus::Uitgeoefend));
+        c.decisions.push(OptionStatus::Uitgeoefend);
+        assert!(c.decide(1, false, today).unwrap_err().contains("al beslist"));
+        // Option 2's deadline: six months before 31 December 2031.
+        assert!(c.decide(2, true, d(2031, 7, 1)).unwrap_err().contains("30 juni 2031 verstreken"));
+        assert_eq!(c.decide(2, false, d(2031, 6, 30)), Ok(OptionStatus::NietUitgeoefend));
+        c.decisions.push(OptionStatus::NietUitgeoefend);
+        assert!(c.decide(3, true, today).unwrap_err().contains("eerdere optie"));
+        assert_eq!(c.current_end(), d(2031, 12, 31));
+        assert_eq!(c.next_deadline(today), None);
+    }
+
+    #[test]
+    fn a_longer_notice_period_moves_every_deadline() {
+        let mut c = ContractTerm::jeugd_en_schoolteam();
+        c.notice_months = 9;
+        assert_eq!(c.options(d(2024, 1, 1))[0].decision_deadline, d(2030, 3, 31));
+        assert_eq!(c.decide(1, true, d(2030, 4, 1)).unwrap_err(), "De beslistermijn van optie 1 is op 31 maart 2030 verstreken; de optie is vervallen.");
     }
 
     #[test]

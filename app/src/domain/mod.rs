@@ -3,6 +3,7 @@
 pub mod access;
 pub mod audit;
 pub mod calendar;
+pub mod evaluation;
 pub mod merkle;
 pub mod participation;
 pub mod password;

@@ -30,8 +30,14 @@ pub struct Facts {
     /// Question rounds created but not yet published as an NvI.
     pub unpublished_nvi_rounds: usize,
     pub opening_confirmed: bool,
+    /// Evaluators appointed and not replaced.
     pub evaluators: usize,
+    /// One of them chairs the panel.
+    pub chair: bool,
     pub consensus_locked: bool,
+    /// Why the ranking is not final after the consensus (a tie only a lot can
+    /// break), in Dutch.
+    pub ranking_problem: Option<String>,
     pub letters_sent: bool,
     pub standstill_ends: Option<DateTime<Utc>>,
     pub participating_gemeenten: usize,
@@ -133,11 +139,17 @@ pub fn check(from: Phase, to: Phase, f: &Facts, reason: &str) -> Result<(), Stri
                 "Openen vraagt twee verschillende inkopers: de tweede moet de opening binnen 10 minuten bevestigen.",
             )
         }
-        Beoordeling => need(
-            f.evaluators >= MIN_EVALUATORS,
-            &format!("Wijs eerst minstens {MIN_EVALUATORS} beoordelaars aan."),
-        ),
-        Gunningsvoornemen => need(f.consensus_locked, "De consensusscores zijn nog niet vastgesteld."),
+        Beoordeling => {
+            need(f.evaluators >= MIN_EVALUATORS, &format!("Wijs eerst minstens {MIN_EVALUATORS} beoordelaars aan."))?;
+            need(f.chair, "Wijs een van de beoordelaars aan als voorzitter.")
+        }
+        Gunningsvoornemen => {
+            need(f.consensus_locked, "De consensusscores zijn nog niet vastgesteld.")?;
+            match &f.ranking_problem {
+                Some(p) => Err(p.clone()),
+                None => Ok(()),
+            }
+        }
         Standstill => need(f.letters_sent, "De gunningsbeslissing is nog niet aan alle inschrijvers verzonden."),
         Gegund => match f.standstill_ends {
             Some(end) if f.now >= end => Ok(()),
@@ -317,10 +329,13 @@ mod tests {
     #[test]
     fn later_guards() {
         let f = ready();
-        assert!(check(Geopend, Beoordeling, &Facts { evaluators: 1, ..f.clone() }, "").is_err());
-        assert_eq!(check(Geopend, Beoordeling, &Facts { evaluators: 3, ..f.clone() }, ""), Ok(()));
+        assert!(check(Geopend, Beoordeling, &Facts { evaluators: 1, chair: true, ..f.clone() }, "").is_err());
+        assert!(check(Geopend, Beoordeling, &Facts { evaluators: 3, ..f.clone() }, "").unwrap_err().contains("voorzitter"));
+        assert_eq!(check(Geopend, Beoordeling, &Facts { evaluators: 3, chair: true, ..f.clone() }, ""), Ok(()));
         assert!(check(Beoordeling, Gunningsvoornemen, &f, "").is_err());
         assert_eq!(check(Beoordeling, Gunningsvoornemen, &Facts { consensus_locked: true, ..f.clone() }, ""), Ok(()));
+        let tie = Facts { consensus_locked: true, ranking_problem: Some("Leg eerst de loting vast.".into()), ..f.clone() };
+        assert!(check(Beoordeling, Gunningsvoornemen, &tie, "").unwrap_err().contains("loting"));
         assert!(check(Gunningsvoornemen, Standstill, &f, "").is_err());
         let end = t(2023, 11, 10, 23, 0, 0);
         let running = Facts { standstill_ends: Some(end), now: end - chrono::Duration::seconds(1), ..f.clone() };

@@ -29,6 +29,8 @@ pub fn router(st: AppState) -> Router {
         .route("/bestand/document/{tender}/{version}", get(download_document))
         .route("/bestand/inschrijving/{tender}/{part}", get(download_bid_part))
         .route("/ontvangstbevestiging/{tender}/{receipt}", get(download_receipt))
+        .route("/bestand/beoordeling/{tender}/{plan}/{part}", get(download_plan))
+        .route("/export/beoordeling/{tender}", get(export_scores))
         .with_state(st)
 }
 
@@ -39,6 +41,8 @@ pub const ROUTES: &[&str] = &[
     "GET /bestand/document/{tender}/{version}",
     "GET /bestand/inschrijving/{tender}/{part}",
     "GET /ontvangstbevestiging/{tender}/{receipt}",
+    "GET /bestand/beoordeling/{tender}/{plan}/{part}",
+    "GET /export/beoordeling/{tender}",
 ];
 
 fn wants_json(h: &HeaderMap) -> bool {
@@ -328,6 +332,13 @@ async fn download_bid_part(State(st): State<AppState>, session: Session, Path((t
         if b.status != "ingediend" {
             return Err(nf());
         }
+        // Envelope 3 (the price) stays sealed until the quality is scored in consensus.
+        let def = bids::part_def(&st.db.conn, tender, p.part_def_id).await?;
+        if def.envelope == 3 && !store::evaluation::prices_open(&st.db.conn, tender).await? {
+            return Err(AppError::Forbidden(
+                "De prijs (envelop 3) blijft verzegeld tot de consensus over de kwaliteit is vastgesteld.".into(),
+            ));
+        }
         match p.file_id {
             Some(fid) => {
                 let f = files::by_id(&st.db.conn, fid).await?.ok_or_else(nf)?;
@@ -338,6 +349,66 @@ async fn download_bid_part(State(st): State<AppState>, session: Session, Path((t
     }
     .await;
     res.unwrap_or_else(|e| plain(status_of(&e), &e.to_string()))
+}
+
+/// GET /bestand/beoordeling/{tender}/{plan}/{part}: a quality plan under its
+/// pseudonym, for an evaluator who may read it now (or the inkoper deciding on
+/// a flag). The file is named after the pseudonym, never its original name.
+async fn download_plan(State(st): State<AppState>, session: Session, Path((tender, plan, part)): Path<(i32, String, i32)>) -> Response {
+    let res = async {
+        let u = guard::require_user_of_session(&st, &session).await?;
+        let nf = || AppError::NotFound("Dit plan bestaat niet.".into());
+        let plan = plan.trim().to_uppercase();
+        let p = match guard::allowed_for(&st, u.clone(), tender, Action::Evaluate).await {
+            Ok(ok) => store::evaluation::readable_plan(&st.db.conn, tender, &ok.user, &plan).await?,
+            Err(_) => {
+                guard::allowed_for(&st, u, tender, Action::ManageEvaluation).await?;
+                let s = store::evaluation::snapshot(&st.db.conn, tender).await?;
+                s.plan(&plan).cloned().ok_or_else(nf)?
+            }
+        };
+        let def = bids::part_def(&st.db.conn, tender, part).await.map_err(|_| nf())?;
+        if def.envelope != 2 || def.kind != "bestand" {
+            return Err(nf());
+        }
+        let bp = bids::parts_of(&st.db.conn, p.bid_id).await?.into_iter().find(|x| x.part_def_id == def.id).ok_or_else(nf)?;
+        let f = files::by_id(&st.db.conn, bp.file_id.ok_or_else(nf)?).await?.ok_or_else(nf)?;
+        let slug: String = def
+            .name
+            .to_lowercase()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect::<String>()
+            .split('-')
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("-");
+        let name = format!("Inschrijving-{}-{slug}.{}", p.pseudonym, files::extension_for(&f.media_type));
+        send_file(&st, &f.sha256, &name, &f.media_type).await
+    }
+    .await;
+    res.unwrap_or_else(|e| plain(status_of(&e), &e.to_string()))
+}
+
+/// GET /export/beoordeling/{tender}: the scoring matrix as the caller sees it, as CSV.
+async fn export_scores(State(st): State<AppState>, session: Session, Path(tender): Path<i32>) -> Response {
+    let res = async {
+        let u = guard::require_user_of_session(&st, &session).await?;
+        let ok = guard::allowed_for(&st, u, tender, Action::ViewEvaluation).await?;
+        let data = crate::api::evaluation::build(&st, &ok).await?;
+        let body = crate::api::evaluation::csv_of(&data)?;
+        Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"scorematrix-{}.csv\"", ok.tender.reference.replace(['"', '\\'], "_"))),
+                (header::CACHE_CONTROL, "private, no-store".to_string()),
+            ],
+            body,
+        )
+            .into_response())
+    }
+    .await;
+    res.unwrap_or_else(|e: AppError| plain(status_of(&e), &e.to_string()))
 }
 
 /// GET /ontvangstbevestiging/{tender}/{receipt}: the receipt as a JSON file, for

@@ -8,6 +8,7 @@ mod m20260102_000001_password_change;
 mod m20260201_000001_procedure;
 mod m20260301_000001_award_method;
 mod m20260302_000001_participation;
+mod m20260401_000001_evaluation;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260201_000001_procedure::Migration),
             Box::new(m20260301_000001_award_method::Migration),
             Box::new(m20260302_000001_participation::Migration),
+            Box::new(m20260401_000001_evaluation::Migration),
         ]
     }
 }

@@ -8,15 +8,15 @@ use sea_orm_migration::{prelude::*, schema::*};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn a(s: &str) -> Alias {
+pub(crate) fn a(s: &str) -> Alias {
     Alias::new(s)
 }
 
-fn fk(table: &str, col: &str, to: &str) -> ForeignKeyCreateStatement {
+pub(crate) fn fk(table: &str, col: &str, to: &str) -> ForeignKeyCreateStatement {
     ForeignKey::create().from(a(table), a(col)).to(a(to), a("id")).to_owned()
 }
 
-async fn unique(m: &SchemaManager<'_>, table: &str, cols: &[&str]) -> Result<(), DbErr> {
+pub(crate) async fn unique(m: &SchemaManager<'_>, table: &str, cols: &[&str]) -> Result<(), DbErr> {
     let mut idx = Index::create();
     idx.name(format!("uq_{table}_{}", cols.join("_"))).table(a(table)).unique();
     for c in cols {
@@ -25,7 +25,7 @@ async fn unique(m: &SchemaManager<'_>, table: &str, cols: &[&str]) -> Result<(),
     m.create_index(idx.to_owned()).await
 }
 
-async fn index(m: &SchemaManager<'_>, table: &str, cols: &[&str]) -> Result<(), DbErr> {
+pub(crate) async fn index(m: &SchemaManager<'_>, table: &str, cols: &[&str]) -> Result<(), DbErr> {
     let mut idx = Index::create();
     idx.name(format!("idx_{table}_{}", cols.join("_"))).table(a(table));
     for c in cols {

@@ -99,6 +99,23 @@ async fn draft_bid(tx: &WriteTx, now: DateTime<Utc>, tender: i32, org: i32) -> R
 pub enum PartContent {
     File { file_id: i32, sha256: String, size: i64 },
     Form(String),
+    /// The price of envelope 3, in euro cents.
+    Price(i64),
+}
+
+/// The stored text of a price part: the amount with a random salt, padded to
+/// a fixed length, so neither its hash (in the proces-verbaal, the receipt and
+/// the audit trail) nor its size says anything about the price.
+pub fn price_text(cents: i64) -> String {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).expect("randomness");
+    serde_json::json!({ "prijs_cent": format!("{cents:015}"), "zout": hex::encode(salt) }).to_string()
+}
+
+/// The price in a stored price part.
+pub fn price_of(text: &str) -> Option<i64> {
+    let v: serde_json::Value = serde_json::from_str(text).ok()?;
+    v.get("prijs_cent")?.as_str()?.parse().ok()
 }
 
 /// Stores or replaces one part of the organisation's draft bid.
@@ -122,6 +139,16 @@ pub async fn put_part(
                 return Err(AppError::Invalid("Dit onderdeel is een formulier, geen bestand.".into()));
             }
             (Some(file_id), None, sha256, size)
+        }
+        PartContent::Price(cents) => {
+            if def.kind != "prijs" {
+                return Err(AppError::Invalid("Dit onderdeel vraagt geen prijs.".into()));
+            }
+            if cents <= 0 {
+                return Err(AppError::Invalid("Een prijs is groter dan nul.".into()));
+            }
+            let text = price_text(cents);
+            (None, Some(text.clone()), hex::encode(Sha256::digest(text.as_bytes())), text.len() as i64)
         }
         PartContent::Form(text) => {
             if def.kind != "formulier" {
@@ -286,6 +313,7 @@ pub async fn submit(
         if let Some(p) = parts.iter().find(|p| p.part_def_id == d.id) {
             let name = match p.file_id {
                 Some(f) => super::files::by_id(&tx.txn, f).await?.map(|f| f.original_name).unwrap_or_default(),
+                None if d.kind == "prijs" => "prijs".into(),
                 None => "formulier".into(),
             };
             listed.push(ReceiptPart {
@@ -501,6 +529,7 @@ pub async fn start_opening(
 pub async fn confirm_opening(
     tx: &WriteTx,
     clock: &crate::state::Clock,
+    files: &super::files::FileStore,
     t: &tenders::Model,
     user: &users::Model,
     by: Actor,
@@ -553,6 +582,10 @@ pub async fn confirm_opening(
         .all(&tx.txn)
         .await?
         .len();
+    // Pseudonyms for the evaluation are drawn now; the record holds only the
+    // commitment to them, so nobody can link a pseudonym to a bidder before
+    // the consensus is locked.
+    let (plans, commitment) = super::evaluation::prepare(tx, now, t, files).await?;
     let record = json!({
         "aanbesteding": t.title,
         "kenmerk": t.reference,
@@ -564,6 +597,7 @@ pub async fn confirm_opening(
         "tijdstip_aanbesteding": show_instant(tender_now),
         "inschrijvingen": list,
         "ingetrokken_inschrijvingen": withdrawn.to_string(),
+        "pseudoniemen": { "aantal": plans.to_string(), "commitment": commitment },
     });
     let mut m = o.clone().into_active_model();
     m.confirmed_by = Set(Some(user.id));

@@ -91,6 +91,7 @@ pub async fn withdraw(
     })
     .await?;
     let all = list(&tx.txn, tender).await?;
+    complete_signing(tx, clock, tender, &all).await?;
     if rules::all_withdrawn(&as_domain(&all)) {
         let t = super::procedure::reload(&tx.txn, tender).await?;
         if !matches!(super::tenders::phase(&t), Phase::Ingetrokken) {
@@ -113,10 +114,24 @@ pub async fn withdraw(
     Ok(false)
 }
 
+/// When the award is final and every gemeente that still takes part has
+/// signed (at least one), the agreement is signed: the tender moves on.
+async fn complete_signing(tx: &WriteTx, clock: &Clock, tender: i32, all: &[tender_buyers::Model]) -> Result<(), AppError> {
+    let t = super::procedure::reload(&tx.txn, tender).await?;
+    let signed = all.iter().filter(|b| b.status == Participation::Ondertekend.code()).count();
+    let open = all.iter().filter(|b| b.status == Participation::Deelnemend.code()).count();
+    if super::tenders::phase(&t) == Phase::Gegund && signed > 0 && open == 0 {
+        super::procedure::transition(tx, clock, tender, Actor::system(), Phase::Ondertekend, "").await?;
+    }
+    Ok(())
+}
+
 /// Records a gemeente's signature. `procedure` is the procedure's own verdict
 /// (standstill over, not suspended).
+#[allow(clippy::too_many_arguments)]
 pub async fn sign(
     tx: &WriteTx,
+    clock: &Clock,
     now: DateTime<Utc>,
     tender: i32,
     by: Actor,
@@ -141,6 +156,7 @@ pub async fn sign(
         payload: json!({ "besluit": decision.trim(), "vastgelegd_door": recorded_by }),
     })
     .await?;
+    complete_signing(tx, clock, tender, &list(&tx.txn, tender).await?).await?;
     Ok(())
 }
 

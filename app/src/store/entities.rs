@@ -80,6 +80,13 @@ pub mod tenders {
         /// How volume and budget are divided over the gemeenten: "scholen" or "sleutel".
         pub share_rule: String,
         pub budget_cents: Option<i64>,
+        /// Length of the standstill in calendar days (a setting, default 20).
+        pub standstill_days: i32,
+        /// Whether a standstill ending on a weekend moves to the Monday (a setting, default off).
+        pub standstill_weekend: bool,
+        /// When the gunningsbeslissing went to every bidder (the start of the standstill).
+        pub letters_sent_at: Option<DateTimeUtc>,
+        pub standstill_ends_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -466,4 +473,130 @@ entity!(openings, "openings", {
     pub confirmed_at: Option<DateTimeUtc>,
     /// The proces-verbaal (JSON), once confirmed.
     pub record: Option<String>,
+});
+
+entity!(evaluators, "evaluators", {
+    pub tender_id: i32,
+    pub user_id: i32,
+    pub chair: bool,
+    /// "aangewezen" or "vervangen".
+    pub status: String,
+    pub appointed_at: DateTimeUtc,
+    pub appointed_by: String,
+    /// When the evaluator signed the conflict-of-interest declaration.
+    pub declaration_at: Option<DateTimeUtc>,
+    /// The interests and relations the evaluator declared ("geen" when none).
+    pub declaration_interests: Option<String>,
+    /// "open", "geen_conflict" or "conflict": the inkoper's check against the bidders.
+    pub check_status: String,
+    pub check_note: Option<String>,
+    pub checked_at: Option<DateTimeUtc>,
+    pub checked_by: Option<String>,
+    pub replaced_at: Option<DateTimeUtc>,
+    pub replaced_reason: Option<String>,
+    pub sheet_locked_at: Option<DateTimeUtc>,
+});
+
+entity!(eval_plans, "eval_plans", {
+    pub tender_id: i32,
+    pub bid_id: i32,
+    /// Drawn at random at the opening: "K" is shown as "Inschrijving K".
+    pub pseudonym: String,
+    /// "te_beoordelen" or "ongeldig".
+    pub status: String,
+    pub status_note: Option<String>,
+    pub created_at: DateTimeUtc,
+});
+
+entity!(eval_flags, "eval_flags", {
+    pub tender_id: i32,
+    pub plan_id: i32,
+    /// The evaluator's user id; None when the check at the opening raised it.
+    pub raised_by: Option<i32>,
+    pub note: String,
+    pub raised_at: DateTimeUtc,
+    /// "open", "doorgaan" or "ongeldig".
+    pub decision: String,
+    pub decision_note: Option<String>,
+    pub decided_at: Option<DateTimeUtc>,
+    pub decided_by: Option<String>,
+});
+
+entity!(eval_scores, "eval_scores", {
+    pub evaluator_id: i32,
+    pub plan_id: i32,
+    pub criterion: String,
+    pub level: i32,
+    pub motivation: String,
+    pub updated_at: DateTimeUtc,
+});
+
+entity!(consensus_scores, "consensus_scores", {
+    pub tender_id: i32,
+    pub plan_id: i32,
+    pub criterion: String,
+    pub level: i32,
+    pub motivation: String,
+    /// Why the consensus lies outside the individual scores.
+    pub justification: Option<String>,
+    pub recorded_at: DateTimeUtc,
+    pub recorded_by: String,
+});
+
+entity!(evaluations, "evaluations", {
+    pub tender_id: i32,
+    /// Salt of the commitment to the pseudonym assignment (hex), revealed at the consensus lock.
+    pub pseudonym_salt: String,
+    pub pseudonym_commitment: String,
+    pub consensus_opened_at: Option<DateTimeUtc>,
+    pub consensus_locked_at: Option<DateTimeUtc>,
+    pub locked_by: Option<String>,
+    /// The result after the lock (JSON): prices, totals, ranking.
+    pub result: Option<String>,
+    /// The order drawn by lot (JSON list of pseudonyms), when the tie-break needed one.
+    pub lot: Option<String>,
+    /// The characteristics and relative advantages of the winning bid (Markdown).
+    pub advantages_md: String,
+    pub created_at: DateTimeUtc,
+});
+
+entity!(award_letters, "award_letters", {
+    pub tender_id: i32,
+    pub bid_id: i32,
+    pub organisation_id: i32,
+    /// A passage for this addressee only.
+    pub note_md: String,
+    /// The letter as sent (Markdown), frozen.
+    pub body_md: Option<String>,
+    pub sha256: Option<String>,
+    pub sent_at: Option<DateTimeUtc>,
+    /// When someone of the addressee first opened it.
+    pub read_at: Option<DateTimeUtc>,
+});
+
+entity!(objections, "objections", {
+    pub tender_id: i32,
+    /// "bezwaar" or "kort_geding".
+    pub kind: String,
+    pub filed_by: String,
+    pub received_at: DateTimeUtc,
+    pub description: String,
+    pub registered_at: DateTimeUtc,
+    pub registered_by: String,
+    /// None while pending; "hervat" (the procedure continues) or "ingetrokken" (the tender is cancelled).
+    pub outcome: Option<String>,
+    pub outcome_note: Option<String>,
+    pub decided_at: Option<DateTimeUtc>,
+    pub decided_by: Option<String>,
+});
+
+entity!(contract_options, "contract_options", {
+    pub tender_id: i32,
+    pub number: i32,
+    /// "uitgeoefend" or "niet_uitgeoefend".
+    pub decision: String,
+    pub decided_at: DateTimeUtc,
+    pub decided_by: String,
+    pub decision_ref: String,
+    pub note: String,
 });

@@ -193,6 +193,11 @@ pub const ALLOWED: &[(&str, &str)] = &[
     ("zip", "application/zip"),
 ];
 
+/// The extension for a stored media type (to name a file without its original name).
+pub fn extension_for(media: &str) -> &'static str {
+    ALLOWED.iter().find(|(_, m)| *m == media).map(|(e, _)| *e).unwrap_or("bin")
+}
+
 /// The media type for a file name, or a Dutch refusal.
 pub fn media_type_for(name: &str) -> Result<&'static str, String> {
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();

@@ -8,8 +8,11 @@ pub mod bootstrap;
 pub mod bids;
 pub mod buyers;
 pub mod checkpoint;
+pub mod contract;
+pub mod decision;
 pub mod dialogue;
 pub mod documents;
+pub mod evaluation;
 pub mod files;
 pub mod messages;
 pub mod nvi;
@@ -24,6 +27,25 @@ use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 use std::sync::Arc;
 use std::time::Duration;
+
+/// A text from a form, trimmed, of at most `max` characters; `what` names it
+/// in the Dutch message ("De reden").
+pub fn text_up_to(s: &str, max: usize, what: &str) -> Result<String, crate::error::AppError> {
+    let t = s.trim();
+    if t.chars().count() > max {
+        return Err(crate::error::AppError::Invalid(format!("{what} is te lang (hoogstens {max} tekens).")));
+    }
+    Ok(t.to_string())
+}
+
+/// Like [`text_up_to`], and not empty.
+pub fn required_text(s: &str, max: usize, what: &str) -> Result<String, crate::error::AppError> {
+    let t = text_up_to(s, max, what)?;
+    if t.is_empty() {
+        return Err(crate::error::AppError::Invalid(format!("{what} is leeg.")));
+    }
+    Ok(t)
+}
 
 /// The database handle shared by the server.
 #[derive(Clone, Debug)]

@@ -39,17 +39,6 @@ pub async fn questions_of<C: ConnectionTrait>(c: &C, round: i32) -> Result<Vec<q
         .await
 }
 
-fn bounded(s: &str, max: usize, what: &str) -> Result<String, AppError> {
-    let t = s.trim();
-    if t.is_empty() {
-        return Err(AppError::Invalid(format!("{what} is leeg.")));
-    }
-    if t.chars().count() > max {
-        return Err(AppError::Invalid(format!("{what} is te lang (hoogstens {max} tekens).")));
-    }
-    Ok(t.to_string())
-}
-
 /// Creates a question round with its deadline.
 pub async fn create_round(
     tx: &WriteTx,
@@ -60,7 +49,7 @@ pub async fn create_round(
     title: &str,
     deadline: DateTime<Utc>,
 ) -> Result<nvi_rounds::Model, AppError> {
-    let title = bounded(title, 200, "De titel")?;
+    let title = super::required_text(title, 200, "De titel")?;
     if deadline < tender_now {
         return Err(AppError::Invalid("De vragentermijn ligt in het verleden.".into()));
     }
@@ -116,7 +105,7 @@ pub async fn ask(
         return Err(AppError::Conflict("Deze vragenronde is al gepubliceerd. Stel uw vraag in een open ronde.".into()));
     }
     question_window(tender_now, r.question_deadline).map_err(AppError::Conflict)?;
-    let body = bounded(body, 4000, "De vraag")?;
+    let body = super::required_text(body, 4000, "De vraag")?;
     let reference = reference.trim().chars().take(200).collect::<String>();
     let q = questions::ActiveModel {
         tender_id: Set(tender),
@@ -161,7 +150,7 @@ async fn open_question<C: ConnectionTrait>(c: &C, tender: i32, id: i32) -> Resul
 /// The inkoper drafts (or redrafts) an answer.
 pub async fn answer(tx: &WriteTx, now: DateTime<Utc>, tender: i32, by: Actor, id: i32, answer_md: &str) -> Result<(), AppError> {
     let (q, _) = open_question(&tx.txn, tender, id).await?;
-    let a = bounded(answer_md, 20_000, "Het antwoord")?;
+    let a = super::required_text(answer_md, 20_000, "Het antwoord")?;
     let mut m = q.into_active_model();
     m.answer_md = Set(Some(a));
     m.merged_into = Set(None);
@@ -227,7 +216,7 @@ pub async fn add_own_point(
     if r.published_at.is_some() {
         return Err(AppError::Conflict("Deze Nota van Inlichtingen is al gepubliceerd.".into()));
     }
-    let text = bounded(text_md, 20_000, "De tekst")?;
+    let text = super::required_text(text_md, 20_000, "De tekst")?;
     let q = questions::ActiveModel {
         tender_id: Set(tender),
         round_id: Set(r.id),

@@ -77,11 +77,7 @@ pub async fn facts<C: ConnectionTrait>(c: &C, t: &tenders::Model, now: DateTime<
         .count(c)
         .await?
         > 0;
-    let evaluators = tender_roles::Entity::find()
-        .filter(tender_roles::Column::TenderId.eq(t.id))
-        .filter(tender_roles::Column::Role.eq(Role::Beoordelaar.code()))
-        .count(c)
-        .await?;
+    let (evaluators, chair, consensus_locked, ranking_problem) = super::evaluation::facts(c, t.id).await?;
     let buyers = tender_buyers::Entity::find().filter(tender_buyers::Column::TenderId.eq(t.id)).all(c).await?;
     Ok(Facts {
         now,
@@ -97,12 +93,12 @@ pub async fn facts<C: ConnectionTrait>(c: &C, t: &tenders::Model, now: DateTime<
         open_dialogue_rounds: rounds.iter().filter(|r| r.status == "open").count(),
         unpublished_nvi_rounds: unpublished as usize,
         opening_confirmed,
-        evaluators: evaluators as usize,
-        // Evaluation, award and signing are recorded by the evaluation module;
-        // until it has, these guards refuse.
-        consensus_locked: false,
-        letters_sent: false,
-        standstill_ends: None,
+        evaluators,
+        chair,
+        consensus_locked,
+        ranking_problem,
+        letters_sent: t.letters_sent_at.is_some(),
+        standstill_ends: t.standstill_ends_at,
         participating_gemeenten: buyers.iter().filter(|b| b.status != "teruggetrokken").count(),
         signed_gemeenten: buyers.iter().filter(|b| b.status == "ondertekend").count(),
         contract_start: t.contract_start,

@@ -66,6 +66,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/aanbesteding/:id/inschrijving") view=pages::bid::Bid ssr=SsrMode::Async/>
                     <Route path=path!("/aanbesteding/:id/ontvangstbevestiging/:receipt") view=pages::bid::ReceiptPage ssr=SsrMode::Async/>
                     <Route path=path!("/aanbesteding/:id/opening") view=pages::bid::Opening ssr=SsrMode::Async/>
+                    <Route path=path!("/aanbesteding/:id/beoordeling") view=pages::evaluation::Evaluation ssr=SsrMode::Async/>
+                    <Route path=path!("/aanbesteding/:id/gunning") view=pages::decision::Decision ssr=SsrMode::Async/>
+                    <Route path=path!("/aanbesteding/:id/contract") view=pages::contract::Contract ssr=SsrMode::Async/>
                     <Route path=path!("/registreren") view=pages::portal::Register ssr=SsrMode::Async/>
                     <Route path=path!("/organisatie") view=pages::portal::Organisation ssr=SsrMode::Async/>
                     <Route path=path!("/berichten") view=pages::portal::Messages ssr=SsrMode::Async/>

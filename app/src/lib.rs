@@ -3,6 +3,8 @@
 //! the domain rules (pure, compiled for server and browser) and, on the server,
 //! the store.
 
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod domain;

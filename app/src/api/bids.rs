@@ -75,6 +75,7 @@ pub async fn bid_view(id: i32) -> Result<BidData, AppError> {
                 Some(p) => {
                     let name = match p.file_id {
                         Some(f) => files::by_id(&st.db.conn, f).await?.map(|f| f.original_name).unwrap_or_default(),
+                        None if d.kind == "prijs" => "prijs".into(),
                         None => "formulier".into(),
                     };
                     Some((name, files::show_size(p.size as u64), p.sha256.clone(), show_instant(p.uploaded_at)))
@@ -91,7 +92,13 @@ pub async fn bid_view(id: i32) -> Result<BidData, AppError> {
                 max_size: files::show_size(d.max_bytes as u64),
                 max_bytes: d.max_bytes,
                 stored,
-                form_text: p.and_then(|p| p.form_text.clone()),
+                form_text: p.and_then(|p| p.form_text.clone()).map(|text| {
+                    if d.kind == "prijs" {
+                        bids::price_of(&text).map(crate::domain::scoring::show_amount).unwrap_or_default()
+                    } else {
+                        text
+                    }
+                }),
             });
         }
         let receipts = match &bid {
@@ -133,8 +140,14 @@ pub async fn save_form_part(id: i32, onderdeel: i32, tekst: String) -> Result<()
         let st = guard::state()?;
         let org = guard::own_organisation(&st, &ok.user).await?;
         let def = bids::part_def(&st.db.conn, id, onderdeel).await?;
+        let content = if def.kind == "prijs" {
+            let cents = crate::domain::scoring::parse_euros(&tekst).map_err(AppError::Invalid)?;
+            bids::PartContent::Price(cents)
+        } else {
+            bids::PartContent::Form(tekst)
+        };
         let (tx, t, now) = proc::write_for(&st.db, &st.clock, id).await?;
-        bids::put_part(&tx, st.clock.now(), now, &t, org.id, ok.actor(), &def, bids::PartContent::Form(tekst)).await?;
+        bids::put_part(&tx, st.clock.now(), now, &t, org.id, ok.actor(), &def, content).await?;
         tx.commit().await?;
         Ok(())
     })
@@ -292,7 +305,7 @@ pub async fn confirm_opening(id: i32) -> Result<(), AppError> {
         let st = guard::state()?;
         let tx = st.db.write().await?;
         let t = proc::reload(&tx.txn, id).await?;
-        bids::confirm_opening(&tx, &st.clock, &t, &ok.user, ok.actor()).await?;
+        bids::confirm_opening(&tx, &st.clock, &st.files, &t, &ok.user, ok.actor()).await?;
         proc::transition(&tx, &st.clock, id, ok.actor(), Phase::Geopend, "").await?;
         tx.commit().await?;
         Ok(())

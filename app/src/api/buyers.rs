@@ -144,22 +144,53 @@ pub async fn withdraw_gemeente(id: i32, gemeente: String, reden: String, besluit
 #[server(endpoint = "sign_gemeente")]
 pub async fn sign_gemeente(id: i32, gemeente: String, besluit: Option<String>) -> Result<(), AppError> {
     use super::guard;
-    use crate::domain::access::Phase;
+    use crate::domain::access::{Action, Role};
     guard::run(async move {
-        let ok = guard::require(id, crate::domain::access::Action::SignGemeente).await?;
+        let ok = match guard::require(id, Action::SignGemeente).await {
+            Ok(ok) => ok,
+            // Someone who signs for a gemeente, in a phase that does not allow it:
+            // say why (the standstill, a suspension), not just "no access".
+            Err(AppError::Forbidden(_)) => {
+                let seen = guard::require(id, Action::ViewTender).await?;
+                if seen.roles.iter().any(|r| matches!(r, Role::Inkoper | Role::Gemeente)) {
+                    return Err(AppError::Conflict(signing_refused(&seen.tender)));
+                }
+                return Err(AppError::forbidden());
+            }
+            Err(e) => return Err(e),
+        };
         let st = guard::state()?;
         let by = acting_for(&ok, &gemeente).await?;
         let (tx, t, now) = crate::store::procedure::write_for(&st.db, &st.clock, id).await?;
         // Signing follows the award: the standstill is over and the tender is not suspended.
         let procedure = match crate::store::procedure::phase_of(&t) {
-            Phase::Gegund | Phase::Ondertekend => Ok(()),
-            other => Err(format!("Ondertekenen kan pas na de standstilltermijn, als de opdracht is gegund (nu: {}).", other.label())),
+            crate::domain::access::Phase::Gegund | crate::domain::access::Phase::Ondertekend => Ok(()),
+            _ => Err(signing_refused(&t)),
         };
-        crate::store::buyers::sign(&tx, now, id, ok.actor(), &by, &gemeente, besluit.as_deref().unwrap_or_default(), procedure).await?;
+        crate::store::buyers::sign(&tx, &st.clock, now, id, ok.actor(), &by, &gemeente, besluit.as_deref().unwrap_or_default(), procedure).await?;
         tx.commit().await?;
         Ok(())
     })
     .await
+}
+
+/// Why a gemeente cannot sign in the tender's current phase.
+#[cfg(feature = "ssr")]
+fn signing_refused(t: &crate::store::entities::tenders::Model) -> String {
+    use crate::domain::access::Phase;
+    use crate::domain::calendar::show_instant;
+    match crate::store::procedure::phase_of(t) {
+        Phase::Standstill => format!(
+            "Ondertekenen kan niet tijdens de standstilltermijn; die eindigt op {}.",
+            t.standstill_ends_at.map(show_instant).unwrap_or_default()
+        ),
+        Phase::Opgeschort => format!(
+            "De aanbesteding is opgeschort ({}); ondertekenen kan pas als de uitkomst is vastgelegd.",
+            t.phase_note.clone().unwrap_or_default()
+        ),
+        Phase::Contract => "De overeenkomst is al ondertekend.".into(),
+        other => format!("Ondertekenen kan pas na de standstilltermijn, als de opdracht is gegund (nu: {}).", other.label()),
+    }
 }
 
 /// Sets the share rule, the budget and, per gemeente, its schools and key.

@@ -134,6 +134,50 @@ pub async fn allowed_for(st: &AppState, user: users::Model, tender_id: i32, acti
     Ok(Allowed { user, tender, roles, acting_role })
 }
 
+/// What one change to a tender works with: the caller, the write transaction
+/// (holding the tender as it is inside the lock), and the real and the
+/// tender's own "now" (its simulated clock in training mode).
+pub struct Change<'a> {
+    pub ok: &'a Allowed,
+    pub tx: &'a crate::store::WriteTx,
+    pub tender: &'a tenders::Model,
+    pub now: chrono::DateTime<chrono::Utc>,
+    pub tender_now: chrono::DateTime<chrono::Utc>,
+    pub st: &'a AppState,
+}
+
+impl Change<'_> {
+    pub fn actor(&self) -> crate::store::audit::Actor {
+        self.ok.actor()
+    }
+}
+
+/// One change to a tender by a caller whom the table allows `action`: the
+/// check, one write transaction holding the tender as it is inside the lock,
+/// the body (which sees a [`Change`] as `c`), the commit. An error anywhere
+/// rolls the whole change back.
+///
+/// `change!(id, Action::X, |c| { ... })` is a future; a macro rather than a
+/// function so the body may borrow the transaction without a higher-ranked
+/// async closure (whose futures the server functions could not prove `Send`).
+macro_rules! change {
+    ($id:expr, $action:expr, |$c:ident| $body:block) => {
+        async move {
+            let ok = $crate::api::guard::require($id, $action).await?;
+            let st = $crate::api::guard::state()?;
+            let (tx, tender, tender_now) = $crate::store::procedure::write_for(&st.db, &st.clock, $id).await?;
+            let out = {
+                let $c = $crate::api::guard::Change { ok: &ok, tx: &tx, tender: &tender, now: st.clock.now(), tender_now, st: &st };
+                let r: Result<_, $crate::error::AppError> = async { $body }.await;
+                r?
+            };
+            tx.commit().await?;
+            Ok(out)
+        }
+    };
+}
+pub(crate) use change;
+
 /// The organisation of a bidder acting in a tender.
 pub async fn own_organisation(st: &AppState, user: &users::Model) -> Result<crate::store::entities::organisations::Model, AppError> {
     crate::store::organisations::of_user(&st.db.conn, user.id)

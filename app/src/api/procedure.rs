@@ -37,6 +37,57 @@ pub struct ProcedureData {
     pub may_manage: bool,
     pub may_plan: bool,
     pub transitions: Vec<Transition>,
+    pub standstill_days: i32,
+    pub standstill_weekend: bool,
+    pub notice_months: i32,
+}
+
+/// What every page of a tender shows above its content: the phase, and once
+/// the award decision went out, the end of the standstill.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Banner {
+    pub phase: String,
+    pub suspended: Option<String>,
+    pub letters_sent: Option<String>,
+    pub standstill_ends: Option<String>,
+    pub standstill_running: bool,
+}
+
+#[server(endpoint = "tender_banner")]
+pub async fn tender_banner(id: i32) -> Result<Banner, AppError> {
+    use super::guard;
+    use crate::domain::access::{Action, Phase};
+    use crate::domain::calendar::show_instant;
+    use crate::store::procedure as proc;
+    guard::run(async move {
+        let ok = guard::require(id, Action::ViewTender).await?;
+        let st = guard::state()?;
+        let t = &ok.tender;
+        let phase = proc::phase_of(t);
+        let now = proc::tender_now(t, &st.clock);
+        Ok(Banner {
+            phase: phase.label().into(),
+            suspended: (phase == Phase::Opgeschort).then(|| t.phase_note.clone().unwrap_or_default()),
+            letters_sent: t.letters_sent_at.map(show_instant),
+            standstill_ends: t.standstill_ends_at.map(show_instant),
+            standstill_running: t.standstill_ends_at.is_some_and(|e| now < e),
+        })
+    })
+    .await
+}
+
+/// The procedure's terms: standstill length, a weekend end moving to Monday,
+/// the notice period of the contract's options (before publication).
+#[server(endpoint = "set_terms")]
+pub async fn set_terms(id: i32, standstill_dagen: String, weekend: Option<String>, opzegtermijn: String) -> Result<(), AppError> {
+    use super::guard;
+    guard::run(guard::change!(id, crate::domain::access::Action::ManageProcedure, |c| {
+        let n = |s: &str, what: &str| s.trim().parse::<i32>().map_err(|_| AppError::Invalid(format!("Vul bij {what} een geheel getal in.")));
+        let days = n(&standstill_dagen, "de standstilltermijn")?;
+        let months = n(&opzegtermijn, "de beslistermijn voor opties")?;
+        crate::store::contract::set_terms(c.tx, c.now, c.tender, c.actor(), days, weekend.is_some(), months).await
+    }))
+    .await
 }
 
 #[server(endpoint = "procedure_view")]
@@ -91,6 +142,9 @@ pub async fn procedure_view(id: i32) -> Result<ProcedureData, AppError> {
             may_manage,
             may_plan: may_manage && phase == Phase::Concept,
             transitions,
+            standstill_days: t.standstill_days,
+            standstill_weekend: t.standstill_weekend,
+            notice_months: t.notice_months,
         })
     })
     .await

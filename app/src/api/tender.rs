@@ -72,6 +72,74 @@ pub struct TimelineBar {
     pub status: String,
 }
 
+/// The contract term as shown: its dates as numbers and on a timeline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TermView {
+    pub contract_start: String,
+    pub initial_end: String,
+    pub current_end: String,
+    pub max_end: String,
+    pub next_deadline: Option<String>,
+    pub notice_months: u32,
+    /// (number, from, to, decision deadline, status)
+    pub options: Vec<(usize, String, String, String, String)>,
+    pub timeline: Vec<TimelineBar>,
+    /// Lines across the timeline: (offset in percent, kind, label) for the
+    /// current end, the next decision deadline and today.
+    pub markers: Vec<(f64, String, String)>,
+    /// The calendar years the timeline spans, for its axis.
+    pub timeline_years: Vec<i32>,
+}
+
+/// The term on `today`, for the overview and the contract page.
+pub fn term_view(term: &crate::domain::calendar::ContractTerm, today: chrono::NaiveDate) -> TermView {
+    use crate::domain::calendar::show_date;
+    let options = term.options(today);
+    let span = (term.max_end() - term.start).num_days().max(1) as f64 + 1.0;
+    let pct = |d: chrono::NaiveDate| ((d - term.start).num_days() as f64) / span * 100.0;
+    let mut timeline = vec![TimelineBar {
+        label: "Initiële looptijd".into(),
+        from: show_date(term.start),
+        to: show_date(term.initial_end),
+        left: 0.0,
+        width: pct(term.initial_end) + 100.0 / span,
+        status: "vast".into(),
+    }];
+    for o in &options {
+        timeline.push(TimelineBar {
+            label: format!("Optie {}", o.number),
+            from: show_date(o.extends_from),
+            to: show_date(o.extends_to),
+            left: pct(o.extends_from),
+            width: pct(o.extends_to) - pct(o.extends_from) + 100.0 / span,
+            status: o.status.label().to_string(),
+        });
+    }
+    let in_range = |d: chrono::NaiveDate| d >= term.start && d <= term.max_end();
+    let mut markers = vec![(pct(term.current_end()) + 100.0 / span, "einde".to_string(), format!("Huidige einddatum: {}", show_date(term.current_end())))];
+    if let Some(d) = term.next_deadline(today) {
+        markers.push((pct(d) + 100.0 / span, "beslisdatum".into(), format!("Volgende beslisdatum: {}", show_date(d))));
+    }
+    if in_range(today) {
+        markers.push((pct(today), "vandaag".into(), format!("Vandaag: {}", show_date(today))));
+    }
+    TermView {
+        contract_start: show_date(term.start),
+        initial_end: show_date(term.initial_end),
+        current_end: show_date(term.current_end()),
+        max_end: show_date(term.max_end()),
+        next_deadline: term.next_deadline(today).map(show_date),
+        notice_months: term.notice_months,
+        options: options
+            .iter()
+            .map(|o| (o.number, show_date(o.extends_from), show_date(o.extends_to), show_date(o.decision_deadline), o.status.label().to_string()))
+            .collect(),
+        timeline,
+        markers,
+        timeline_years: (chrono::Datelike::year(&term.start)..=chrono::Datelike::year(&term.max_end())).collect(),
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TenderView {
     pub id: i32,
@@ -81,17 +149,7 @@ pub struct TenderView {
     pub training: bool,
     pub simulated_now: Option<String>,
     pub publication_planned: String,
-    pub contract_start: String,
-    pub initial_end: String,
-    pub current_end: String,
-    pub max_end: String,
-    pub next_deadline: Option<String>,
-    pub notice_months: i32,
-    pub options: Vec<(usize, String, String, String, String)>,
-    pub timeline: Vec<TimelineBar>,
-    /// The calendar years the timeline spans, for its axis.
-    pub timeline_years: Vec<i32>,
-    pub buyers: Vec<(String, String)>,
+    pub term: TermView,
     pub partners: Vec<String>,
     pub school_counts: Vec<(String, i32)>,
     pub total_schools: i32,
@@ -106,36 +164,15 @@ pub struct TenderView {
 pub async fn tender_overview(id: i32) -> Result<TenderView, AppError> {
     use super::guard;
     use crate::domain::access::{self, Action};
-    use crate::domain::calendar::{show_date, show_instant};
+    use crate::domain::calendar::show_instant;
     use crate::store::tenders;
     guard::run(async move {
         let ok = guard::require(id, Action::ViewTender).await?;
         let st = guard::state()?;
         let t = &ok.tender;
         let rel = tenders::related(&st.db.conn, t.id).await?;
-        let term = tenders::contract_term(t);
-        let today = t.simulated_now.unwrap_or_else(|| st.clock.now()).with_timezone(&chrono_tz::Europe::Amsterdam).date_naive();
-        let options = term.options(today);
-        let span = (term.max_end() - term.start).num_days().max(1) as f64 + 1.0;
-        let pct = |d: chrono::NaiveDate| ((d - term.start).num_days() as f64) / span * 100.0;
-        let mut timeline = vec![TimelineBar {
-            label: "Initiële looptijd".into(),
-            from: show_date(term.start),
-            to: show_date(term.initial_end),
-            left: 0.0,
-            width: pct(term.initial_end) + 100.0 / span,
-            status: "vast".into(),
-        }];
-        for o in &options {
-            timeline.push(TimelineBar {
-                label: format!("Optie {}", o.number),
-                from: show_date(o.extends_from),
-                to: show_date(o.extends_to),
-                left: pct(o.extends_from),
-                width: pct(o.extends_to) - pct(o.extends_from) + 100.0 / span,
-                status: o.status.label().to_string(),
-            });
-        }
+        let term = crate::store::contract::term(&st.db.conn, t).await?;
+        let today = crate::store::contract::today(crate::store::procedure::tender_now(t, &st.clock));
         let phase = tenders::phase(t);
         Ok(TenderView {
             id: t.id,
@@ -145,19 +182,7 @@ pub async fn tender_overview(id: i32) -> Result<TenderView, AppError> {
             training: t.training,
             simulated_now: t.simulated_now.map(show_instant),
             publication_planned: show_instant(t.publication_planned),
-            contract_start: show_date(term.start),
-            initial_end: show_date(term.initial_end),
-            current_end: show_date(term.current_end()),
-            max_end: show_date(term.max_end()),
-            next_deadline: term.next_deadline(today).map(show_date),
-            notice_months: t.notice_months,
-            options: options
-                .iter()
-                .map(|o| (o.number, show_date(o.extends_from), show_date(o.extends_to), show_date(o.decision_deadline), o.status.label().to_string()))
-                .collect(),
-            timeline,
-            timeline_years: (chrono::Datelike::year(&term.start)..=chrono::Datelike::year(&term.max_end())).collect(),
-            buyers: rel.buyers.iter().map(|b| (b.name.clone(), b.status.clone())).collect(),
+            term: term_view(&term, today),
             partners: rel.partners.iter().map(|p| p.name.clone()).collect(),
             school_counts: rel.schools.iter().filter(|s| !s.pilot).map(|s| (s.school_type.clone(), s.count)).collect(),
             total_schools: rel.schools.iter().filter(|s| !s.pilot).map(|s| s.count).sum(),
@@ -177,4 +202,34 @@ pub async fn tender_overview(id: i32) -> Result<TenderView, AppError> {
         })
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::calendar::{ContractTerm, OptionStatus};
+    use chrono::NaiveDate;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn the_timeline_marks_the_current_end_the_next_deadline_and_today() {
+        let mut term = ContractTerm::jeugd_en_schoolteam();
+        term.decisions.push(OptionStatus::Uitgeoefend);
+        let v = term_view(&term, d(2025, 6, 1));
+        assert_eq!(v.current_end, "31 december 2031");
+        assert_eq!(v.next_deadline.as_deref(), Some("30 juni 2031"));
+        let label = |kind: &str| v.markers.iter().find(|m| m.1 == kind).map(|m| (m.0, m.2.clone())).unwrap();
+        assert_eq!(label("einde").1, "Huidige einddatum: 31 december 2031");
+        assert_eq!(label("beslisdatum").1, "Volgende beslisdatum: 30 juni 2031");
+        // 2024-01-01 to 2033-12-31 is ten years: the end of 2031 lies at 80 %.
+        assert!((label("einde").0 - 80.0).abs() < 0.1, "{}", label("einde").0);
+        assert!(label("vandaag").0 > 10.0 && label("vandaag").0 < 20.0);
+        // Before the contract starts, there is no "today" on it.
+        assert!(term_view(&term, d(2023, 10, 1)).markers.iter().all(|m| m.1 != "vandaag"));
+        assert_eq!(v.timeline.len(), 4);
+        assert_eq!(v.timeline[1].status, "uitgeoefend");
+    }
 }

@@ -69,6 +69,15 @@ pub fn Bid() -> impl IntoView {
                                                 <progress max="100" value="0" hidden></progress><p class="upload-status" role="status"></p>
                                                 <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Uploaden"</button>
                                             </form>
+                                        }.into_any() } else if p.kind == "prijs" { view! {
+                                            <ActionForm action=form>
+                                                <input type="hidden" name="id" value=tender/>
+                                                <input type="hidden" name="onderdeel" value=p.def_id/>
+                                                <label class="utrecht-form-label" for=format!("prijs-{}", p.def_id)>"Prijs in euro (bijvoorbeeld 1.250.000,00)"</label>
+                                                <input class="utrecht-textbox" id=format!("prijs-{}", p.def_id) name="tekst" type="text" inputmode="decimal"
+                                                    value=p.form_text.clone().unwrap_or_default() required/>
+                                                <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Opslaan"</button>
+                                            </ActionForm>
                                         }.into_any() } else { view! {
                                             <ActionForm action=form>
                                                 <input type="hidden" name="id" value=tender/>
@@ -124,6 +133,7 @@ pub fn ReceiptPage() -> impl IntoView {
     let data = Resource::new(key, |(id, r)| async move { receipt_view(id.unwrap_or(0), r.unwrap_or(0)).await });
     view! {
         <Title text="Ontvangstbevestiging · Dialoog"/>
+        {move || key().0.map(|id| view! { <TenderNav id/> })}
         <Suspense fallback=|| view! { <p>"Laden…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {

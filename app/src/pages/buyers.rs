@@ -1,6 +1,6 @@
-//! The gemeenten on the tender overview: participation per gemeente, who
-//! remains a contract party, schools and shares, and the forms to withdraw,
-//! sign and set the share rule.
+//! The gemeenten of a tender (their own page, and a panel on the overview):
+//! participation per gemeente, who remains a contract party, schools and
+//! shares, and the forms to withdraw, sign and set the share rule.
 
 use super::{error_view, tender_id, TenderNav};
 use crate::api::buyers::{buyers_view, SetShares, SignGemeente, WithdrawGemeente};
@@ -13,7 +13,9 @@ pub fn Buyers() -> impl IntoView {
     let id = tender_id();
     view! {
         <leptos_meta::Title text="Gemeenten · Dialoog"/>
-        {move || id().map(|id| view! { <TenderNav id/><BuyersPanel id/> })}
+        {move || id().map(|id| view! { <TenderNav id/> })}
+        <h1 class="utrecht-heading-1">"Gemeenten"</h1>
+        {move || id().map(|id| view! { <BuyersPanel id/> })}
     }
 }
 
@@ -28,7 +30,7 @@ pub fn BuyersPanel(id: i32) -> impl IntoView {
     );
     view! {
         <section class="buyers">
-            <h1 class="utrecht-heading-1">"Gemeenten: deelname, verdeling en ondertekening"</h1>
+            <h2 class="utrecht-heading-2">"Deelname, verdeling en ondertekening per gemeente"</h2>
             {move || withdraw.value().get().map(|r| match r {
                 Ok(true) => view! { <div class="utrecht-alert utrecht-alert--warning" role="status" data-testid="gelukt"><p>
                     "De gemeente heeft zich teruggetrokken. Omdat geen gemeente meer deelneemt, is de aanbesteding ingetrokken."</p></div> }.into_any(),

@@ -4,9 +4,12 @@ pub mod audit;
 pub mod award;
 pub mod bid;
 pub mod buyers;
+pub mod contract;
 pub mod dashboard;
+pub mod decision;
 pub mod dialogue;
 pub mod documents;
+pub mod evaluation;
 pub mod login;
 pub mod nvi;
 pub mod password;
@@ -85,7 +88,9 @@ pub fn UrlMessages() -> impl IntoView {
     }
 }
 
-/// Navigation between the screens of one tender.
+/// Navigation between the screens of one tender, and what every page of it
+/// must show: a suspension, and once the award decision went out, the exact
+/// end of the standstill.
 #[component]
 pub fn TenderNav(id: i32) -> impl IntoView {
     let links = [
@@ -97,10 +102,30 @@ pub fn TenderNav(id: i32) -> impl IntoView {
         ("/dialoog", "Dialoog"),
         ("/inschrijving", "Inschrijving"),
         ("/opening", "Opening"),
+        ("/beoordeling", "Beoordeling"),
+        ("/gunning", "Gunning"),
+        ("/contract", "Contract"),
     ];
+    let banner = Resource::new(move || id, crate::api::procedure::tender_banner);
     view! {
         <nav class="tender-nav" aria-label="Aanbesteding">
             {links.into_iter().map(|(p, l)| view! { <a href=format!("/aanbesteding/{id}{p}")>{l}</a> }).collect_view()}
         </nav>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                banner.await.ok().map(|b| view! {
+                    {b.suspended.clone().map(|r| view! {
+                        <div class="utrecht-alert utrecht-alert--warning" role="status" data-testid="opgeschort"><p>{format!("Deze aanbesteding is opgeschort: {r}")}</p></div>
+                    })}
+                    {b.standstill_ends.clone().map(|end| view! {
+                        <p class="standstill-banner" data-testid="standstill-banner">
+                            {format!("Gunningsbeslissing verzonden op {}. De standstilltermijn {} op ", b.letters_sent.clone().unwrap_or_default(),
+                                if b.standstill_running { "eindigt" } else { "eindigde" })}
+                            <strong data-testid="standstill-einde-banner">{end}</strong>"."
+                        </p>
+                    })}
+                })
+            })}
+        </Suspense>
     }
 }

@@ -2,7 +2,7 @@
 //! with the reason a transition is refused, and the training clock.
 
 use super::error_view;
-use crate::api::procedure::{procedure_view, ChangePhase, PlanCalendar, SetTrainingClock};
+use crate::api::procedure::{procedure_view, ChangePhase, PlanCalendar, SetTerms, SetTrainingClock};
 use crate::feedback;
 use leptos::prelude::*;
 
@@ -11,8 +11,9 @@ pub fn ProcedurePanel(id: i32) -> impl IntoView {
     let phase = ServerAction::<ChangePhase>::new();
     let plan = ServerAction::<PlanCalendar>::new();
     let clock = ServerAction::<SetTrainingClock>::new();
+    let terms = ServerAction::<SetTerms>::new();
     let data = Resource::new(
-        move || (phase.version().get(), plan.version().get(), clock.version().get()),
+        move || (phase.version().get(), plan.version().get(), clock.version().get(), terms.version().get()),
         move |_| procedure_view(id),
     );
     view! {
@@ -21,6 +22,7 @@ pub fn ProcedurePanel(id: i32) -> impl IntoView {
             {feedback!(phase, "De fase is gewijzigd.")}
             {feedback!(plan, "De planning is opgeslagen.")}
             {feedback!(clock, "De gesimuleerde klok is verzet.")}
+            {feedback!(terms, "De termijnen zijn opgeslagen.")}
             <Suspense fallback=|| view! { <p>"Laden…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
@@ -36,6 +38,9 @@ pub fn ProcedurePanel(id: i32) -> impl IntoView {
                                     {p.submission_closed.then_some(" (gesloten)")}</dd>
                                 <dt>"Gunning gepland"</dt><dd>{p.award.clone().unwrap_or_else(|| "niet gepland".into())}</dd>
                                 <dt>"Ondertekening gepland"</dt><dd>{p.signing.clone().unwrap_or_else(|| "niet gepland".into())}</dd>
+                                <dt>"Standstilltermijn"</dt><dd data-testid="standstill-dagen">{format!("{} kalenderdagen vanaf de dag na verzending{}", p.standstill_days,
+                                    if p.standstill_weekend { "; een einde in het weekend schuift naar maandag" } else { "" })}</dd>
+                                <dt>"Beslistermijn opties"</dt><dd>{format!("{} maanden voor de einddatum", p.notice_months)}</dd>
                                 {p.question_rounds.iter().map(|(t, d, closed, n)| view! {
                                     <dt>{t.clone()}</dt>
                                     <dd>{format!("vragen tot {d}")}{closed.then_some(" (gesloten)")}
@@ -79,6 +84,18 @@ pub fn ProcedurePanel(id: i32) -> impl IntoView {
                                         <input class="utrecht-textbox" id="ondertekening" name="ondertekening" type="datetime-local" value=p.signing_input.clone()/></div>
                                     <p class="hint">"Tijden in Nederlandse tijd (Europe/Amsterdam). Na publicatie verandert een datum alleen via een Nota van Inlichtingen."</p>
                                     <button type="submit" class="utrecht-button utrecht-button--primary-action">"Planning opslaan"</button>
+                                </ActionForm>
+                            })}
+                            {p.may_plan.then(|| view! {
+                                <h3 class="utrecht-heading-3">"Termijnen (tot publicatie)"</h3>
+                                <ActionForm action=terms>
+                                    <input type="hidden" name="id" value=id/>
+                                    <div class="utrecht-form-field"><label class="utrecht-form-label" for="standstill_dagen">"Standstilltermijn (kalenderdagen, ten minste 20)"</label>
+                                        <input class="utrecht-textbox" id="standstill_dagen" name="standstill_dagen" type="number" min="20" max="60" value=p.standstill_days required/></div>
+                                    <label class="checkbox"><input type="checkbox" name="weekend" value="ja" checked=p.standstill_weekend/>" Een einde op zaterdag of zondag schuift naar maandag"</label>
+                                    <div class="utrecht-form-field"><label class="utrecht-form-label" for="opzegtermijn">"Beslistermijn voor opties (maanden voor de einddatum)"</label>
+                                        <input class="utrecht-textbox" id="opzegtermijn" name="opzegtermijn" type="number" min="1" max="24" value=p.notice_months required/></div>
+                                    <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Termijnen opslaan"</button>
                                 </ActionForm>
                             })}
                             {(p.training && p.may_manage).then(|| view! {

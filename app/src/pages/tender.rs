@@ -17,20 +17,32 @@ pub fn TenderOverview() -> impl IntoView {
             None => Err(crate::error::AppError::NotFound("Deze aanbesteding bestaat niet.".into())),
         }
     });
+    // Every resource of the page (the nav's banner, the procedure panel's) is
+    // created here, outside any Suspend: a resource created inside one gets its
+    // hydration id only once the server's futures resolve, so the browser could
+    // pair it with another resource's data and hydrate it late.
     view! {
+        {move || id().map(|id| view! { <super::TenderNav id/> })}
         <Suspense fallback=|| view! { <p>"Laden…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => error_view(e),
-                    Ok(t) => view! { <Overview t/> }.into_any(),
+                    Ok(t) => view! { <Heading t/> }.into_any(),
                 }
+            })}
+        </Suspense>
+        {move || id().map(|id| view! { <super::procedure::ProcedurePanel id/> })}
+        {move || id().map(|id| view! { <super::buyers::BuyersPanel id/> })}
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                data.await.ok().map(|t| view! { <Overview t/> })
             })}
         </Suspense>
     }
 }
 
 #[component]
-fn Overview(t: TenderView) -> impl IntoView {
+fn Heading(t: TenderView) -> impl IntoView {
     let title = format!("{} · Dialoog", t.title);
     view! {
         <Title text=title/>
@@ -41,7 +53,6 @@ fn Overview(t: TenderView) -> impl IntoView {
                 ". Termijnen gelden niet voor echte inschrijvingen."
             </div>
         })}
-        <super::TenderNav id=t.id/>
         <h1 class="utrecht-heading-1">{t.title.clone()}</h1>
         <dl class="facts">
             <dt>"Kenmerk"</dt><dd>{t.reference.clone()}</dd>
@@ -51,21 +62,14 @@ fn Overview(t: TenderView) -> impl IntoView {
             <dt>"Uw rol"</dt><dd>{t.my_roles.join(", ")}</dd>
         </dl>
         {t.may_view_audit.then(|| view! { <p><a href="/audittrail">"Audittrail van deze aanbesteding bekijken"</a></p> })}
-        <super::procedure::ProcedurePanel id=t.id/>
+    }
+}
 
-        <section>
-            <h2 class="utrecht-heading-2">"Aanbestedende diensten"</h2>
-            <table class="utrecht-table" data-testid="gemeenten">
-                <thead><tr><th scope="col">"Gemeente"</th><th scope="col">"Deelname"</th></tr></thead>
-                <tbody>
-                    {t.buyers.iter().map(|(name, status)| view! {
-                        <tr><td>{name.clone()}</td><td><span class=format!("status status--{status}")>{status.clone()}</span></td></tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-            <p><a href=format!("/aanbesteding/{}/gemeenten", t.id)>"Deelname, verdeling en ondertekening per gemeente"</a></p>
-            <p>"Partners (geen contractpartij): " {t.partners.join("; ")}</p>
-        </section>
+#[component]
+fn Overview(t: TenderView) -> impl IntoView {
+    view! {
+
+        <p>"Partners (geen contractpartij): " {t.partners.join("; ")}</p>
 
         <section>
             <h2 class="utrecht-heading-2">"Scope"</h2>
@@ -93,43 +97,7 @@ fn Overview(t: TenderView) -> impl IntoView {
 
         <section>
             <h2 class="utrecht-heading-2">"Looptijd van het contract"</h2>
-            <dl class="facts" data-testid="looptijd">
-                <dt>"Ingangsdatum"</dt><dd>{t.contract_start.clone()}</dd>
-                <dt>"Einde initiële looptijd"</dt><dd>{t.initial_end.clone()}</dd>
-                <dt>"Huidige einddatum"</dt><dd data-testid="huidige-einddatum">{t.current_end.clone()}</dd>
-                <dt>"Volgende beslisdatum optie"</dt><dd>{t.next_deadline.clone().unwrap_or_else(|| "geen open optie".into())}
-                    {format!(" ({} maanden voor de einddatum)", t.notice_months)}</dd>
-                <dt>"Uiterste einddatum"</dt><dd data-testid="maximale-einddatum">{t.max_end.clone()}</dd>
-            </dl>
-            <svg class="timeline" viewBox="0 0 100 40" preserveAspectRatio="none" role="img"
-                aria-label=format!("Tijdlijn: initiële looptijd {} tot {}, drie opties tot uiterlijk {}", t.contract_start, t.initial_end, t.max_end)>
-                {t.timeline.iter().enumerate().map(|(i, b)| {
-                    let y = if i == 0 { 4.0 } else { 22.0 };
-                    view! {
-                        <rect x=format!("{:.3}", b.left) y=y width=format!("{:.3}", b.width) height="14"
-                            class=format!("bar bar--{}", b.status.replace(' ', "-"))>
-                            <title>{format!("{}: {} t/m {} ({})", b.label, b.from, b.to, b.status)}</title>
-                        </rect>
-                    }
-                }).collect_view()}
-            </svg>
-            <div class="timeline-axis" aria-hidden="true">
-                {t.timeline_years.iter().map(|y| view! { <span>{*y}</span> }).collect_view()}
-            </div>
-            <p class="timeline-legend">
-                <span class="swatch swatch--vast"></span>"initiële looptijd "
-                <span class="swatch swatch--open"></span>"optie open "
-                <span class="swatch swatch--uitgeoefend"></span>"uitgeoefend "
-                <span class="swatch swatch--verlopen"></span>"niet uitgeoefend of verlopen"
-            </p>
-            <table class="utrecht-table" data-testid="opties">
-                <thead><tr><th scope="col">"Optie"</th><th scope="col">"Verlenging"</th><th scope="col">"Beslissen vóór"</th><th scope="col">"Status"</th></tr></thead>
-                <tbody>
-                    {t.options.iter().map(|(n, from, to, deadline, status)| view! {
-                        <tr><td>{format!("Optie {n} (1 jaar)")}</td><td>{format!("{from} t/m {to}")}</td><td>{deadline.clone()}</td><td>{status.clone()}</td></tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <super::contract::TermPanel term=t.term.clone()/>
         </section>
     }
 }

@@ -1,0 +1,111 @@
+//! The contract: its parties (the gemeenten that signed and the provider), its
+//! term with the options, and the decisions on those options.
+
+use super::tender::TermView;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OptionDecision {
+    pub number: i32,
+    pub decision: String,
+    pub at: String,
+    pub by: String,
+    pub reference: String,
+    pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ContractData {
+    pub tender: i32,
+    pub phase: String,
+    /// Whether the agreement has been signed (the contract exists).
+    pub exists: bool,
+    pub provider: Option<String>,
+    /// (gemeente, signed at, recorded by)
+    pub signed: Vec<(String, String, String)>,
+    /// (gemeente, withdrawn at, reason)
+    pub withdrawn: Vec<(String, String, String)>,
+    /// Gemeenten that have neither signed nor withdrawn.
+    pub pending: Vec<String>,
+    pub term: TermView,
+    pub decisions: Vec<OptionDecision>,
+    /// The option that can be decided now, if any.
+    pub next_option: Option<usize>,
+    pub may_manage: bool,
+    pub today: String,
+}
+
+#[server(endpoint = "contract_view")]
+pub async fn contract_view(id: i32) -> Result<ContractData, AppError> {
+    use super::guard;
+    use crate::domain::access::{self, Action, Phase};
+    use crate::domain::calendar::{show_date, show_instant, OptionStatus};
+    use crate::store::{buyers, contract, evaluation as ev, procedure as proc};
+    guard::run(async move {
+        let ok = guard::require(id, Action::ViewContract).await?;
+        let st = guard::state()?;
+        let c = &st.db.conn;
+        let t = &ok.tender;
+        let phase = proc::phase_of(t);
+        let term = contract::term(c, t).await?;
+        let today = contract::today(proc::tender_now(t, &st.clock));
+        let awarded = matches!(phase, Phase::Gegund | Phase::Ondertekend | Phase::Contract);
+        let provider = if awarded { ev::snapshot(c, id).await?.result().and_then(|r| r.winner().map(|w| w.organisation.clone())) } else { None };
+        let rows = buyers::list(c, id).await?;
+        let next_option = term.options(today).iter().find(|o| o.status == OptionStatus::Open).map(|o| o.number);
+        Ok(ContractData {
+            tender: id,
+            phase: phase.label().into(),
+            exists: matches!(phase, Phase::Ondertekend | Phase::Contract),
+            provider,
+            signed: rows
+                .iter()
+                .filter(|b| b.status == "ondertekend")
+                .map(|b| (b.name.clone(), show_instant(b.status_since), b.status_by.clone().unwrap_or_default()))
+                .collect(),
+            withdrawn: rows
+                .iter()
+                .filter(|b| b.status == "teruggetrokken")
+                .map(|b| (b.name.clone(), show_instant(b.status_since), b.status_reason.clone().unwrap_or_default()))
+                .collect(),
+            pending: rows.iter().filter(|b| b.status == "deelnemend").map(|b| b.name.clone()).collect(),
+            term: super::tender::term_view(&term, today),
+            decisions: contract::decisions(c, id)
+                .await?
+                .into_iter()
+                .map(|d| OptionDecision {
+                    number: d.number,
+                    decision: if d.decision == "uitgeoefend" { "uitgeoefend".into() } else { "niet uitgeoefend".into() },
+                    at: show_instant(d.decided_at),
+                    by: d.decided_by,
+                    reference: d.decision_ref,
+                    note: d.note,
+                })
+                .collect(),
+            next_option,
+            may_manage: access::any_allowed(&ok.roles, phase, Action::ManageContract),
+            today: show_date(today),
+        })
+    })
+    .await
+}
+
+#[server(endpoint = "decide_option")]
+pub async fn decide_option(id: i32, optie: i32, besluit: String, kenmerk: String, toelichting: Option<String>) -> Result<String, AppError> {
+    use super::guard;
+    guard::run(guard::change!(id, crate::domain::access::Action::ManageContract, |c| {
+        let exercise = match besluit.as_str() {
+            "uitoefenen" => true,
+            "niet_uitoefenen" => false,
+            _ => return Err(AppError::Invalid("Kies: de optie uitoefenen of niet uitoefenen.".into())),
+        };
+        let number = usize::try_from(optie).map_err(|_| AppError::Invalid("Deze optie bestaat niet.".into()))?;
+        let note = toelichting.as_deref().unwrap_or_default();
+        let by = &c.ok.user.display_name;
+        let term = crate::store::contract::decide_option(c.tx, c.now, c.tender_now, c.tender, c.actor(), by, number, exercise, &kenmerk, note).await?;
+        Ok(crate::domain::calendar::show_date(term.current_end()))
+    }))
+    .await
+}

@@ -71,7 +71,8 @@ async fn gemeenten_withdraw_until_signing_and_the_shares_follow() {
     let v = view(&mut ink).await;
     assert!(row(&v, "bergen")["recorded_by"].as_str().unwrap().contains("namens de gemeente"));
     let r = ink.post_form("/api/sign_gemeente", &[("id", "1"), ("gemeente", "castricum")]).await;
-    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("Ondertekenen kan pas na de standstilltermijn"), "{}", r.body);
     let export = ink.get("/export/audittrail.jsonl").await;
     assert_eq!(export.body.matches("gemeente.withdrawn").count(), 2);
 

@@ -230,7 +230,8 @@ async fn every_route_and_server_function_refuses_the_roles_the_table_refuses() {
         ("POST /api/buyers_view", vec![("id", "1")], vec!["*"], 200),
         ("PAGE /aanbesteding/{id}/gemeenten", vec![], vec!["*"], 200),
         ("POST /api/withdraw_gemeente", vec![("id", "1"), ("gemeente", "alkmaar"), ("reden", ""), ("besluit", "")], vec!["inkoper1", "gemeente-alkmaar"], 400),
-        ("POST /api/sign_gemeente", vec![("id", "1"), ("gemeente", "alkmaar")], vec![], 200),
+        // Signing belongs to the inkoper and the gemeenten, but not in this phase: a 409 that says why.
+        ("POST /api/sign_gemeente", vec![("id", "1"), ("gemeente", "alkmaar")], vec!["inkoper1", "gemeente-alkmaar"], 409),
         ("POST /api/set_shares", vec![("id", "1"), ("regel", "onbekend")], vec!["inkoper1"], 400),
         ("PAGE /aanbesteding/{id}/gunningsmethode", vec![], vec!["inkoper1", "beoordelaar1", "gemeente-alkmaar", "waarnemer1"], 200),
         ("POST /api/nvi_view", vec![("id", "1")], vec!["inkoper1"], 200),
@@ -263,6 +264,37 @@ async fn every_route_and_server_function_refuses_the_roles_the_table_refuses() {
         ("POST /api/confirm_opening", vec![("id", "1")], vec![], 200),
         ("POST /api/opening_record", vec![("id", "1")], vec!["inkoper1", "waarnemer1"], 200),
         ("PAGE /aanbesteding/{id}/opening", vec![], vec!["inkoper1", "waarnemer1"], 200),
+        // The evaluation (the panel can be prepared before publication; scoring only in its phase).
+        ("POST /api/evaluation_view", vec![("id", "1")], vec!["inkoper1", "beoordelaar1", "waarnemer1"], 200),
+        ("PAGE /aanbesteding/{id}/beoordeling", vec![], vec!["inkoper1", "beoordelaar1", "waarnemer1"], 200),
+        ("GET /export/beoordeling/{tender}", vec![], vec!["inkoper1", "beoordelaar1", "waarnemer1"], 200),
+        ("GET /bestand/beoordeling/{tender}/{plan}/{part}", vec![], vec!["inkoper1"], 404),
+        ("POST /api/appoint_evaluator", vec![("id", "1"), ("gebruikersnaam", "x")], vec!["inkoper1"], 400),
+        ("POST /api/set_chair", vec![("id", "1"), ("beoordelaar", "999")], vec!["inkoper1"], 404),
+        ("POST /api/replace_evaluator", vec![("id", "1"), ("beoordelaar", "999"), ("reden", ""), ("gebruikersnaam", "x")], vec!["inkoper1"], 400),
+        ("POST /api/check_declaration", vec![("id", "1"), ("beoordelaar", "999"), ("uitkomst", "x")], vec!["inkoper1"], 400),
+        ("POST /api/sign_declaration", vec![("id", "1"), ("belangen", "geen")], vec!["beoordelaar1"], 400),
+        ("POST /api/flag_plan", vec![("id", "1"), ("plan", "K"), ("melding", "x")], vec![], 200),
+        ("POST /api/decide_flag", vec![("id", "1"), ("melding", "999"), ("besluit", "x"), ("motivering", "")], vec!["inkoper1"], 400),
+        ("POST /api/save_score", vec![("id", "1"), ("plan", "K"), ("criterium", "K1"), ("niveau", "6"), ("motivering", "x")], vec![], 200),
+        ("POST /api/lock_sheet", vec![("id", "1")], vec![], 200),
+        ("POST /api/open_consensus", vec![("id", "1")], vec![], 200),
+        ("POST /api/save_consensus", vec![("id", "1"), ("plan", "K"), ("criterium", "K1"), ("niveau", "6"), ("motivering", "x")], vec![], 200),
+        ("POST /api/lock_consensus", vec![("id", "1")], vec![], 200),
+        ("POST /api/record_lot", vec![("id", "1"), ("volgorde", "K, P")], vec!["inkoper1"], 409),
+        // The award decision, objections and the contract.
+        ("POST /api/decision_view", vec![("id", "1")], vec!["inkoper1", "waarnemer1"], 200),
+        ("PAGE /aanbesteding/{id}/gunning", vec![], vec!["inkoper1", "waarnemer1"], 200),
+        ("POST /api/save_advantages", vec![("id", "1"), ("tekst", "x")], vec![], 200),
+        ("POST /api/save_letter_note", vec![("id", "1"), ("inschrijving", "1"), ("tekst", "x")], vec![], 200),
+        ("POST /api/send_award_decision", vec![("id", "1")], vec![], 200),
+        ("POST /api/register_objection", vec![("id", "1"), ("soort", "bezwaar"), ("ingediend_door", "x"), ("ontvangen", "x"), ("omschrijving", "x")], vec![], 200),
+        ("POST /api/decide_objection", vec![("id", "1"), ("bezwaar", "1"), ("uitkomst", "hervat"), ("toelichting", "x")], vec![], 200),
+        ("POST /api/contract_view", vec![("id", "1")], vec!["inkoper1", "gemeente-alkmaar", "waarnemer1"], 200),
+        ("PAGE /aanbesteding/{id}/contract", vec![], vec!["inkoper1", "gemeente-alkmaar", "waarnemer1"], 200),
+        ("POST /api/decide_option", vec![("id", "1"), ("optie", "1"), ("besluit", "uitoefenen"), ("kenmerk", "x")], vec![], 200),
+        ("POST /api/tender_banner", vec![("id", "1")], vec!["*"], 200),
+        ("POST /api/set_terms", vec![("id", "1"), ("standstill_dagen", "x"), ("opzegtermijn", "y")], vec!["inkoper1"], 400),
         // The portal.
         ("POST /api/open_tenders", vec![], vec!["public"], 200),
         ("POST /api/register_organisation", vec![("kvk", "1")], vec!["public"], 400),
@@ -294,7 +326,7 @@ async fn every_route_and_server_function_refuses_the_roles_the_table_refuses() {
     }
     for (route, form, allowed, ok_status) in &table {
         let (kind, path) = route.split_once(' ').unwrap();
-        let path = path.replace("{id}", "1").replace("{tender}", "1").replace("{receipt}", "999").replace("{version}", "999").replace("{part}", "4");
+        let path = path.replace("{id}", "1").replace("{tender}", "1").replace("{receipt}", "999").replace("{version}", "999").replace("{part}", "4").replace("{plan}", "K");
         for (who, c) in clients.iter_mut() {
             if *route == "POST /api/logout" || *route == "POST /api/login" {
                 continue; // would change the client's own session; covered elsewhere

@@ -1,0 +1,650 @@
+//! The evaluation, the award and the contract over HTTP on the seeded
+//! (training) tender: anonymous scoring with locked sheets, consensus, the
+//! resolution of pseudonyms, sealed prices, the gunningsbeslissing with its
+//! standstill, objections, per-gemeente signing and withdrawal, and the
+//! contract's options. Every response an evaluator receives is scanned for
+//! the bidders' names, KvK numbers, e-mail addresses and file names.
+
+mod common;
+use common::*;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+async fn ok(c: &mut Client, path: &str, form: &[(&str, &str)]) -> Resp {
+    let r = c.post_form(path, form).await;
+    assert_eq!(r.status, 200, "{path} {form:?}: {}", r.body);
+    r
+}
+
+fn json(r: &Resp) -> Value {
+    serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{e}: {}", r.body))
+}
+
+/// The three demo bidders: (login, organisation, KvK, e-mail, contact, file name of the plan).
+const BIDDERS: [(&str, &str, &str, &str, &str, &str); 3] = [
+    ("aanbieder1", "Jeugdhulp Kennemerland B.V. (demo)", "90000001", "aanbieder1@example.org", "Aanbieder 1 (demo)", "jhk-kwaliteitsplan-definitief.pdf"),
+    ("aanbieder2", "Stichting Schoolteam Noord (demo)", "90000002", "aanbieder2@example.org", "Aanbieder 2 (demo)", "schoolteam-noord-plan-v7.pdf"),
+    ("aanbieder3", "Coöperatie Samen Sterk Jeugd U.A. (demo)", "90000003", "aanbieder3@example.org", "Aanbieder 3 (demo)", "samensterk-plan-jeugd.pdf"),
+];
+
+/// What an evaluator must never receive.
+fn forbidden_strings() -> Vec<String> {
+    let mut v = vec![];
+    for (_, org, kvk, email, contact, file) in BIDDERS {
+        v.extend([org, kvk, email, contact, file].map(str::to_string));
+        v.push(org.split(" (").next().unwrap().to_string());
+        v.push(format!("uea-{kvk}.pdf"));
+    }
+    v.extend(["Jeugdhulp Kennemerland", "Schoolteam Noord", "Samen Sterk Jeugd"].map(str::to_string));
+    v
+}
+
+/// A client whose every response is kept, to be scanned.
+struct Recorded {
+    c: Client,
+    seen: Vec<String>,
+}
+
+impl Recorded {
+    fn keep(&mut self, what: &str, r: &Resp) {
+        let headers: Vec<String> = r.headers.iter().map(|(k, v)| format!("{k}: {}", v.to_str().unwrap_or_default())).collect();
+        self.seen.push(format!("{what}\n{}\n{}\n{}", r.location.clone().unwrap_or_default(), headers.join("\n"), r.body));
+    }
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Resp {
+        let r = self.c.post_form(path, form).await;
+        self.keep(path, &r);
+        r
+    }
+    async fn ok(&mut self, path: &str, form: &[(&str, &str)]) -> Resp {
+        let r = self.post(path, form).await;
+        assert_eq!(r.status, 200, "{path} {form:?}: {}", r.body);
+        r
+    }
+    async fn get(&mut self, path: &str) -> Resp {
+        let r = self.c.get(path).await;
+        self.keep(path, &r);
+        r
+    }
+    /// Every page, server function and file route an evaluator could ask for.
+    async fn crawl(&mut self, pseudonyms: &[String]) {
+        for p in [
+            "/", "/aanbesteding/1", "/aanbesteding/1/documenten", "/aanbesteding/1/gemeenten", "/aanbesteding/1/gunningsmethode",
+            "/aanbesteding/1/vragen", "/aanbesteding/1/dialoog", "/aanbesteding/1/inschrijving", "/aanbesteding/1/opening",
+            "/aanbesteding/1/beoordeling", "/aanbesteding/1/gunning", "/aanbesteding/1/contract", "/berichten", "/organisatie",
+            "/audittrail", "/export/beoordeling/1", "/export/audittrail.jsonl", "/aanbesteding/1/ontvangstbevestiging/1",
+        ] {
+            self.get(p).await;
+        }
+        for f in [
+            "dashboard", "tender_overview", "procedure_view", "tender_banner", "buyers_view", "award_view", "documents_view", "nvi_view",
+            "dialogue_view", "bid_view", "opening_view", "opening_record", "evaluation_view", "decision_view", "contract_view",
+            "receipt_view",
+        ] {
+            self.post(&format!("/api/{f}"), &[("id", "1"), ("ontvangst", "1")]).await;
+        }
+        for f in ["inbox", "me", "my_organisation", "open_tenders"] {
+            self.post(&format!("/api/{f}"), &[]).await;
+        }
+        for part in 1..=16 {
+            self.get(&format!("/bestand/inschrijving/1/{part}")).await;
+        }
+        for p in pseudonyms {
+            for def in 1..=5 {
+                self.get(&format!("/bestand/beoordeling/1/{p}/{def}")).await;
+            }
+        }
+    }
+}
+
+/// Publishes the seeded tender, opens the submission and lets the three demo
+/// bidders submit; returns the plans' bytes per bidder. With `prices`, the
+/// method competes on price (set before publication) and each bid has one.
+async fn bids_submitted(s: &Server, ink: &mut Client, prices: Option<[&str; 3]>, plans: [&[u8]; 3]) {
+    if prices.is_some() {
+        ok(ink, "/api/save_award_method", &[
+            ("id", "1"),
+            ("criteria", "K1 | Visie en aanpak | 36 | 0-10\nK2 | Samenwerking | 24 | 0-10\n"),
+            ("prijsmethode", "relatief"),
+            ("prijspunten", "40"),
+            ("beslisregels", "kwaliteit, K1, loting"),
+            ("totaal", "100"),
+        ])
+        .await;
+    }
+    ok(ink, "/api/set_training_clock", &[("id", "1"), ("tijd", "2023-05-17T09:00")]).await;
+    ok(ink, "/api/change_phase", &[("id", "1"), ("to", "gepubliceerd")]).await;
+    ok(ink, "/api/set_training_clock", &[("id", "1"), ("tijd", "2023-06-07T12:00:01")]).await;
+    ok(ink, "/api/publish_nvi", &[("id", "1"), ("ronde", "1"), ("toelichting", "Geen vragen gesteld.")]).await;
+    ok(ink, "/api/change_phase", &[("id", "1"), ("to", "inschrijving")]).await;
+    ok(ink, "/api/set_training_clock", &[("id", "1"), ("tijd", "2023-06-29T10:00")]).await;
+    for (i, (login, _, kvk, ..)) in BIDDERS.iter().enumerate() {
+        let mut a = s.login(login).await;
+        let file = BIDDERS[i].5;
+        for (part, name, bytes) in [("1", format!("uea-{kvk}.pdf"), b"%PDF UEA".to_vec()), ("2", format!("kvk-{kvk}.pdf"), b"%PDF KvK".to_vec()), ("4", file.to_string(), plans[i].to_vec())] {
+            let r = a.upload(&format!("/upload/inschrijving/1/{part}"), &[], &name, &bytes).await;
+            assert_eq!(r.status, 200, "{}", r.body);
+        }
+        ok(&mut a, "/api/save_form_part", &[("id", "1"), ("onderdeel", "3"), ("tekst", "Akkoord met alle verklaringen.")]).await;
+        if let Some(p) = prices {
+            let r = a.post_form("/api/save_form_part", &[("id", "1"), ("onderdeel", "5"), ("tekst", "veel geld")]).await;
+            assert_eq!(r.status, 400, "a price must be an amount: {}", r.body);
+            ok(&mut a, "/api/save_form_part", &[("id", "1"), ("onderdeel", "5"), ("tekst", p[i])]).await;
+        }
+        ok(&mut a, "/api/submit_bid", &[("id", "1"), ("sleutel", &format!("sleutel-{login}-0001"))]).await;
+    }
+}
+
+async fn open_bids(s: &Server, ink: &mut Client) {
+    let mut ink2 = s.login("inkoper2").await;
+    ok(ink, "/api/set_training_clock", &[("id", "1"), ("tijd", "2023-06-30T12:00:01")]).await;
+    ok(ink, "/api/start_opening", &[("id", "1")]).await;
+    ok(&mut ink2, "/api/confirm_opening", &[("id", "1")]).await;
+}
+
+/// Appoints the three demo evaluators (the first chairs), has them sign and
+/// the inkoper clear their declarations.
+async fn panel_ready(ink: &mut Client, evs: &mut [Recorded]) {
+    for (i, u) in ["beoordelaar1", "beoordelaar2", "beoordelaar3"].iter().enumerate() {
+        let mut form = vec![("id", "1"), ("gebruikersnaam", *u)];
+        if i == 0 {
+            form.push(("voorzitter", "ja"));
+        }
+        ok(ink, "/api/appoint_evaluator", &form).await;
+    }
+    for e in evs.iter_mut() {
+        e.ok("/api/sign_declaration", &[("id", "1"), ("belangen", "geen"), ("akkoord", "ja")]).await;
+    }
+    let v = json(&ok(ink, "/api/evaluation_view", &[("id", "1")]).await);
+    for p in v["panel"].as_array().unwrap() {
+        let id = p["id"].to_string();
+        ok(ink, "/api/check_declaration", &[("id", "1"), ("beoordelaar", &id), ("uitkomst", "geen_conflict")]).await;
+    }
+}
+
+fn pseudonyms(v: &Value) -> Vec<String> {
+    v["plans"].as_array().unwrap().iter().map(|p| p["pseudonym"].as_str().unwrap().to_string()).collect()
+}
+
+/// Scores every plan on every criterion (level from `level(plan index, criterion index)`).
+async fn score_all(e: &mut Recorded, plans: &[String], criteria: &[&str], marker: &str, level: impl Fn(usize, usize) -> u32) {
+    for (pi, p) in plans.iter().enumerate() {
+        for (ci, c) in criteria.iter().enumerate() {
+            let l = level(pi, ci).to_string();
+            let motivation = format!("{marker}: niveau {l} past bij de omschrijving voor {c}.");
+            e.ok("/api/save_score", &[("id", "1"), ("plan", p), ("criterium", c), ("niveau", &l), ("motivering", &motivation)]).await;
+        }
+    }
+}
+
+const CRITERIA: [&str; 5] = ["K1", "K2", "K3", "K4", "K5"];
+
+#[tokio::test]
+async fn three_evaluators_score_anonymously_the_chair_reaches_consensus_and_the_award_leads_to_a_contract() {
+    let s = Server::start().await;
+    let mut ink = s.login("inkoper1").await;
+    let plans: [&[u8]; 3] = [b"%PDF plan een: coaches op elke school", b"%PDF plan twee: een team per regio", b"%PDF plan drie: preventie eerst"];
+    let mut evs = vec![];
+    for u in ["beoordelaar1", "beoordelaar2", "beoordelaar3"] {
+        evs.push(Recorded { c: s.login(u).await, seen: vec![] });
+    }
+
+    // Before the opening nothing can be scored, and someone who knows the
+    // bidders cannot be an evaluator.
+    let r = ink.post_form("/api/appoint_evaluator", &[("id", "1"), ("gebruikersnaam", "inkoper2")]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("anoniem"), "{}", r.body);
+    let r = ink.post_form("/api/appoint_evaluator", &[("id", "1"), ("gebruikersnaam", "aanbieder1")]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    bids_submitted(&s, &mut ink, None, plans).await;
+    panel_ready(&mut ink, &mut evs).await;
+    let r = evs[0].post("/api/save_score", &[("id", "1"), ("plan", "K"), ("criterium", "K1"), ("niveau", "6"), ("motivering", "Voldoende uitgewerkt.")]).await;
+    assert_eq!(r.status, 403, "no scoring before the evaluation phase: {}", r.body);
+
+    open_bids(&s, &mut ink).await;
+    let pv = json(&ok(&mut ink, "/api/opening_record", &[("id", "1")]).await);
+    let commitment = pv["record"]["pseudoniemen"]["commitment"].as_str().unwrap().to_string();
+    assert_eq!(pv["record"]["pseudoniemen"]["aantal"], "3");
+    let r = ink.post_form("/api/change_phase", &[("id", "1"), ("to", "beoordeling")]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    // The evaluators see pseudonyms only, and read the plans under them.
+    let v = json(&evs[0].ok("/api/evaluation_view", &[("id", "1")]).await);
+    let ps = pseudonyms(&v);
+    assert_eq!(ps.len(), 3);
+    assert!(ps.iter().all(|p| p.len() == 1 && p != "I" && p != "O"), "{ps:?}");
+    let mut seen_plans = vec![];
+    for p in &ps {
+        let r = evs[0].get(&format!("/bestand/beoordeling/1/{p}/4")).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let cd = r.headers.get("content-disposition").unwrap().to_str().unwrap().to_string();
+        assert_eq!(cd, format!("attachment; filename=\"Inschrijving-{p}-kwaliteitsplan-anoniem.pdf\""));
+        seen_plans.push(r.body.clone());
+    }
+    let mut sorted = seen_plans.clone();
+    sorted.sort();
+    let mut expected: Vec<String> = plans.iter().map(|p| String::from_utf8_lossy(p).into_owned()).collect();
+    expected.sort();
+    assert_eq!(sorted, expected, "each pseudonym serves one of the plans");
+    let r = ink.get("/bestand/beoordeling/1/ZZ/4").await;
+    assert_eq!(r.status, 404);
+    evs[0].crawl(&ps).await;
+
+    // Individual scoring: nobody sees another's sheet before it is locked.
+    score_all(&mut evs[0], &ps, &CRITERIA, "EEN-GEHEIM", |p, c| [8, 6, 4][p] - if c == 4 { 2 } else { 0 }).await;
+    let r = evs[0].post("/api/save_score", &[("id", "1"), ("plan", &ps[0]), ("criterium", "K1"), ("niveau", "7"), ("motivering", "Geen niveau van de schaal.")]).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    let r = evs[0].post("/api/save_score", &[("id", "1"), ("plan", &ps[0]), ("criterium", "K1"), ("niveau", "8"), ("motivering", "ok")]).await;
+    assert_eq!(r.status, 400, "a motivation is required: {}", r.body);
+    assert!(r.body.contains("Motiveer"), "{}", r.body);
+    for who in [1, 2] {
+        let b = evs[who].ok("/api/evaluation_view", &[("id", "1")]).await;
+        assert!(!b.body.contains("EEN-GEHEIM"), "an unlocked sheet leaked to evaluator {who}");
+    }
+    let b = ok(&mut ink, "/api/evaluation_view", &[("id", "1")]).await;
+    assert!(!b.body.contains("EEN-GEHEIM"), "an unlocked sheet leaked to the inkoper");
+    let export = ink.get("/export/audittrail.jsonl").await;
+    assert!(!export.body.contains("EEN-GEHEIM"), "scores stay out of the audit trail until the consensus");
+    let r = evs[1].post("/api/lock_sheet", &[("id", "1")]).await;
+    assert_eq!(r.status, 409, "an empty sheet cannot be locked: {}", r.body);
+    assert!(r.body.contains("nog niet compleet"), "{}", r.body);
+    evs[0].ok("/api/lock_sheet", &[("id", "1")]).await;
+    let r = evs[0].post("/api/save_score", &[("id", "1"), ("plan", &ps[0]), ("criterium", "K1"), ("niveau", "2"), ("motivering", "Toch anders bekeken.")]).await;
+    assert_eq!(r.status, 409, "a locked sheet never changes: {}", r.body);
+    let b = evs[1].ok("/api/evaluation_view", &[("id", "1")]).await;
+    assert!(!b.body.contains("EEN-GEHEIM"), "still scoring: evaluator 2 does not see the locked sheet yet");
+    score_all(&mut evs[1], &ps, &CRITERIA, "TWEE", |p, _| [6, 8, 8][p]).await;
+    evs[1].ok("/api/lock_sheet", &[("id", "1")]).await;
+    let b = evs[1].ok("/api/evaluation_view", &[("id", "1")]).await;
+    assert!(b.body.contains("EEN-GEHEIM"), "after locking one's own, a colleague's locked sheet is visible");
+    let b = evs[0].ok("/api/evaluation_view", &[("id", "1")]).await;
+    assert!(b.body.contains("TWEE:"), "and the other way round");
+    let r = evs[0].post("/api/open_consensus", &[("id", "1")]).await;
+    assert_eq!(r.status, 409, "one sheet is still open: {}", r.body);
+    assert!(r.body.contains("Beoordelaar 3 (demo)"), "{}", r.body);
+    score_all(&mut evs[2], &ps, &CRITERIA, "DRIE", |p, _| [8, 6, 4][p]).await;
+    evs[2].ok("/api/lock_sheet", &[("id", "1")]).await;
+    evs[2].crawl(&ps).await;
+
+    // Consensus: only the chair opens and records it.
+    let r = evs[1].post("/api/open_consensus", &[("id", "1")]).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    evs[0].ok("/api/open_consensus", &[("id", "1")]).await;
+    let v = json(&evs[0].ok("/api/evaluation_view", &[("id", "1")]).await);
+    let cv = &v["consensus"];
+    let agenda = cv["agenda"].as_array().unwrap();
+    // Plan 3 on K5: 2, 8 and 4 are three steps apart, the largest disagreement.
+    assert_eq!(agenda[0][0], format!("Inschrijving {}", ps[2]), "{agenda:?}");
+    assert_eq!((agenda[0][1].as_str(), agenda[0][2].as_u64()), (Some("K5"), Some(3)), "{agenda:?}");
+    let k1 = cv["cells"].as_array().unwrap().iter().find(|c| c["plan"] == ps[2].as_str() && c["criterion"] == "K1").unwrap();
+    assert_eq!(k1["flagged"], true, "4, 8, 4 is two steps: discuss");
+    let cell = cv["cells"].as_array().unwrap().iter().find(|c| c["plan"] == ps[0].as_str() && c["criterion"] == "K1").unwrap();
+    assert_eq!(cell["scores"].as_array().unwrap().len(), 3);
+    assert_eq!(cell["flagged"], false, "8, 6, 8 is one step");
+    let k5 = cv["cells"].as_array().unwrap().iter().find(|c| c["plan"] == ps[0].as_str() && c["criterion"] == "K5").unwrap();
+    assert_eq!(k5["flagged"], false, "6, 6, 8");
+    // Outside the individual range needs a justification.
+    let r = evs[0].post("/api/save_consensus", &[("id", "1"), ("plan", &ps[2]), ("criterium", "K1"), ("niveau", "10"), ("motivering", "Uitstekend bij nader inzien.")]).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("buiten de individuele scores"), "{}", r.body);
+    let r = evs[1].post("/api/save_consensus", &[("id", "1"), ("plan", &ps[0]), ("criterium", "K1"), ("niveau", "8"), ("motivering", "Goed uitgewerkt per school.")]).await;
+    assert_eq!(r.status, 403, "only the chair: {}", r.body);
+    for (pi, p) in ps.iter().enumerate() {
+        for c in CRITERIA {
+            let l = [8, 6, 4][pi].to_string();
+            let m = format!("Consensus {c}: niveau {l}, conform de omschrijving; concreet voor de scholen.");
+            let mut form = vec![("id", "1"), ("plan", p.as_str()), ("criterium", c), ("niveau", l.as_str()), ("motivering", m.as_str())];
+            if pi == 1 {
+                form.push(("toelichting", "Het panel kiest voor de middelste waardering."));
+            }
+            evs[0].ok("/api/save_consensus", &form).await;
+        }
+    }
+    // Before the lock the inkoper sees no names in the evaluation and no ranking.
+    let before = json(&ok(&mut ink, "/api/evaluation_view", &[("id", "1")]).await);
+    assert!(before["result"].is_null());
+    evs[0].ok("/api/lock_consensus", &[("id", "1")]).await;
+    let r = evs[0].post("/api/save_consensus", &[("id", "1"), ("plan", &ps[0]), ("criterium", "K1"), ("niveau", "6"), ("motivering", "Toch iets lager.")]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    for e in evs.iter_mut() {
+        e.crawl(&ps).await;
+    }
+
+    // The lock resolved the pseudonyms: the revealed assignment matches the
+    // commitment in the proces-verbaal.
+    let export = ink.get("/export/audittrail.jsonl").await;
+    let lines: Vec<Value> = export.body.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let resolved = lines.iter().find(|l| l["entry"]["action"] == "evaluation.pseudonyms_resolved").expect("resolution event");
+    let payload = &resolved["payload"];
+    let salt = payload["zout"].as_str().unwrap();
+    let mut mapping: Vec<Value> = payload["toewijzing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| serde_json::json!({ "inschrijving": m["inschrijving"], "pseudoniem": m["pseudoniem"] }))
+        .collect();
+    mapping.sort_by_key(|m| m["inschrijving"].as_str().unwrap().to_string());
+    let body = serde_jcs::to_string(&mapping).unwrap();
+    let recomputed = hex::encode(Sha256::digest(format!("dialoog-pseudoniemen-v1\n{salt}\n{body}")));
+    assert_eq!(recomputed, commitment, "the assignment revealed is the one committed at the opening");
+    assert!(export.body.contains("EEN-GEHEIM"), "the individual sheets are in the trail after the consensus");
+
+    let v = json(&ok(&mut ink, "/api/evaluation_view", &[("id", "1")]).await);
+    let rows = v["result"]["rows"].as_array().unwrap();
+    assert_eq!(rows[0]["rank"], 1);
+    let winner_pseudonym = ps[0].clone();
+    assert_eq!(rows[0]["pseudonym"], winner_pseudonym.as_str());
+    assert_eq!(rows[0]["total"], "80,00", "8 on every criterion of 100 points");
+    let winner = rows[0]["organisation"].as_str().unwrap().to_string();
+    let second = rows[1]["organisation"].as_str().unwrap().to_string();
+    let csv = ink.get("/export/beoordeling/1").await;
+    assert_eq!(csv.status, 200);
+    assert!(csv.body.starts_with('\u{feff}') && csv.body.contains("uitslag;1;Inschrijving") && csv.body.contains(&winner), "{}", csv.body);
+
+    // The award decision: refused while a letter lacks a part, then sent to all at once.
+    ok(&mut ink, "/api/change_phase", &[("id", "1"), ("to", "gunningsvoornemen")]).await;
+    ok(&mut ink, "/api/set_training_clock", &[("id", "1"), ("tijd", "2023-10-06T15:00")]).await;
+    let r = ink.post_form("/api/send_award_decision", &[("id", "1")]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("relatieve voordelen"), "{}", r.body);
+    let d = json(&ok(&mut ink, "/api/decision_view", &[("id", "1")]).await);
+    assert_eq!(d["Buyer"]["ready"], false);
+    assert_eq!(d["Buyer"]["standstill"]["ends"], "27-10-2023 00:00 (+02:00)");
+    ok(&mut ink, "/api/save_advantages", &[("id", "1"), ("tekst", "Het winnende plan zet op **elke school** een vaste coach in en begint direct met preventie.")]).await;
+    let r = ok(&mut ink, "/api/send_award_decision", &[("id", "1")]).await;
+    assert!(r.body.contains("27-10-2023 00:00 (+02:00)"), "{}", r.body);
+    let r = ink.post_form("/api/send_award_decision", &[("id", "1")]).await;
+    assert_eq!(r.status, 403, "not twice (the phase moved on): {}", r.body);
+    let page = ink.get("/aanbesteding/1/documenten").await;
+    assert!(page.body.contains("27-10-2023 00:00 (+02:00)"), "the end of the standstill is on every page of the tender");
+
+    // Every bidder reads its own letter; nobody reads another's.
+    for (login, org, ..) in BIDDERS {
+        let mut a = s.login(login).await;
+        let l = json(&ok(&mut a, "/api/decision_view", &[("id", "1")]).await);
+        let html = l["Bidder"]["html"].as_str().unwrap();
+        assert!(html.contains(&winner) || org == winner, "{html}");
+        assert!(html.contains("27 oktober 2023") && html.contains("elke school"), "{html}");
+        assert!(html.contains("Motivering per criterium"), "{html}");
+        for (_, other, ..) in BIDDERS {
+            if other != org && other != winner {
+                assert!(!html.contains(other), "{login}'s letter names another loser {other}");
+            }
+        }
+        let inbox = ok(&mut a, "/api/inbox", &[]).await;
+        assert!(inbox.body.contains("Gunningsbeslissing"), "{}", inbox.body);
+    }
+    let d = json(&ok(&mut ink, "/api/decision_view", &[("id", "1")]).await);
+    assert!(d["Buyer"]["letters"].as_array().unwrap().iter().all(|l| l["read"].is_string()), "the reads are recorded");
+    let (code, out, _) = run(&mut s.command(&["outbox"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("[Dialoog] Gunningsbeslissing") && out.contains("aanbieder3@example.org"), "{out}");
+
+    // No signing during the standstill, nor while suspended by a kort geding.
+    let mut alkmaar = s.login("gemeente-alkmaar").await;
+    let r = alkmaar.post_form("/api/sign_gemeente", &[("id", "1"), ("gemeente", "alkmaar")]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("standstilltermijn") && r.body.contains("27-10-2023"), "{}", r.body);
+    ok(&mut ink, "/api/set_training_clock", &[("id", "1"), ("tijd", "2023-10-20T10:00")]).await;
+    ok(&mut ink, "/api/register_objection", &[
+        ("id", "1"), ("soort", "kort_geding"), ("ingediend_door", &second), ("ontvangen", "2023-10-20T09:30"),
+        ("omschrijving", "Dagvaarding: de motivering op K2 zou onvoldoende zijn."),
+    ])
+    .await;
+    let p = json(&ok(&mut ink, "/api/procedure_view", &[("id", "1")]).await);
+    assert_eq!(p["phase"], "opgeschort");
+    ok(&mut ink, "/api/set_training_clock", &[("id", "1"), ("tijd", "2023-11-01T10:00")]).await;
+    let r = alkmaar.post_form("/api/sign_gemeente", &[("id", "1"), ("gemeente", "alkmaar")]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("opgeschort"), "{}", r.body);
+    let d = json(&ok(&mut ink, "/api/decision_view", &[("id", "1")]).await);
+    let oid = d["Buyer"]["objections"][0]["id"].to_string();
+    ok(&mut ink, "/api/decide_objection", &[("id", "1"), ("bezwaar", &oid), ("uitkomst", "hervat"), ("toelichting", "Vonnis 1 november 2023: vorderingen afgewezen.")]).await;
+    let p = json(&ok(&mut ink, "/api/procedure_view", &[("id", "1")]).await);
+    assert_eq!(p["phase"], "standstill");
+    ok(&mut ink, "/api/change_phase", &[("id", "1"), ("to", "gegund")]).await;
+
+    // Signing: two gemeenten sign themselves, one withdraws, the inkoper signs for the rest.
+    let mut bergen = s.login("gemeente-bergen").await;
+    ok(&mut bergen, "/api/withdraw_gemeente", &[("id", "1"), ("gemeente", "bergen"), ("reden", "Eigen inkoop"), ("besluit", "B&W 2023/201")]).await;
+    ok(&mut alkmaar, "/api/sign_gemeente", &[("id", "1"), ("gemeente", "alkmaar")]).await;
+    let mut heiloo = s.login("gemeente-heiloo").await;
+    ok(&mut heiloo, "/api/sign_gemeente", &[("id", "1"), ("gemeente", "heiloo")]).await;
+    let r = alkmaar.post_form("/api/withdraw_gemeente", &[("id", "1"), ("gemeente", "alkmaar"), ("reden", "Toch niet"), ("besluit", "B&W 2023/300")]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("al ondertekend"), "{}", r.body);
+    let c = json(&ok(&mut ink, "/api/contract_view", &[("id", "1")]).await);
+    assert_eq!(c["exists"], false, "three gemeenten have not signed yet");
+    for g in ["castricum", "dijk-en-waard", "uitgeest"] {
+        ok(&mut ink, "/api/sign_gemeente", &[("id", "1"), ("gemeente", g)]).await;
+    }
+    let c = json(&ok(&mut ink, "/api/contract_view", &[("id", "1")]).await);
+    assert_eq!(c["exists"], true, "{c}");
+    assert_eq!(c["provider"], winner.as_str());
+    let parties: Vec<&str> = c["signed"].as_array().unwrap().iter().map(|x| x[0].as_str().unwrap()).collect();
+    assert_eq!(parties, ["Alkmaar", "Castricum", "Dijk en Waard", "Heiloo", "Uitgeest"]);
+    assert_eq!(c["withdrawn"][0][0], "Bergen (NH)");
+    assert_eq!(c["term"]["contract_start"], "1 januari 2024");
+    assert_eq!(c["term"]["current_end"], "31 december 2030");
+    assert_eq!(c["term"]["max_end"], "31 december 2033");
+    assert_eq!(c["term"]["next_deadline"], "30 juni 2030");
+
+    // The options: in order, then the end moves.
+    let r = ink.post_form("/api/decide_option", &[("id", "1"), ("optie", "2"), ("besluit", "uitoefenen"), ("kenmerk", "B&W 2030/1")]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("volgorde"), "{}", r.body);
+    let r = ok(&mut ink, "/api/decide_option", &[("id", "1"), ("optie", "1"), ("besluit", "uitoefenen"), ("kenmerk", "B&W 2030/1")]).await;
+    assert!(r.body.contains("31 december 2031"), "{}", r.body);
+    let c = json(&ok(&mut ink, "/api/contract_view", &[("id", "1")]).await);
+    assert_eq!(c["term"]["current_end"], "31 december 2031");
+    assert_eq!(c["term"]["next_deadline"], "30 juni 2031");
+    assert_eq!(c["term"]["options"][0][4], "uitgeoefend");
+    let r = ink.post_form("/api/decide_option", &[("id", "1"), ("optie", "1"), ("besluit", "uitoefenen"), ("kenmerk", "B&W 2030/2")]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+
+    // The evaluators saw nothing of who the bidders are, in any response.
+    for e in evs.iter_mut() {
+        e.crawl(&ps).await;
+    }
+    let forbidden = forbidden_strings();
+    let mut responses = 0;
+    for (i, e) in evs.iter().enumerate() {
+        for seen in &e.seen {
+            responses += 1;
+            for f in &forbidden {
+                assert!(!seen.contains(f.as_str()), "evaluator {} received '{f}' in:\n{}", i + 1, &seen[..seen.len().min(600)]);
+            }
+        }
+    }
+    assert!(responses > 300, "the scan covered {responses} responses");
+
+    // The audit trail is intact after all of this.
+    let export = ink.get("/export/audittrail.jsonl").await;
+    let path = s.dir.path().join("export.jsonl");
+    std::fs::write(&path, export.body.as_bytes()).unwrap();
+    let (code, out, err) = run(&mut s.command(&["audit", "verify", path.to_str().unwrap()]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("INTACT"), "{out}");
+}
+
+#[tokio::test]
+async fn prices_stay_sealed_until_the_consensus_is_locked_and_a_plan_naming_its_bidder_is_flagged() {
+    let s = Server::start().await;
+    let mut ink = s.login("inkoper1").await;
+    // The third plan carries its bidder's KvK number in its metadata.
+    let plans: [&[u8]; 3] = [b"%PDF plan een", b"%PDF plan twee", b"%PDF /Author (KvK 90000003) plan drie"];
+    let mut evs = vec![];
+    for u in ["beoordelaar1", "beoordelaar2", "beoordelaar3"] {
+        evs.push(Recorded { c: s.login(u).await, seen: vec![] });
+    }
+    bids_submitted(&s, &mut ink, Some(["1.000.000", "1.250.000", "900.000"]), plans).await;
+    panel_ready(&mut ink, &mut evs).await;
+    open_bids(&s, &mut ink).await;
+    ok(&mut ink, "/api/change_phase", &[("id", "1"), ("to", "beoordeling")]).await;
+
+    // Envelope 3 is sealed, also for the inkoper who opened the bids; its hash says nothing.
+    let pv = json(&ok(&mut ink, "/api/opening_record", &[("id", "1")]).await);
+    let mut price_parts = vec![];
+    for b in pv["bids"].as_array().unwrap() {
+        for p in b[3].as_array().unwrap() {
+            if p[0] == "3" {
+                price_parts.push(p[4].as_i64().unwrap());
+            }
+        }
+    }
+    assert_eq!(price_parts.len(), 3);
+    for pid in &price_parts {
+        let r = ink.get(&format!("/bestand/inschrijving/1/{pid}")).await;
+        assert_eq!(r.status, 403, "{}", r.body);
+        assert!(r.body.contains("verzegeld"), "{}", r.body);
+    }
+    let export = ink.get("/export/audittrail.jsonl").await;
+    for cents in ["100000000", "125000000", "90000000"] {
+        assert!(!export.body.contains(cents), "a price leaked into the audit trail before the consensus");
+    }
+
+    // The check at the opening flagged the plan with the KvK number.
+    let v = json(&ok(&mut ink, "/api/evaluation_view", &[("id", "1")]).await);
+    let flagged: Vec<&Value> = v["plans"].as_array().unwrap().iter().filter(|p| p["flag_open"] == true).collect();
+    assert_eq!(flagged.len(), 1, "{v}");
+    let bad = flagged[0]["pseudonym"].as_str().unwrap().to_string();
+    let flag = &flagged[0]["flags"][0];
+    assert_eq!(flag["by_system"], true);
+    assert!(flag["note"].as_str().unwrap().contains("KvK-nummer"), "{flag}");
+    let r = evs[0].get(&format!("/bestand/beoordeling/1/{bad}/4")).await;
+    assert_eq!(r.status, 409, "a flagged plan waits for the inkoper: {}", r.body);
+    let r = evs[0].post("/api/lock_sheet", &[("id", "1")]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    // An evaluator sees that a flag is open, not its text.
+    let ev_view = json(&evs[1].ok("/api/evaluation_view", &[("id", "1")]).await);
+    let p = ev_view["plans"].as_array().unwrap().iter().find(|p| p["pseudonym"] == bad.as_str()).unwrap();
+    assert!(p["flags"][0]["note"].is_null(), "{p}");
+    let flag_id = flag["id"].to_string();
+    ok(&mut ink, "/api/decide_flag", &[("id", "1"), ("melding", &flag_id), ("besluit", "ongeldig"), ("motivering", "Het plan noemt het KvK-nummer van de inschrijver; volgens de leidraad §4 ongeldig.")]).await;
+
+    // An evaluator also reports a plan; the inkoper lets the evaluation go on.
+    let ps: Vec<String> = pseudonyms(&ev_view).into_iter().filter(|p| *p != bad).collect();
+    evs[1].ok("/api/flag_plan", &[("id", "1"), ("plan", &ps[0]), ("melding", "Het logo op de voorkant lijkt op een bekend merk.")]).await;
+    let v = json(&ok(&mut ink, "/api/evaluation_view", &[("id", "1")]).await);
+    let f = v["plans"].as_array().unwrap().iter().find(|p| p["pseudonym"] == ps[0].as_str()).unwrap()["flags"][0]["id"].to_string();
+    ok(&mut ink, "/api/decide_flag", &[("id", "1"), ("melding", &f), ("besluit", "doorgaan"), ("motivering", "Het logo is generiek en niet herleidbaar.")]).await;
+
+    // Score the two valid plans the same on quality: price decides.
+    for e in evs.iter_mut() {
+        score_all(e, &ps, &["K1", "K2"], "SCORE", |_, _| 8).await;
+        e.ok("/api/lock_sheet", &[("id", "1")]).await;
+    }
+    evs[0].ok("/api/open_consensus", &[("id", "1")]).await;
+    for p in &ps {
+        for c in ["K1", "K2"] {
+            evs[0].ok("/api/save_consensus", &[("id", "1"), ("plan", p), ("criterium", c), ("niveau", "8"), ("motivering", "Goed uitgewerkt, concreet per school.")]).await;
+        }
+    }
+    for pid in &price_parts {
+        assert_eq!(ink.get(&format!("/bestand/inschrijving/1/{pid}")).await.status, 403, "still sealed before the lock");
+    }
+    // A flag raised during the consensus holds the lock until the inkoper decides.
+    evs[2].ok("/api/flag_plan", &[("id", "1"), ("plan", &ps[1]), ("melding", "Bij nader inzien: de bijlage noemt een adres.")]).await;
+    let r = evs[0].post("/api/lock_consensus", &[("id", "1")]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("melding"), "{}", r.body);
+    let v = json(&ok(&mut ink, "/api/evaluation_view", &[("id", "1")]).await);
+    let f = v["plans"].as_array().unwrap().iter().find(|p| p["pseudonym"] == ps[1].as_str()).unwrap()["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["decision"] == "open")
+        .unwrap()["id"]
+        .to_string();
+    ok(&mut ink, "/api/decide_flag", &[("id", "1"), ("melding", &f), ("besluit", "doorgaan"), ("motivering", "Een algemeen adres van een school, niet van de inschrijver.")]).await;
+    evs[0].ok("/api/lock_consensus", &[("id", "1")]).await;
+    let mut amounts = vec![];
+    for pid in &price_parts {
+        let r = ink.get(&format!("/bestand/inschrijving/1/{pid}")).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        amounts.push(r.body.clone());
+    }
+    assert!(amounts.iter().any(|a| a.contains("000000100000000")), "{amounts:?}");
+
+    // Relative price, 40 points: EUR 1,000,000 scores 40, EUR 1,250,000 scores 32.
+    let v = json(&ok(&mut ink, "/api/evaluation_view", &[("id", "1")]).await);
+    let rows = v["result"]["rows"].as_array().unwrap();
+    assert_eq!(rows[0]["price"], "EUR 1.000.000,00");
+    assert_eq!(rows[0]["price_points"], "40,00");
+    assert_eq!(rows[0]["total"], "88,00");
+    assert_eq!(rows[1]["price"], "EUR 1.250.000,00");
+    assert_eq!(rows[1]["price_points"], "32,00");
+    assert_eq!(rows[2]["status"], "ongeldig");
+    assert_eq!(rows[2]["price"], "EUR 900.000,00", "an invalid bid's price does not set the best price");
+
+    // The excluded bidder's letter says why.
+    ok(&mut ink, "/api/change_phase", &[("id", "1"), ("to", "gunningsvoornemen")]).await;
+    ok(&mut ink, "/api/save_advantages", &[("id", "1"), ("tekst", "Gelijke kwaliteit tegen de laagste prijs.")]).await;
+    ok(&mut ink, "/api/send_award_decision", &[("id", "1")]).await;
+    let mut a3 = s.login("aanbieder3").await;
+    let l = json(&ok(&mut a3, "/api/decision_view", &[("id", "1")]).await);
+    let html = l["Bidder"]["html"].as_str().unwrap();
+    assert!(html.contains("ongeldig verklaard") && html.contains("leidraad §4"), "{html}");
+
+    let forbidden = forbidden_strings();
+    for e in evs.iter_mut() {
+        e.crawl(&ps).await;
+        for seen in &e.seen {
+            for f in &forbidden {
+                assert!(!seen.contains(f.as_str()), "an evaluator received '{f}' in:\n{}", &seen[..seen.len().min(600)]);
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_panel_is_appointed_checked_and_replaced_by_the_inkoper() {
+    let s = Server::start().await;
+    let mut ink = s.login("inkoper1").await;
+    ok(&mut ink, "/api/appoint_evaluator", &[("id", "1"), ("gebruikersnaam", "beoordelaar1"), ("voorzitter", "ja")]).await;
+    let r = ink.post_form("/api/appoint_evaluator", &[("id", "1"), ("gebruikersnaam", "beoordelaar1")]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    let r = ink.post_form("/api/appoint_evaluator", &[("id", "1"), ("gebruikersnaam", "nieuwe-beoordelaar")]).await;
+    assert_eq!(r.status, 404, "an unknown account needs a name: {}", r.body);
+    // A new account: its one-time password is returned once.
+    let r = ok(&mut ink, "/api/appoint_evaluator", &[("id", "1"), ("gebruikersnaam", "nieuwe-beoordelaar"), ("naam", "Nieuwe Beoordelaar")]).await;
+    let pw: String = serde_json::from_str(&r.body).unwrap();
+    assert!(pw.len() >= 12, "{pw}");
+    let mut new = s.client();
+    let r = new.post_form("/api/login", &[("username", "nieuwe-beoordelaar"), ("password", &pw)]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = new.post_form("/api/evaluation_view", &[("id", "1")]).await;
+    assert_eq!(r.status, 403, "first a password of one's own: {}", r.body);
+
+    let mut b1 = s.login("beoordelaar1").await;
+    let r = b1.post_form("/api/sign_declaration", &[("id", "1"), ("belangen", "geen")]).await;
+    assert_eq!(r.status, 400, "the box must be ticked: {}", r.body);
+    ok(&mut b1, "/api/sign_declaration", &[("id", "1"), ("belangen", "Tot 2022 in dienst van Jeugdhulp Kennemerland."), ("akkoord", "ja")]).await;
+    let r = b1.post_form("/api/check_declaration", &[("id", "1"), ("beoordelaar", "1"), ("uitkomst", "geen_conflict")]).await;
+    assert_eq!(r.status, 403, "an evaluator does not check declarations: {}", r.body);
+    let v = json(&ok(&mut ink, "/api/evaluation_view", &[("id", "1")]).await);
+    let b1_id = v["panel"][0]["id"].to_string();
+    assert_eq!(v["panel"][0]["interests"], "Tot 2022 in dienst van Jeugdhulp Kennemerland.");
+    let r = ink.post_form("/api/check_declaration", &[("id", "1"), ("beoordelaar", &b1_id), ("uitkomst", "conflict")]).await;
+    assert_eq!(r.status, 400, "a conflict needs a description: {}", r.body);
+    ok(&mut ink, "/api/check_declaration", &[("id", "1"), ("beoordelaar", &b1_id), ("uitkomst", "conflict"), ("toelichting", "Recent dienstverband bij een inschrijver.")]).await;
+    let r = ok(&mut b1, "/api/evaluation_view", &[("id", "1")]).await;
+    assert!(r.body.contains("\"check\":\"conflict\""), "{}", r.body);
+    // Replaced: the chair passes to the replacement.
+    ok(&mut ink, "/api/replace_evaluator", &[("id", "1"), ("beoordelaar", &b1_id), ("reden", "Belangenconflict"), ("gebruikersnaam", "beoordelaar2")]).await;
+    let v = json(&ok(&mut ink, "/api/evaluation_view", &[("id", "1")]).await);
+    let panel = v["panel"].as_array().unwrap();
+    let b2 = panel.iter().find(|p| p["username"] == "beoordelaar2").unwrap();
+    assert_eq!(b2["chair"], true);
+    let old = panel.iter().find(|p| p["username"] == "beoordelaar1").unwrap();
+    assert_eq!(old["active"], false);
+    let r = b1.post_form("/api/evaluation_view", &[("id", "1")]).await;
+    assert!(r.body.contains("\"me\":null"), "a replaced evaluator is no longer on the panel: {}", r.body);
+    // The replacement of a replaced evaluator is refused, and so is a second chair change once consensus is open (not here).
+    let r = ink.post_form("/api/replace_evaluator", &[("id", "1"), ("beoordelaar", &b1_id), ("reden", "x"), ("gebruikersnaam", "beoordelaar3")]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    // Every step is in the audit trail.
+    let export = ink.get("/export/audittrail.jsonl").await;
+    for action in ["evaluation.evaluator_appointed", "evaluation.declaration_signed", "evaluation.declaration_checked", "evaluation.evaluator_replaced"] {
+        assert!(export.body.contains(action), "{action}");
+    }
+}

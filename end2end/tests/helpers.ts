@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from "@playwright/test";
+import { test as base, expect, type Browser, type Page } from "@playwright/test";
 
 export const PASSWORD = "dialoog-demo";
 
@@ -49,4 +49,34 @@ export async function go(page: Page, url: string) {
     page.off("console", log);
     page.off("pageerror", err);
   }
+}
+
+/** A page in a browser context of its own, logged in as `user` (with its demo password, or `password`). */
+export async function as(browser: Browser, user?: string, password?: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  if (user && password) {
+    await page.goto("/inloggen");
+    await page.getByLabel("Gebruikersnaam").fill(user);
+    await page.getByLabel("Wachtwoord").fill(password);
+    await page.getByRole("button", { name: "Inloggen" }).click();
+    await expect(page).toHaveURL(/\/$/);
+  } else if (user) {
+    await login(page, user);
+  }
+  return page;
+}
+
+/** Sets the seeded tender's simulated clock (Amsterdam time). */
+export async function setClock(page: Page, time: string) {
+  await go(page, "/aanbesteding/1");
+  await page.getByLabel("Zet de klok op").fill(time);
+  await page.getByTestId("klok-zetten").click();
+  await expect(page.getByRole("status").filter({ hasText: "De gesimuleerde klok is verzet." })).toBeVisible();
+}
+
+/** Moves the seeded tender to the next phase from its overview. */
+export async function toPhase(page: Page, phase: string, label: string) {
+  await go(page, "/aanbesteding/1");
+  await page.getByTestId(`naar-${phase}`).click();
+  await expect(page.getByTestId("procedure-fase")).toContainText(label);
 }

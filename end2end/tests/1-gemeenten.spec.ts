@@ -38,4 +38,11 @@ test("the inkoper sets the shares and simulates the award method; Alkmaar withdr
   await expect(rep.getByTestId("scholen-in-scope")).toHaveText("17");
   await expect(rep.getByTestId("contractpartijen")).not.toContainText("Alkmaar");
   await expect(rep.getByTestId("gemeente-castricum")).toContainText("23,53%");
+
+  // The tender overview shows the same per gemeente.
+  await go(rep, "/aanbesteding/1");
+  await expect(rep.getByTestId("gemeente-alkmaar").getByTestId("deelname")).toHaveText("teruggetrokken");
+  await expect(rep.getByTestId("gemeente-castricum")).toContainText("23,53%");
+  await expect(rep.getByTestId("scholen-in-scope")).toHaveText("17");
+  await expect(rep.getByTestId("contractpartijen")).not.toContainText("Alkmaar");
 });

@@ -1,5 +1,4 @@
-import { test, expect, login, go, PASSWORD } from "./helpers";
-import type { Browser, Page } from "@playwright/test";
+import { test, expect, go, as, setClock, toPhase, PASSWORD } from "./helpers";
 import * as fs from "node:fs";
 import * as crypto from "node:crypto";
 
@@ -7,25 +6,6 @@ import * as crypto from "node:crypto";
 // person: publication, registration, a question and its NvI, a dialogue slot,
 // an upload with a progress bar, submission and receipt, the four-eyes opening.
 // The steps depend on each other, so they run in order in one test.
-
-async function as(browser: Browser, user?: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  if (user) await login(page, user);
-  return page;
-}
-
-async function setClock(page: Page, time: string) {
-  await go(page, "/aanbesteding/1");
-  await page.getByLabel("Zet de klok op").fill(time);
-  await page.getByTestId("klok-zetten").click();
-  await expect(page.getByRole("status").filter({ hasText: "De gesimuleerde klok is verzet." })).toBeVisible();
-}
-
-async function toPhase(page: Page, phase: string, label: string) {
-  await go(page, "/aanbesteding/1");
-  await page.getByTestId(`naar-${phase}`).click();
-  await expect(page.getByTestId("procedure-fase")).toContainText(label);
-}
 
 test("a tender runs from publication through NvI, dialogue and sealed submission to a four-eyes opening", async ({ browser }) => {
   test.setTimeout(180_000);
@@ -165,9 +145,26 @@ test("a tender runs from publication through NvI, dialogue and sealed submission
   expect(receipt.audit.inclusion_proof).toBeInstanceOf(Array);
   expect(receipt.audit.checkpoint).toContain("dialoog/audit");
 
-  // Sealed: before the opening the inkoper sees only that a bid arrived.
+  // A second bidder, one of the demo organisations, submits as well.
+  const other = await as(browser, "aanbieder1");
+  await go(other, "/aanbesteding/1/inschrijving");
+  const otherRows = other.getByTestId("onderdelen").locator("tbody tr");
+  for (const [row, name] of [[0, "uea.pdf"], [1, "kvk.pdf"], [3, "plan.pdf"]] as const) {
+    const form = otherRows.nth(row).locator("form[data-upload]");
+    await form.locator("input[type=file]").setInputFiles({ name, mimeType: "application/pdf", buffer: Buffer.from(`%PDF-1.7 ${name} (demo)`) });
+    await form.getByRole("button", { name: "Uploaden" }).click();
+    await expect(otherRows.nth(row).getByTestId("opgeslagen")).toContainText(name);
+    await other.locator("html[data-hydrated]").waitFor({ state: "attached" });
+  }
+  await otherRows.nth(2).locator("textarea").fill("Akkoord met alle verklaringen.");
+  await otherRows.nth(2).getByRole("button", { name: "Opslaan" }).click();
+  await expect(other.getByRole("status").filter({ hasText: "Het formulier is opgeslagen." })).toBeVisible();
+  await other.getByTestId("indienen").click();
+  await expect(other.getByTestId("ingediend")).toContainText("29-06-2023 10:00 (+02:00)");
+
+  // Sealed: before the opening the inkoper sees only that bids arrived.
   await go(inkoper, "/aanbesteding/1/opening");
-  await expect(inkoper.getByTestId("aantal")).toHaveText("1");
+  await expect(inkoper.getByTestId("aantal")).toHaveText("2");
   await expect(inkoper.locator("main")).not.toContainText("Jeugdteam Duinstreek");
   await expect(inkoper.getByTestId("opening-starten")).toBeDisabled();
 
@@ -183,6 +180,7 @@ test("a tender runs from publication through NvI, dialogue and sealed submission
   await second.getByTestId("opening-bevestigen").click();
   const pv = second.getByTestId("proces-verbaal");
   await expect(pv).toContainText("Jeugdteam Duinstreek B.V.");
+  await expect(pv).toContainText("Jeugdhulp Kennemerland B.V. (demo)");
   await expect(pv).toContainText("Inkoper Een (demo)");
   await expect(pv).toContainText("Inkoper Twee (demo)");
   await expect(pv).toContainText(planHash);

@@ -339,6 +339,9 @@ async fn three_evaluators_score_anonymously_the_chair_reaches_consensus_and_the_
     let csv = ink.get("/export/beoordeling/1").await;
     assert_eq!(csv.status, 200);
     assert!(csv.body.starts_with('\u{feff}') && csv.body.contains("uitslag;1;Inschrijving") && csv.body.contains(&winner), "{}", csv.body);
+    let individual = csv.body.lines().filter(|l| l.starts_with("individueel;")).count();
+    let consensus = csv.body.lines().filter(|l| l.starts_with("consensus;;Inschrijving ")).count();
+    assert!(individual >= consensus && consensus > 0, "every individual and consensus score is a row: {}", csv.body);
 
     // The award decision: refused while a letter lacks a part, then sent to all at once.
     ok(&mut ink, "/api/change_phase", &[("id", "1"), ("to", "gunningsvoornemen")]).await;

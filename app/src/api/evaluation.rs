@@ -719,39 +719,30 @@ pub fn csv_of(d: &EvaluationData) -> Result<String, AppError> {
     };
     let err = |_| AppError::Internal;
     w.write_record(["soort", "beoordelaar", "plan", "criterium", "gewicht", "niveau", "omschrijving", "motivering", "toelichting"]).map_err(err)?;
-    let sheets = d.sheet.iter().chain(d.colleagues.iter());
-    for sh in sheets {
+    // One row per score: individual ones with their evaluator, consensus ones
+    // with the chair's justification.
+    let mut score = |kind: &str, evaluator: &str, plan: &str, criterion: &str, level: Option<u32>, motivation: &str, justification: &str| {
+        w.write_record([
+            kind,
+            evaluator,
+            &crate::domain::evaluation::plan_label(plan),
+            criterion,
+            &crit(criterion).map(|x| x.weight.clone()).unwrap_or_default(),
+            &level.map(|l| l.to_string()).unwrap_or_default(),
+            &desc(criterion, level),
+            motivation,
+            justification,
+        ])
+        .map_err(err)
+    };
+    for sh in d.sheet.iter().chain(d.colleagues.iter()) {
         for c in &sh.cells {
-            let weight = crit(&c.criterion).map(|x| x.weight.clone()).unwrap_or_default();
-            w.write_record([
-                "individueel".to_string(),
-                sh.evaluator.clone(),
-                crate::domain::evaluation::plan_label(&c.plan),
-                c.criterion.clone(),
-                weight,
-                c.level.map(|l| l.to_string()).unwrap_or_default(),
-                desc(&c.criterion, c.level),
-                c.motivation.clone(),
-                String::new(),
-            ])
-            .map_err(err)?;
+            score("individueel", &sh.evaluator, &c.plan, &c.criterion, c.level, &c.motivation, "")?;
         }
     }
     if let Some(cv) = &d.consensus {
         for c in &cv.cells {
-            let weight = crit(&c.criterion).map(|x| x.weight.clone()).unwrap_or_default();
-            w.write_record([
-                "consensus".to_string(),
-                String::new(),
-                crate::domain::evaluation::plan_label(&c.plan),
-                c.criterion.clone(),
-                weight,
-                c.level.map(|l| l.to_string()).unwrap_or_default(),
-                desc(&c.criterion, c.level),
-                c.motivation.clone(),
-                c.justification.clone(),
-            ])
-            .map_err(err)?;
+            score("consensus", "", &c.plan, &c.criterion, c.level, &c.motivation, &c.justification)?;
         }
     }
     if let Some(r) = &d.result {

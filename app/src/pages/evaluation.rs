@@ -477,18 +477,27 @@ fn SheetEditor(sheet: SheetView, criteria: Vec<CritRow>, plans: Vec<String>, ten
                             }).collect_view()}
                         </tr>
                     }).collect_view()}
-                    <tr class="total"><th scope="row">"Kwaliteitspunten (opgeslagen scores)"</th>
-                        {plans.iter().map(|p| {
-                            let p = p.clone();
-                            let crit = crit2.clone();
-                            let cell_id = format!("totaal-{p}");
-                            view! { <td class="num" data-testid=cell_id>{move || levels.with(|l| quality(&crit, l, &p))}</td> }
-                        }).collect_view()}</tr>
+                    <TotalsRow label="Kwaliteitspunten (opgeslagen scores)" testid="totaal" plans=plans.clone() criteria=crit2 levels/>
                 </tbody>
             </table>
         </div>
     }
     .into_any()
+}
+
+/// The row under a matrix with each plan's quality points, recomputed as cells
+/// are saved.
+#[component]
+fn TotalsRow(label: &'static str, testid: &'static str, plans: Vec<String>, criteria: Vec<CritRow>, levels: Levels) -> impl IntoView {
+    let criteria = std::sync::Arc::new(criteria);
+    view! {
+        <tr class="total"><th scope="row">{label}</th>
+            {plans.into_iter().map(|p| {
+                let crit = criteria.clone();
+                let cell_id = format!("{testid}-{p}");
+                view! { <td class="num" data-testid=cell_id>{move || levels.with(|l| quality(&crit, l, &p))}</td> }
+            }).collect_view()}</tr>
+    }
 }
 
 /// What happened to the last save of one cell, announced to screen readers.
@@ -584,13 +593,7 @@ fn ConsensusSection(cv: ConsensusView, criteria: Vec<CritRow>, plans: Vec<String
                                 }).collect_view()}
                             </tr>
                         }).collect_view()}
-                        <tr class="total"><th scope="row">"Kwaliteitspunten (consensus)"</th>
-                            {plans.iter().map(|p| {
-                                let p = p.clone();
-                                let crit = crit2.clone();
-                                let cell_id = format!("consensus-totaal-{p}");
-                                view! { <td class="num" data-testid=cell_id>{move || levels.with(|l| quality(&crit, l, &p))}</td> }
-                            }).collect_view()}</tr>
+                        <TotalsRow label="Kwaliteitspunten (consensus)" testid="consensus-totaal" plans=plans.clone() criteria=crit2 levels/>
                     </tbody>
                 </table>
             </div>

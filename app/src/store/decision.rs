@@ -210,10 +210,6 @@ pub async fn save_note(tx: &WriteTx, now: DateTime<Utc>, t: &tenders::Model, by:
                 bid_id: Set(bid),
                 organisation_id: Set(b.organisation_id),
                 note_md: Set(text.clone()),
-                body_md: Set(None),
-                sha256: Set(None),
-                sent_at: Set(None),
-                read_at: Set(None),
                 ..Default::default()
             }
             .insert(&tx.txn)
@@ -272,7 +268,6 @@ pub async fn send(tx: &WriteTx, clock: &Clock, t: &tenders::Model, by: Actor) ->
                     body_md: Set(Some(body.clone())),
                     sha256: Set(Some(sha.clone())),
                     sent_at: Set(Some(now)),
-                    read_at: Set(None),
                     ..Default::default()
                 }
                 .insert(&tx.txn)
@@ -388,10 +383,6 @@ pub async fn register_objection(
         description: Set(description.into()),
         registered_at: Set(now),
         registered_by: Set(by_name.into()),
-        outcome: Set(None),
-        outcome_note: Set(None),
-        decided_at: Set(None),
-        decided_by: Set(None),
         ..Default::default()
     }
     .insert(&tx.txn)

@@ -262,7 +262,6 @@ pub async fn appoint(
             tender_id: Set(t.id),
             user_id: Set(user.id),
             role: Set(Role::Beoordelaar.code().into()),
-            organisation: Set(None),
             ..Default::default()
         }
         .insert(&tx.txn)
@@ -278,15 +277,7 @@ pub async fn appoint(
         status: Set(ACTIVE.into()),
         appointed_at: Set(now),
         appointed_by: Set(by_name.into()),
-        declaration_at: Set(None),
-        declaration_interests: Set(None),
         check_status: Set("open".into()),
-        check_note: Set(None),
-        checked_at: Set(None),
-        checked_by: Set(None),
-        replaced_at: Set(None),
-        replaced_reason: Set(None),
-        sheet_locked_at: Set(None),
         ..Default::default()
     }
     .insert(&tx.txn)
@@ -529,11 +520,6 @@ pub async fn prepare(tx: &WriteTx, now: DateTime<Utc>, t: &tenders::Model, files
         tender_id: Set(t.id),
         pseudonym_salt: Set(salt),
         pseudonym_commitment: Set(commit.clone()),
-        consensus_opened_at: Set(None),
-        consensus_locked_at: Set(None),
-        locked_by: Set(None),
-        result: Set(None),
-        lot: Set(None),
         advantages_md: Set(String::new()),
         created_at: Set(now),
         ..Default::default()
@@ -547,7 +533,6 @@ pub async fn prepare(tx: &WriteTx, now: DateTime<Utc>, t: &tenders::Model, files
             bid_id: Set(b.id),
             pseudonym: Set(pseudonym),
             status: Set(VALID.into()),
-            status_note: Set(None),
             created_at: Set(now),
             ..Default::default()
         }
@@ -578,16 +563,12 @@ pub async fn prepare(tx: &WriteTx, now: DateTime<Utc>, t: &tenders::Model, files
             eval_flags::ActiveModel {
                 tender_id: Set(t.id),
                 plan_id: Set(plan.id),
-                raised_by: Set(None),
                 note: Set(format!(
                     "Automatische controle bij de opening: het plan bevat {}. Beoordeel of het de inschrijver herkenbaar maakt.",
                     found.join("; ")
                 )),
                 raised_at: Set(now),
                 decision: Set("open".into()),
-                decision_note: Set(None),
-                decided_at: Set(None),
-                decided_by: Set(None),
                 ..Default::default()
             }
             .insert(&tx.txn)
@@ -658,6 +639,33 @@ fn plan_of<'a>(s: &'a Snapshot, pseudonym: &str) -> Result<&'a eval_plans::Model
     s.plan(pseudonym).ok_or_else(|| AppError::NotFound(format!("{} bestaat niet.", plan_label(pseudonym))))
 }
 
+/// The plan and criterion a score is given for, after the checks every score
+/// (individual or consensus) passes: the plan exists, is valid and not under
+/// an open flag, the criterion exists, and level and motivation fit its scale.
+fn scorable<'a>(
+    s: &'a Snapshot,
+    m: &'a Method,
+    pseudonym: &str,
+    criterion: &str,
+    level: u32,
+    motivation: &str,
+) -> Result<(&'a eval_plans::Model, &'a scoring::Criterion), AppError> {
+    let p = plan_of(s, pseudonym)?;
+    if p.status != VALID {
+        return Err(AppError::Conflict(format!("{} is ongeldig verklaard en wordt niet beoordeeld.", plan_label(pseudonym))));
+    }
+    if s.open_flag(p.id) {
+        return Err(AppError::Conflict(format!("Over {} ligt een melding bij de inkoper; wacht op diens besluit.", plan_label(pseudonym))));
+    }
+    let c = m
+        .leaves()
+        .into_iter()
+        .find(|c| c.code == criterion)
+        .ok_or_else(|| AppError::NotFound(format!("Criterium {criterion} bestaat niet.")))?;
+    rules::check_score(c, level, motivation).map_err(AppError::Invalid)?;
+    Ok((p, c))
+}
+
 /// An evaluator who may work now: appointed, declaration signed and cleared.
 fn working<'a>(s: &'a Snapshot, user: &users::Model) -> Result<&'a Member, AppError> {
     let m = s.member(user.id).ok_or_else(|| AppError::Forbidden("U bent geen beoordelaar in deze aanbesteding.".into()))?;
@@ -713,9 +721,6 @@ pub async fn raise_flag(tx: &WriteTx, now: DateTime<Utc>, t: &tenders::Model, by
         note: Set(note.clone()),
         raised_at: Set(now),
         decision: Set("open".into()),
-        decision_note: Set(None),
-        decided_at: Set(None),
-        decided_by: Set(None),
         ..Default::default()
     }
     .insert(&tx.txn)
@@ -802,19 +807,7 @@ pub async fn save_score(
     if me.locked() {
         return Err(AppError::Conflict("U heeft uw scoreformulier vergrendeld; scores veranderen niet meer.".into()));
     }
-    let p = plan_of(&s, pseudonym)?;
-    if p.status != VALID {
-        return Err(AppError::Conflict(format!("{} is ongeldig verklaard en wordt niet beoordeeld.", plan_label(pseudonym))));
-    }
-    if s.open_flag(p.id) {
-        return Err(AppError::Conflict(format!("Over {} ligt een melding bij de inkoper; wacht op diens besluit.", plan_label(pseudonym))));
-    }
-    let c = m
-        .leaves()
-        .into_iter()
-        .find(|c| c.code == criterion)
-        .ok_or_else(|| AppError::NotFound(format!("Criterium {criterion} bestaat niet.")))?;
-    rules::check_score(c, level, motivation).map_err(AppError::Invalid)?;
+    let (p, _) = scorable(&s, &m, pseudonym, criterion, level, motivation)?;
     let existing = s.scores.iter().find(|x| x.evaluator_id == me.ev.id && x.plan_id == p.id && x.criterion == criterion);
     match existing {
         Some(x) => {
@@ -979,19 +972,7 @@ pub async fn save_consensus(
     if s.consensus_locked() {
         return Err(AppError::Conflict("De consensus is vastgesteld en verandert niet meer.".into()));
     }
-    let p = plan_of(&s, pseudonym)?;
-    if p.status != VALID {
-        return Err(AppError::Conflict(format!("{} is ongeldig verklaard.", plan_label(pseudonym))));
-    }
-    if s.open_flag(p.id) {
-        return Err(AppError::Conflict(format!("Over {} ligt een melding bij de inkoper; wacht op diens besluit.", plan_label(pseudonym))));
-    }
-    let c = m
-        .leaves()
-        .into_iter()
-        .find(|c| c.code == criterion)
-        .ok_or_else(|| AppError::NotFound(format!("Criterium {criterion} bestaat niet.")))?;
-    rules::check_score(c, level, motivation).map_err(AppError::Invalid)?;
+    let (p, c) = scorable(&s, &m, pseudonym, criterion, level, motivation)?;
     let justification = super::text_up_to(justification, 2000, "De toelichting")?;
     scoring::check_consensus(&c.scale, &s.individual(pseudonym, criterion), level, motivation, &justification).map_err(AppError::Invalid)?;
     let existing = s.consensus.iter().find(|x| x.plan_id == p.id && x.criterion == criterion);

@@ -544,7 +544,7 @@ pub async fn prepare(tx: &WriteTx, now: DateTime<Utc>, t: &tenders::Model, files
             .into_iter()
             .flat_map(|(m, u)| [m.email, u.display_name])
             .collect();
-        let terms = identifying_terms(&org.name, &org.kvk, &people);
+        let terms = std::sync::Arc::new(identifying_terms(&org.name, &org.kvk, &people));
         let mut found = vec![];
         for p in bid_store::parts_of(&tx.txn, b.id).await? {
             let Some(def) = defs.iter().find(|d| d.id == p.part_def_id && d.envelope == 2) else { continue };
@@ -554,7 +554,12 @@ pub async fn prepare(tx: &WriteTx, now: DateTime<Utc>, t: &tenders::Model, files
                 eprintln!("kwaliteitsplan {}: {e}", f.sha256);
                 AppError::Internal
             })?;
-            for term in find_terms(&bytes, &terms) {
+            // Inflating office documents and PDF streams is CPU work: off the runtime.
+            let scan_terms = terms.clone();
+            let hits = tokio::task::spawn_blocking(move || crate::identity_scan::find_terms(&bytes, &scan_terms))
+                .await
+                .map_err(|_| AppError::Internal)?;
+            for term in hits {
                 found.push(format!("{} ({})", kind_of_term(&term, &org.kvk), def.name));
             }
         }
@@ -614,24 +619,6 @@ fn kind_of_term(term: &str, kvk: &str) -> &'static str {
     } else {
         "een naam van de inschrijver of een medewerker"
     }
-}
-
-/// The terms that occur in `bytes`, case-insensitively, as UTF-8 text and as
-/// UTF-16 (as PDF metadata and Word documents store text). A byte search: text
-/// inside compressed streams is not seen; the evaluators' flag covers that.
-pub fn find_terms(bytes: &[u8], terms: &[String]) -> Vec<String> {
-    let hay = bytes.to_ascii_lowercase();
-    terms
-        .iter()
-        .filter(|t| {
-            let lower = t.to_lowercase();
-            let utf8 = lower.as_bytes().to_vec();
-            let be: Vec<u8> = lower.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
-            let le: Vec<u8> = lower.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
-            [utf8, be, le].iter().any(|n| memchr::memmem::find(&hay, n).is_some())
-        })
-        .cloned()
-        .collect()
 }
 
 /// The plan a pseudonym stands for, in this tender.
@@ -1213,11 +1200,11 @@ mod tests {
     fn a_plan_that_names_its_bidder_is_found_in_text_and_utf16() {
         let terms = identifying_terms("Jeugdhulp Kennemerland B.V. (demo)", "90000001", &["info@jhk.example".into()]);
         assert_eq!(terms, ["Jeugdhulp Kennemerland B.V. (demo)", "Jeugdhulp Kennemerland", "90000001", "info@jhk.example"]);
-        assert_eq!(find_terms(b"Ons plan, door JEUGDHULP kennemerland.", &terms), ["Jeugdhulp Kennemerland"]);
+        assert_eq!(crate::identity_scan::find_terms(b"Ons plan, door JEUGDHULP kennemerland.", &terms), ["Jeugdhulp Kennemerland"]);
         let utf16: Vec<u8> = "/Author (Jeugdhulp Kennemerland)".encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
-        assert_eq!(find_terms(&utf16, &terms), ["Jeugdhulp Kennemerland"]);
-        assert_eq!(find_terms(b"KvK 90000001", &terms), ["90000001"]);
-        assert!(find_terms(b"Een anoniem plan over jeugdhulp in Kennemerland.", &terms).is_empty());
+        assert_eq!(crate::identity_scan::find_terms(&utf16, &terms), ["Jeugdhulp Kennemerland"]);
+        assert_eq!(crate::identity_scan::find_terms(b"KvK 90000001", &terms), ["90000001"]);
+        assert!(crate::identity_scan::find_terms(b"Een anoniem plan over jeugdhulp in Kennemerland.", &terms).is_empty());
         assert_eq!(identifying_terms("Stichting Noord", "12345678", &[]), ["Stichting Noord", "12345678"], "'Noord' alone is too short");
     }
 

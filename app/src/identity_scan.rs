@@ -25,7 +25,12 @@ pub fn find_terms(bytes: &[u8], terms: &[String]) -> Vec<String> {
     let mut inner = vec![];
     let mut budget = INFLATE_BUDGET;
     inflate_into(bytes, 0, &mut budget, &mut inner);
-    let hays: Vec<Vec<u8>> = std::iter::once(bytes).chain(inner.iter().map(Vec::as_slice)).map(|h| h.to_ascii_lowercase()).collect();
+    // The inflated parts are ours to lowercase in place; only the file is copied.
+    for part in &mut inner {
+        part.make_ascii_lowercase();
+    }
+    let file = bytes.to_ascii_lowercase();
+    let hays: Vec<&[u8]> = std::iter::once(file.as_slice()).chain(inner.iter().map(Vec::as_slice)).collect();
     terms
         .iter()
         .filter(|t| {

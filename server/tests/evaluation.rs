@@ -388,6 +388,15 @@ async fn three_evaluators_score_anonymously_the_chair_reaches_consensus_and_the_
     assert_eq!(r.status, 409, "{}", r.body);
     assert!(r.body.contains("standstilltermijn") && r.body.contains("27-10-2023"), "{}", r.body);
     ok(&mut ink, "/api/set_training_clock", &[("id", "1"), ("tijd", "2023-10-20T10:00")]).await;
+    let r = ink
+        .post_form("/api/register_objection", &[
+            ("id", "1"), ("soort", "kort_geding"), ("ingediend_door", "  "), ("ontvangen", "2023-10-20T09:30"), ("omschrijving", "Dagvaarding."),
+        ])
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("De naam van de indiener is leeg."), "{}", r.body);
+    let p = json(&ok(&mut ink, "/api/procedure_view", &[("id", "1")]).await);
+    assert_eq!(p["phase"], "standstill", "a refused objection changes nothing");
     ok(&mut ink, "/api/register_objection", &[
         ("id", "1"), ("soort", "kort_geding"), ("ingediend_door", &second), ("ontvangen", "2023-10-20T09:30"),
         ("omschrijving", "Dagvaarding: de motivering op K2 zou onvoldoende zijn."),
@@ -432,6 +441,9 @@ async fn three_evaluators_score_anonymously_the_chair_reaches_consensus_and_the_
     assert_eq!(c["term"]["next_deadline"], "30 juni 2030");
 
     // The options: in order, then the end moves.
+    let r = ink.post_form("/api/decide_option", &[("id", "1"), ("optie", "1"), ("besluit", "uitoefenen"), ("kenmerk", " ")]).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("Het kenmerk van het besluit over de optie is leeg."), "{}", r.body);
     let r = ink.post_form("/api/decide_option", &[("id", "1"), ("optie", "2"), ("besluit", "uitoefenen"), ("kenmerk", "B&W 2030/1")]).await;
     assert_eq!(r.status, 409, "{}", r.body);
     assert!(r.body.contains("volgorde"), "{}", r.body);

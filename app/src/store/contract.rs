@@ -53,10 +53,7 @@ pub async fn decide_option(
     if !matches!(super::tenders::phase(t), Phase::Ondertekend | Phase::Contract) {
         return Err(AppError::Conflict("Over opties wordt beslist als de overeenkomst is ondertekend.".into()));
     }
-    let reference = reference.trim();
-    if reference.is_empty() || reference.chars().count() > 200 {
-        return Err(AppError::Invalid("Geef het kenmerk van het besluit over de optie (hoogstens 200 tekens).".into()));
-    }
+    let reference = super::required_text(reference, 200, "Het kenmerk van het besluit over de optie")?;
     let note = super::text_up_to(note, 4000, "De toelichting")?;
     let mut term = term(&tx.txn, t).await?;
     let day = today(tender_now);
@@ -68,7 +65,7 @@ pub async fn decide_option(
         decision: Set(if exercise { "uitgeoefend" } else { "niet_uitgeoefend" }.into()),
         decided_at: Set(tender_now),
         decided_by: Set(by_name.into()),
-        decision_ref: Set(reference.into()),
+        decision_ref: Set(reference.clone()),
         note: Set(note.clone()),
         ..Default::default()
     }

@@ -362,14 +362,8 @@ pub async fn register_objection(
     if !matches!(kind, "bezwaar" | "kort_geding") {
         return Err(AppError::Invalid("Kies bezwaar of kort geding.".into()));
     }
-    let filed_by = filed_by.trim();
-    let description = description.trim();
-    if filed_by.is_empty() || filed_by.chars().count() > 300 {
-        return Err(AppError::Invalid("Vul in wie het bezwaar of kort geding aanspant (hoogstens 300 tekens).".into()));
-    }
-    if description.is_empty() || description.chars().count() > 10_000 {
-        return Err(AppError::Invalid("Beschrijf het bezwaar of kort geding (hoogstens 10.000 tekens).".into()));
-    }
+    let filed_by = super::required_text(filed_by, 300, "De naam van de indiener")?;
+    let description = super::required_text(description, 10_000, "De omschrijving van het bezwaar of kort geding")?;
     let phase = super::tenders::phase(t);
     if !matches!(phase, Phase::Standstill | Phase::Gegund | Phase::Opgeschort) || t.letters_sent_at.is_none() {
         return Err(AppError::Conflict("Een bezwaar tegen de gunningsbeslissing registreert u na het verzenden en vóór de ondertekening.".into()));
@@ -378,9 +372,9 @@ pub async fn register_objection(
     let o = objections::ActiveModel {
         tender_id: Set(t.id),
         kind: Set(kind.into()),
-        filed_by: Set(filed_by.into()),
+        filed_by: Set(filed_by.clone()),
         received_at: Set(received),
-        description: Set(description.into()),
+        description: Set(description.clone()),
         registered_at: Set(now),
         registered_by: Set(by_name.into()),
         ..Default::default()
@@ -426,10 +420,7 @@ pub async fn decide_objection(
     cancel: bool,
     note: &str,
 ) -> Result<(), AppError> {
-    let note = note.trim();
-    if note.is_empty() || note.chars().count() > 10_000 {
-        return Err(AppError::Invalid("Beschrijf de uitkomst (bijvoorbeeld het vonnis van de voorzieningenrechter).".into()));
-    }
+    let note = super::required_text(note, 10_000, "De beschrijving van de uitkomst")?;
     let all = objections(&tx.txn, t.id).await?;
     let o = all.iter().find(|o| o.id == id).ok_or_else(|| AppError::NotFound("Dit bezwaar bestaat niet.".into()))?;
     if o.outcome.is_some() {
@@ -438,7 +429,7 @@ pub async fn decide_objection(
     let now = clock.now();
     let mut a = o.clone().into_active_model();
     a.outcome = Set(Some(if cancel { "ingetrokken" } else { "hervat" }.into()));
-    a.outcome_note = Set(Some(note.into()));
+    a.outcome_note = Set(Some(note.clone()));
     a.decided_at = Set(Some(now));
     a.decided_by = Set(Some(by_name.into()));
     a.update(&tx.txn).await?;

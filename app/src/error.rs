@@ -67,10 +67,23 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// A rule's refusal keeps the kind the rule chose.
+impl From<crate::domain::refusal::Refusal> for AppError {
+    fn from(r: crate::domain::refusal::Refusal) -> Self {
+        use crate::domain::refusal::Refusal;
+        match r {
+            Refusal::Invalid(m) => AppError::Invalid(m),
+            Refusal::Conflict(m) => AppError::Conflict(m),
+            Refusal::Forbidden(m) => AppError::Forbidden(m),
+            Refusal::NotFound(m) => AppError::NotFound(m),
+        }
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl From<sea_orm::DbErr> for AppError {
     fn from(e: sea_orm::DbErr) -> Self {
-        eprintln!("databasefout: {e}");
+        tracing::error!(error = %e, "database");
         AppError::Internal
     }
 }

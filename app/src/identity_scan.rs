@@ -176,6 +176,19 @@ mod tests {
     }
 
     #[test]
+    fn a_plan_that_names_its_bidder_is_found_in_text_and_utf16() {
+        use crate::domain::evaluation::identifying_terms;
+        let terms = identifying_terms("Jeugdhulp Kennemerland B.V. (demo)", "90000001", &["info@jhk.example".into()]);
+        assert_eq!(terms, ["Jeugdhulp Kennemerland B.V. (demo)", "Jeugdhulp Kennemerland", "90000001", "info@jhk.example"]);
+        assert_eq!(find_terms(b"Ons plan, door JEUGDHULP kennemerland.", &terms), ["Jeugdhulp Kennemerland"]);
+        let utf16: Vec<u8> = "/Author (Jeugdhulp Kennemerland)".encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        assert_eq!(find_terms(&utf16, &terms), ["Jeugdhulp Kennemerland"]);
+        assert_eq!(find_terms(b"KvK 90000001", &terms), ["90000001"]);
+        assert!(find_terms(b"Een anoniem plan over jeugdhulp in Kennemerland.", &terms).is_empty());
+        assert_eq!(identifying_terms("Stichting Noord", "12345678", &[]), ["Stichting Noord", "12345678"], "'Noord' alone is too short");
+    }
+
+    #[test]
     fn a_word_document_names_its_bidder_in_its_metadata_and_in_runs_split_by_formatting() {
         let core = b"<?xml version=\"1.0\"?><cp:coreProperties><dc:creator>JEUGDHULP KENNEMERLAND</dc:creator></cp:coreProperties>";
         let docx = zip_of(&[("docProps/core.xml", core), ("word/document.xml", b"<w:p><w:r><w:t>Over ons</w:t></w:r></w:p>")]);

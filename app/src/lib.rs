@@ -7,8 +7,11 @@
 
 pub mod api;
 pub mod app;
-pub mod domain;
+/// The rules live in their own crate, which knows neither Leptos nor the
+/// database; pages and the store reach them as `crate::domain`.
+pub use ::domain;
 pub mod error;
+pub mod ids;
 pub mod pages;
 
 #[cfg(feature = "ssr")]

@@ -3,27 +3,12 @@
 use crate::store::checkpoint::Anchor;
 use crate::store::files::FileStore;
 use crate::store::Db;
-use chrono::{DateTime, Utc};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
-/// Where "now" comes from. Rules never read the system clock themselves.
-#[derive(Clone, Debug)]
-pub enum Clock {
-    System,
-    Fixed(DateTime<Utc>),
-}
-
-impl Clock {
-    pub fn now(&self) -> DateTime<Utc> {
-        match self {
-            Clock::System => Utc::now(),
-            Clock::Fixed(t) => *t,
-        }
-    }
-}
+pub use crate::store::clock::Clock;
 
 #[derive(Clone)]
 pub struct AppState {

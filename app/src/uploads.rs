@@ -10,9 +10,12 @@
 
 use crate::api::guard;
 use crate::domain::access::{Action, Phase};
+use crate::domain::status::{BidStatus, DocumentKind, PartKind};
+use crate::domain::values::Pseudonym;
 use crate::error::AppError;
+use crate::ids::{DocumentId, PartDefId, PartId, QuestionRoundId, ReceiptId, TenderId, VersionId};
 use crate::state::AppState;
-use crate::store::{self, bids, documents, files};
+use crate::store::{self, bids, documents, files, Op};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -111,7 +114,7 @@ async fn read_multipart(
             }
             let media = files::media_type_for(&fname).map_err(AppError::Invalid)?;
             let mut up = st.files.begin(limit).await.map_err(|e| {
-                eprintln!("upload: {e}");
+                tracing::error!(error = %e, "upload could not start");
                 AppError::Internal
             })?;
             let mut field = field;
@@ -120,7 +123,7 @@ async fn read_multipart(
                     Ok(Some(chunk)) => up.write(&chunk).await.map_err(|e| match e {
                         files::UploadError::TooLarge { .. } => too_large(),
                         other => {
-                            eprintln!("upload: {other}");
+                            tracing::error!(error = %other, "upload could not be written");
                             AppError::Internal
                         }
                     })?,
@@ -136,7 +139,7 @@ async fn read_multipart(
             let stored = up.finish().await.map_err(|e| match e {
                 files::UploadError::Empty => AppError::Invalid("Het bestand is leeg.".into()),
                 other => {
-                    eprintln!("upload: {other}");
+                    tracing::error!(error = %other, "upload could not be stored");
                     AppError::Internal
                 }
             })?;
@@ -157,7 +160,7 @@ async fn read_multipart(
 async fn upload_bid_part(
     State(st): State<AppState>,
     session: Session,
-    Path((tender, part)): Path<(i32, i32)>,
+    Path((tender, part)): Path<(TenderId, PartDefId)>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -168,31 +171,22 @@ async fn upload_bid_part(
         let ok = guard::allowed_for(&st, u, tender, Action::PrepareBid).await?;
         let org = guard::own_organisation(&st, &ok.user).await?;
         let def = bids::part_def(&st.db.conn, tender, part).await?;
-        if def.kind != "bestand" {
+        if *def.kind != PartKind::Bestand {
             return Err(AppError::Invalid("Dit onderdeel is een formulier, geen bestand.".into()));
         }
         // Refuse early (before receiving the bytes) when the window is shut.
-        let now = store::procedure::tender_now(&ok.tender, &st.clock);
-        crate::domain::procedure::bid_window(now, ok.tender.submission_deadline).map_err(AppError::Conflict)?;
+        let now = store::procedure::tender_now(&ok.tender, st.clock.now());
+        crate::domain::procedure::bid_window(now, ok.tender.submission_deadline)?;
         let (_, file) = read_multipart(&st, &headers, body, def.max_bytes as u64).await?;
         let Some((name, media, stored)) = file else {
             return Err(AppError::Invalid("Kies een bestand om te uploaden.".into()));
         };
-        // The tender as it is now, inside the lock: the deadline may have passed during the upload.
-        let (tx, t, tender_now) = store::procedure::write_for(&st.db, &st.clock, tender).await?;
-        let f = files::record(&tx.txn, st.clock.now(), &stored, &name, media).await?;
-        bids::put_part(
-            &tx,
-            st.clock.now(),
-            tender_now,
-            &t,
-            org.id,
-            ok.actor(),
-            &def,
-            bids::PartContent::File { file_id: f.id, sha256: stored.sha256.clone(), size: stored.size as i64 },
-        )
-        .await?;
-        tx.commit().await?;
+        // Inside the lock, on the tender as it is now: the deadline may have passed during the upload.
+        let mut op = Op::begin(&st.db, &st.clock, ok.user, tender, Action::PrepareBid).await?;
+        let f = files::record(&op, &stored, &name, media).await?;
+        bids::put_part(&mut op, org.id, &def, bids::PartContent::File { file_id: f.id, sha256: stored.sha256.clone(), size: stored.size as i64 })
+            .await?;
+        op.commit().await?;
         Ok((name, stored))
     }
     .await;
@@ -212,17 +206,18 @@ async fn upload_bid_part(
 async fn upload_document(
     State(st): State<AppState>,
     session: Session,
-    Path(tender): Path<i32>,
+    Path(tender): Path<TenderId>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
     let json = wants_json(&headers);
     let back = format!("/aanbesteding/{tender}/documenten");
+    let actions = [Action::EditDocuments, Action::ManageNvi];
     let res = async {
         let u = guard::require_user_of_session(&st, &session).await?;
-        let ok = match guard::allowed_for(&st, u.clone(), tender, Action::EditDocuments).await {
+        let ok = match guard::allowed_for(&st, u.clone(), tender, actions[0]).await {
             Ok(ok) => ok,
-            Err(_) => guard::allowed_for(&st, u, tender, Action::ManageNvi).await?,
+            Err(_) => guard::allowed_for(&st, u, tender, actions[1]).await?,
         };
         let (fields, file) = read_multipart(&st, &headers, body, 50_000_000).await?;
         let field = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).filter(|v| !v.is_empty());
@@ -230,28 +225,25 @@ async fn upload_document(
             return Err(AppError::Invalid("Kies een bestand om te uploaden.".into()));
         };
         let nvi = match field("nvi") {
-            Some(s) => Some(s.parse::<i32>().map_err(|_| AppError::Invalid("Ongeldige Nota van Inlichtingen.".into()))?),
+            Some(s) => Some(s.parse::<QuestionRoundId>().map_err(|_| AppError::Invalid("Ongeldige Nota van Inlichtingen.".into()))?),
             None => None,
         };
         let note = field("toelichting").unwrap_or_default();
-        let tx = st.db.write().await?;
-        let t = store::procedure::reload(&tx.txn, tender).await?;
-        let phase = store::procedure::phase_of(&t);
-        let now = st.clock.now();
-        let f = files::record(&tx.txn, now, &stored, &name, media).await?;
+        let mut op = Op::begin_any(&st.db, &st.clock, ok.user, tender, &actions).await?;
+        let f = files::record(&op, &stored, &name, media).await?;
         let nv = documents::NewVersion { body_md: None, file: Some((f.id, stored.sha256.clone(), stored.size as i64)), note, nvi };
         match field("document") {
             Some(id) => {
-                let id = id.parse::<i32>().map_err(|_| AppError::Invalid("Ongeldig document.".into()))?;
-                let d = documents::get(&tx.txn, tender, id).await?;
-                documents::add_version(&tx, now, tender, phase, ok.actor(), &d, nv).await?;
+                let id = id.parse::<DocumentId>().map_err(|_| AppError::Invalid("Ongeldig document.".into()))?;
+                let d = documents::get(op.txn(), tender, id).await?;
+                documents::add_version(&mut op, &d, nv).await?;
             }
             None => {
                 let title = field("titel").unwrap_or_else(|| name.clone());
-                documents::create(&tx, now, tender, phase, ok.actor(), &title, "bestand", nv).await?;
+                documents::create(&mut op, &title, DocumentKind::Bestand, nv).await?;
             }
         }
-        tx.commit().await?;
+        op.commit().await?;
         Ok(())
     }
     .await;
@@ -264,7 +256,7 @@ async fn upload_document(
 
 async fn send_file(st: &AppState, sha: &str, name: &str, media: &str) -> Result<Response, AppError> {
     let f = st.files.open_read(sha).await.map_err(|e| {
-        eprintln!("bestand {sha}: {e}");
+        tracing::error!(file = %sha, error = %e, "stored file unreadable");
         AppError::Internal
     })?;
     let stream = tokio_util_stream(f);
@@ -296,7 +288,7 @@ fn tokio_util_stream(f: tokio::fs::File) -> impl futures_util::Stream<Item = std
 }
 
 /// GET /bestand/document/{tender}/{version}: a file version of a document.
-async fn download_document(State(st): State<AppState>, session: Session, Path((tender, version)): Path<(i32, i32)>) -> Response {
+async fn download_document(State(st): State<AppState>, session: Session, Path((tender, version)): Path<(TenderId, VersionId)>) -> Response {
     let res = async {
         let u = guard::require_user_of_session(&st, &session).await?;
         let ok = guard::allowed_for(&st, u, tender, Action::ViewDocuments).await?;
@@ -318,23 +310,23 @@ async fn download_document(State(st): State<AppState>, session: Session, Path((t
 
 /// GET /bestand/inschrijving/{tender}/{part}: the content of a bid part, only
 /// after a confirmed opening, only for the roles the table allows.
-async fn download_bid_part(State(st): State<AppState>, session: Session, Path((tender, part)): Path<(i32, i32)>) -> Response {
+async fn download_bid_part(State(st): State<AppState>, session: Session, Path((tender, part)): Path<(TenderId, PartId)>) -> Response {
     let res = async {
         let u = guard::require_user_of_session(&st, &session).await?;
         let ok = guard::allowed_for(&st, u, tender, Action::ReadBidContent).await?;
         // Defence in depth: the phase allows it, and an opening was confirmed.
-        if bids::confirmed_opening(&st.db.conn, tender).await?.is_none() || store::procedure::phase_of(&ok.tender) == Phase::Concept {
+        if bids::confirmed_opening(&st.db.conn, tender).await?.is_none() || *ok.tender.phase == Phase::Concept {
             return Err(AppError::forbidden());
         }
         let nf = || AppError::NotFound("Dit onderdeel bestaat niet.".into());
         let p = store::entities::bid_parts::Entity::find_by_id(part).one(&st.db.conn).await?.ok_or_else(nf)?;
         let b = store::entities::bids::Entity::find_by_id(p.bid_id).one(&st.db.conn).await?.filter(|b| b.tender_id == tender).ok_or_else(nf)?;
-        if b.status != "ingediend" {
+        if b.status != BidStatus::Ingediend {
             return Err(nf());
         }
         // Envelope 3 (the price) stays sealed until the quality is scored in consensus.
         let def = bids::part_def(&st.db.conn, tender, p.part_def_id).await?;
-        if def.envelope == 3 && !store::evaluation::prices_open(&st.db.conn, tender).await? {
+        if def.envelope == 3 && !store::evaluation::result::prices_open(&st.db.conn, tender).await? {
             return Err(AppError::Forbidden(
                 "De prijs (envelop 3) blijft verzegeld tot de consensus over de kwaliteit is vastgesteld.".into(),
             ));
@@ -352,23 +344,25 @@ async fn download_bid_part(State(st): State<AppState>, session: Session, Path((t
 }
 
 /// GET /bestand/beoordeling/{tender}/{plan}/{part}: a quality plan under its
-/// pseudonym, for an evaluator who may read it now (or the inkoper deciding on
-/// a flag). The file is named after the pseudonym, never its original name.
-async fn download_plan(State(st): State<AppState>, session: Session, Path((tender, plan, part)): Path<(i32, String, i32)>) -> Response {
+/// pseudonym, for whoever the visibility rule lets read it now (an evaluator
+/// scoring it, the inkoper deciding on a report about it). The file is named
+/// after the pseudonym, never its original name.
+async fn download_plan(
+    State(st): State<AppState>,
+    session: Session,
+    Path((tender, plan, part)): Path<(TenderId, String, PartDefId)>,
+) -> Response {
     let res = async {
         let u = guard::require_user_of_session(&st, &session).await?;
         let nf = || AppError::NotFound("Dit plan bestaat niet.".into());
-        let plan = plan.trim().to_uppercase();
-        let p = match guard::allowed_for(&st, u.clone(), tender, Action::Evaluate).await {
-            Ok(ok) => store::evaluation::readable_plan(&st.db.conn, tender, &ok.user, &plan).await?,
-            Err(_) => {
-                guard::allowed_for(&st, u, tender, Action::ManageEvaluation).await?;
-                let s = store::evaluation::snapshot(&st.db.conn, tender).await?;
-                s.plan(&plan).cloned().ok_or_else(nf)?
-            }
+        let ok = match guard::allowed_for(&st, u.clone(), tender, Action::Evaluate).await {
+            Ok(ok) => ok,
+            Err(_) => guard::allowed_for(&st, u, tender, Action::ManageEvaluation).await?,
         };
+        let plan = Pseudonym::parse(&plan).map_err(|_| nf())?;
+        let p = store::evaluation::plans::readable_plan(&st.db.conn, tender, *ok.tender.phase, &ok.user, &ok.roles, &plan).await?;
         let def = bids::part_def(&st.db.conn, tender, part).await.map_err(|_| nf())?;
-        if def.envelope != 2 || def.kind != "bestand" {
+        if def.envelope != 2 || *def.kind != PartKind::Bestand {
             return Err(nf());
         }
         let bp = bids::parts_of(&st.db.conn, p.bid_id).await?.into_iter().find(|x| x.part_def_id == def.id).ok_or_else(nf)?;
@@ -391,7 +385,7 @@ async fn download_plan(State(st): State<AppState>, session: Session, Path((tende
 }
 
 /// GET /export/beoordeling/{tender}: the scoring matrix as the caller sees it, as CSV.
-async fn export_scores(State(st): State<AppState>, session: Session, Path(tender): Path<i32>) -> Response {
+async fn export_scores(State(st): State<AppState>, session: Session, Path(tender): Path<TenderId>) -> Response {
     let res = async {
         let u = guard::require_user_of_session(&st, &session).await?;
         let ok = guard::allowed_for(&st, u, tender, Action::ViewEvaluation).await?;
@@ -413,7 +407,7 @@ async fn export_scores(State(st): State<AppState>, session: Session, Path(tender
 
 /// GET /ontvangstbevestiging/{tender}/{receipt}: the receipt as a JSON file, for
 /// members of the organisation that submitted.
-async fn download_receipt(State(st): State<AppState>, session: Session, Path((tender, receipt)): Path<(i32, i32)>) -> Response {
+async fn download_receipt(State(st): State<AppState>, session: Session, Path((tender, receipt)): Path<(TenderId, ReceiptId)>) -> Response {
     let res = async {
         let u = guard::require_user_of_session(&st, &session).await?;
         let ok = guard::allowed_for(&st, u, tender, Action::ViewTender).await?;

@@ -1,34 +1,31 @@
 //! Store tests against a real database: SQLite by default, PostgreSQL when
 //! DIALOOG_TEST_PG_URL is set.
 
-use app::store::audit::{self, Actor, NewEvent};
-use app::store::{self, Db};
-use chrono::Utc;
+use app::state::Clock;
+use app::store::{self, audit, Actor, Anywhere, Db, Event, Op, Subject};
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, Database, Statement};
+use sea_orm::{ConnectionTrait, Statement};
 
 async fn fresh_db(dir: &std::path::Path) -> Db {
     fresh_db_url(dir).await.0
 }
 
+/// A migrated database of the test's own (the test kit's, SQLite or PostgreSQL).
 async fn fresh_db_url(dir: &std::path::Path) -> (Db, String) {
-    let url = match std::env::var("DIALOOG_TEST_PG_URL").ok().filter(|s| !s.is_empty()) {
-        Some(base) => {
-            let name = format!(
-                "dialoog_t_store_{}_{}",
-                std::process::id(),
-                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
-            );
-            let admin = Database::connect(&base).await.unwrap();
-            admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.unwrap();
-            let (prefix, _) = base.rsplit_once('/').unwrap();
-            format!("{prefix}/{name}")
-        }
-        None => format!("sqlite://{}?mode=rwc", dir.join("store.sqlite3").display()),
-    };
+    let url = testkit::TestDb::new(dir).await.url;
     let db = store::connect(&url).await.unwrap();
     Migrator::up(&db.conn, None).await.unwrap();
     (db, url)
+}
+
+/// An operation of the system outside any tender.
+async fn op(db: &Db) -> Op<Anywhere> {
+    Op::anywhere(db, &Clock::System, Actor::system()).await.unwrap()
+}
+
+/// An event for the log's own tests.
+fn event(n: &str) -> Event {
+    Event::Checkpoint { subject: Subject::Audit, grootte_voor: n.to_string() }
 }
 
 #[tokio::test]
@@ -52,10 +49,6 @@ async fn every_pooled_sqlite_connection_uses_wal_full_sync_and_foreign_keys() {
     }
 }
 
-fn event(action: &'static str, subject: String, payload: serde_json::Value) -> NewEvent {
-    NewEvent { tender: None, actor: Actor::system(), action, subject, payload }
-}
-
 #[tokio::test]
 async fn concurrent_writers_keep_the_log_gapless_linear_and_verifiable() {
     let dir = tempfile::tempdir().unwrap();
@@ -70,12 +63,9 @@ async fn concurrent_writers_keep_the_log_gapless_linear_and_verifiable() {
         let db = if w % 2 == 0 { db.clone() } else { other.clone() };
         handles.push(tokio::spawn(async move {
             for i in 0..per_writer {
-                let tx = db.write().await.unwrap();
-                let payload = serde_json::json!({ "w": w.to_string(), "i": i.to_string() });
-                audit::append(&tx, Utc::now(), event("test.concurrent", format!("writer:{w}:{i}"), payload))
-                    .await
-                    .unwrap();
-                tx.commit().await.unwrap();
+                let mut op = op(&db).await;
+                op.record(event(&format!("{w}:{i}"))).await.unwrap();
+                op.commit().await.unwrap();
             }
         }));
     }
@@ -102,15 +92,15 @@ async fn concurrent_writers_keep_the_log_gapless_linear_and_verifiable() {
 async fn a_rolled_back_change_leaves_no_audit_event_and_no_gap() {
     let dir = tempfile::tempdir().unwrap();
     let db = fresh_db(dir.path()).await;
-    let tx = db.write().await.unwrap();
-    audit::append(&tx, Utc::now(), event("test.event", "a".into(), serde_json::json!({}))).await.unwrap();
-    tx.commit().await.unwrap();
-    let tx = db.write().await.unwrap();
-    audit::append(&tx, Utc::now(), event("test.event", "b".into(), serde_json::json!({}))).await.unwrap();
-    drop(tx); // rolled back
-    let tx = db.write().await.unwrap();
-    let appended = audit::append(&tx, Utc::now(), event("test.event", "c".into(), serde_json::json!({}))).await.unwrap();
-    tx.commit().await.unwrap();
+    let mut o = op(&db).await;
+    o.record(event("a")).await.unwrap();
+    o.commit().await.unwrap();
+    let mut o = op(&db).await;
+    o.record(event("b")).await.unwrap();
+    drop(o); // rolled back
+    let mut o = op(&db).await;
+    let appended = o.record(event("c")).await.unwrap();
+    o.commit().await.unwrap();
     assert_eq!(appended.seq, 2);
     assert!(audit::verify_stored(&db.conn, None).await.unwrap().is_ok());
 }
@@ -119,14 +109,29 @@ async fn a_rolled_back_change_leaves_no_audit_event_and_no_gap() {
 async fn an_erased_payload_keeps_the_stored_log_verifiable() {
     let dir = tempfile::tempdir().unwrap();
     let db = fresh_db(dir.path()).await;
-    let tx = db.write().await.unwrap();
-    let payload = serde_json::json!({ "naam": "Jan Jansen" });
-    audit::append(&tx, Utc::now(), event("account.created", "account:p-1".into(), payload)).await.unwrap();
-    tx.commit().await.unwrap();
+    let mut o = op(&db).await;
+    o.record(Event::AccountCreated { subject: Subject::Account("p-1".into()), username: "jjansen".into(), naam: "Jan Jansen".into() })
+        .await
+        .unwrap();
+    o.commit().await.unwrap();
     db.conn
         .execute_unprepared("UPDATE audit_payloads SET payload = NULL, salt = NULL, erased_at = CURRENT_TIMESTAMP WHERE seq = 1")
         .await
         .unwrap();
     let v = audit::verify_stored(&db.conn, None).await.unwrap().unwrap();
     assert_eq!(v.erased_payloads, 1);
+}
+
+#[tokio::test]
+async fn an_operation_that_recorded_no_event_cannot_commit_and_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh_db(dir.path()).await;
+    let o = op(&db).await;
+    o.txn()
+        .execute_unprepared("INSERT INTO outbox (to_address, subject, body, created_at) VALUES ('a@b.nl', 's', 'b', CURRENT_TIMESTAMP)")
+        .await
+        .unwrap();
+    assert_eq!(o.commit().await, Err(app::error::AppError::Internal), "a change without its audit event is refused");
+    assert!(store::messages::outbox_all(&db.conn).await.unwrap().is_empty(), "and rolled back");
+    assert_eq!(audit::size(&db.conn).await.unwrap(), 0);
 }

@@ -8,21 +8,6 @@ use app::store::checkpoint;
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
-pub const USAGE: &str = "gebruik:
-  dialoog [serve] [--demo] [--accept-audit-rollback]   start de server
-  dialoog audit export [--tender ID]                   schrijf de audittrail als JSON Lines naar stdout
-  dialoog audit verify BESTAND [--head HEX | --checkpoint BESTAND] [--key HEX]
-                                                       controleer een export zonder database
-  dialoog audit verify-receipt BESTAND [--export BESTAND] [--key HEX]
-                                                       controleer een ontvangstbevestiging (inclusiebewijs,
-                                                       controlepunt) en, met --export, tegen een latere export
-  dialoog outbox                                       toon de uitgaande e-mails (onderwerp, ontvanger, tekst)
-  dialoog audit checkpoint                             leg nu een ondertekend controlepunt vast
-  dialoog audit erase (--seq N ... | --subject S) --reden TEKST
-                                                       wis persoonsgegevens (payloads) uit de audittrail;
-                                                       de keten blijft controleerbaar
-  dialoog routes                                       toon alle routes en serverfuncties";
-
 /// Opens the database and anchor for a command, saying why when it cannot.
 async fn open(cfg: &Config) -> Option<(app::store::Db, checkpoint::Anchor)> {
     match crate::startup::open(cfg).await {
@@ -40,7 +25,7 @@ pub async fn audit_db(cfg: Config, args: &[&str]) -> ExitCode {
         ["export", rest @ ..] => {
             let tender = match rest {
                 [] => None,
-                ["--tender", id] => match id.parse::<i32>() {
+                ["--tender", id] => match id.parse::<app::ids::TenderId>() {
                     Ok(t) => Some(t),
                     Err(_) => {
                         eprintln!("--tender verwacht een nummer");
@@ -48,7 +33,7 @@ pub async fn audit_db(cfg: Config, args: &[&str]) -> ExitCode {
                     }
                 },
                 _ => {
-                    eprintln!("{USAGE}");
+                    eprintln!("{}", crate::USAGE);
                     return ExitCode::from(2);
                 }
             };
@@ -77,7 +62,12 @@ pub async fn audit_db(cfg: Config, args: &[&str]) -> ExitCode {
                 }
             };
             let st = app::state::AppState::new(db, anchor, files, app::state::Clock::System, false, 1);
-            match app::server_ops::checkpoint_now(&st, None).await {
+            let res = async {
+                let op = app::store::Op::anywhere(&st.db, &st.clock, app::store::Actor::system()).await?;
+                app::server_ops::checkpoint_now(op, &st.anchor).await
+            }
+            .await;
+            match res {
                 Ok(size) => {
                     println!("controlepunt vastgelegd bij {size} events: {}", st.anchor.latest_path().display());
                     ExitCode::SUCCESS
@@ -89,7 +79,7 @@ pub async fn audit_db(cfg: Config, args: &[&str]) -> ExitCode {
             }
         }
         _ => {
-            eprintln!("{USAGE}");
+            eprintln!("{}", crate::USAGE);
             ExitCode::from(2)
         }
     }
@@ -110,13 +100,13 @@ pub fn audit_verify(args: &[&str]) -> ExitCode {
             "--key" => key = it.next().copied(),
             f if file.is_none() && !f.starts_with("--") => file = Some(f),
             _ => {
-                eprintln!("{USAGE}");
+                eprintln!("{}", crate::USAGE);
                 return ExitCode::from(2);
             }
         }
     }
     let Some(file) = file else {
-        eprintln!("{USAGE}");
+        eprintln!("{}", crate::USAGE);
         return ExitCode::from(2);
     };
     let expected = match (head, cp_file) {
@@ -219,7 +209,7 @@ async fn erase(cfg: Config, args: &[&str]) -> ExitCode {
             ("--subject", Some(s)) => subject = Some(s.to_string()),
             ("--reden", Some(r)) if !r.trim().is_empty() => reason = Some(r.to_string()),
             _ => {
-                eprintln!("{USAGE}");
+                eprintln!("{}", crate::USAGE);
                 return ExitCode::from(2);
             }
         }
@@ -233,7 +223,16 @@ async fn erase(cfg: Config, args: &[&str]) -> ExitCode {
         return ExitCode::from(2);
     }
     let Some((db, _)) = open(&cfg).await else { return ExitCode::FAILURE };
-    match app::store::audit::erase_payloads(&db, chrono::Utc::now(), &seqs, subject.as_deref(), &reason).await {
+    let res = async {
+        let mut op = app::store::Op::anywhere(&db, &app::state::Clock::System, app::store::Actor::system()).await?;
+        let done = app::store::audit::erase_payloads(&mut op, &seqs, subject.as_deref(), &reason).await?;
+        if !done.is_empty() {
+            op.commit().await?;
+        }
+        Ok::<_, app::error::AppError>(done)
+    }
+    .await;
+    match res {
         Ok(done) if done.is_empty() => {
             println!("niets gewist: geen (nog niet gewiste) payloads gevonden");
             ExitCode::SUCCESS
@@ -267,13 +266,13 @@ pub fn audit_verify_receipt(args: &[&str]) -> ExitCode {
             "--key" => key = it.next().copied(),
             f if file.is_none() && !f.starts_with("--") => file = Some(f),
             _ => {
-                eprintln!("{USAGE}");
+                eprintln!("{}", crate::USAGE);
                 return ExitCode::from(2);
             }
         }
     }
     let Some(file) = file else {
-        eprintln!("{USAGE}");
+        eprintln!("{}", crate::USAGE);
         return ExitCode::from(2);
     };
     let text = match std::fs::read_to_string(file) {

@@ -16,6 +16,22 @@ mod config;
 mod startup;
 mod web;
 
+/// The command line as `dialoog --help` prints it.
+pub const USAGE: &str = "gebruik:
+  dialoog [serve] [--demo] [--accept-audit-rollback]   start de server
+  dialoog audit export [--tender ID]                   schrijf de audittrail als JSON Lines naar stdout
+  dialoog audit verify BESTAND [--head HEX | --checkpoint BESTAND] [--key HEX]
+                                                       controleer een export zonder database
+  dialoog audit verify-receipt BESTAND [--export BESTAND] [--key HEX]
+                                                       controleer een ontvangstbevestiging (inclusiebewijs,
+                                                       controlepunt) en, met --export, tegen een latere export
+  dialoog outbox                                       toon de uitgaande e-mails (onderwerp, ontvanger, tekst)
+  dialoog audit checkpoint                             leg nu een ondertekend controlepunt vast
+  dialoog audit erase (--seq N ... | --subject S) --reden TEKST
+                                                       wis persoonsgegevens (payloads) uit de audittrail;
+                                                       de keten blijft controleerbaar
+  dialoog routes                                       toon alle routes en serverfuncties";
+
 use std::process::ExitCode;
 
 /// glibc raises its mmap threshold after a large block is freed, so the 19 MiB
@@ -56,12 +72,12 @@ async fn run() -> ExitCode {
             ExitCode::SUCCESS
         }
         ["help" | "--help" | "-h"] => {
-            println!("{}", cli::USAGE);
+            println!("{}", USAGE);
             ExitCode::SUCCESS
         }
         rest if rest.first().is_none_or(|w| w.starts_with("--")) => with_config(|c| startup::serve(c, rest)).await,
         _ => {
-            eprintln!("onbekende opdracht\n{}", cli::USAGE);
+            eprintln!("onbekende opdracht\n{}", USAGE);
             ExitCode::from(2)
         }
     }

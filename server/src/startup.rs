@@ -73,7 +73,7 @@ pub async fn serve(cfg: Config, args: &[&str]) -> ExitCode {
             "--demo" => demo = true,
             "--accept-audit-rollback" => accept_rollback = true,
             other => {
-                eprintln!("onbekende optie {other}\n{}", crate::cli::USAGE);
+                eprintln!("onbekende optie {other}\n{}", crate::USAGE);
                 return ExitCode::from(2);
             }
         }
@@ -96,16 +96,9 @@ pub async fn serve(cfg: Config, args: &[&str]) -> ExitCode {
         }
         eprintln!("waarschuwing: {e}; de beheerder heeft --accept-audit-rollback gegeven");
         let res = async {
-            let tx = db.write().await?;
-            store::audit::append(&tx, clock.now(), store::audit::NewEvent {
-                tender: None,
-                actor: store::audit::Actor::system(),
-                action: "audit.rollback_accepted",
-                subject: "audit".into(),
-                payload: serde_json::json!({ "melding": e }),
-            })
-            .await?;
-            tx.commit().await
+            let mut op = store::Op::anywhere(&db, &clock, store::Actor::system()).await?;
+            op.record(store::Event::RollbackAccepted { subject: store::Subject::Audit, melding: e.clone() }).await?;
+            op.commit().await
         }
         .await;
         if let Err(e) = res {
@@ -115,7 +108,7 @@ pub async fn serve(cfg: Config, args: &[&str]) -> ExitCode {
     }
     let report = match bootstrap::run(
         &db,
-        clock.now(),
+        &clock,
         bootstrap::Options { seed_tender: cfg.seed, demo, admin_password: cfg.admin_password.clone() },
     )
     .await
@@ -191,7 +184,8 @@ async fn checkpoint_if_grown(st: &AppState) -> Result<(), app::error::AppError> 
     let size = store::audit::size(&st.db.conn).await?;
     let last = st.anchor.latest().ok().flatten().map(|c| c.size).unwrap_or(0);
     if size > last {
-        app::server_ops::checkpoint_now(st, None).await?;
+        let op = store::Op::anywhere(&st.db, &st.clock, store::Actor::system()).await?;
+        app::server_ops::checkpoint_now(op, &st.anchor).await?;
     }
     Ok(())
 }

@@ -119,7 +119,7 @@ async fn server_fn_statuses(req: Request<Body>, next: Next) -> Response {
 
 #[derive(Deserialize)]
 pub struct ExportQuery {
-    aanbesteding: Option<i32>,
+    aanbesteding: Option<app::ids::TenderId>,
 }
 
 fn plain(status: StatusCode, msg: &str) -> Response {
@@ -141,7 +141,7 @@ async fn export_audit(State(state): State<WebState>, session: Session, Query(q):
                 continue;
             }
             let roles = app::store::tenders::roles_of(&st.db.conn, t.id, user_id).await?;
-            ok_any |= access::any_allowed(&roles, app::store::tenders::phase(&t), Action::ExportAuditTrail);
+            ok_any |= access::any_allowed(&roles, *t.phase, Action::ExportAuditTrail);
         }
         Ok::<bool, sea_orm::DbErr>(ok_any)
     }

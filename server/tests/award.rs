@@ -4,12 +4,6 @@
 mod common;
 use common::*;
 
-async fn ok(c: &mut Client, path: &str, form: &[(&str, &str)]) -> Resp {
-    let r = c.post_form(path, form).await;
-    assert_eq!(r.status, 200, "{path} {form:?}: {}", r.body);
-    r
-}
-
 #[tokio::test]
 async fn the_award_method_is_edited_simulated_and_frozen_at_publication() {
     let s = Server::start().await;

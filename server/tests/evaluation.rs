@@ -10,16 +10,6 @@ use common::*;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-async fn ok(c: &mut Client, path: &str, form: &[(&str, &str)]) -> Resp {
-    let r = c.post_form(path, form).await;
-    assert_eq!(r.status, 200, "{path} {form:?}: {}", r.body);
-    r
-}
-
-fn json(r: &Resp) -> Value {
-    serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{e}: {}", r.body))
-}
-
 /// The three demo bidders: (login, organisation, KvK, e-mail, contact, file name of the plan).
 const BIDDERS: [(&str, &str, &str, &str, &str, &str); 3] = [
     ("aanbieder1", "Jeugdhulp Kennemerland B.V. (demo)", "90000001", "aanbieder1@example.org", "Aanbieder 1 (demo)", "jhk-kwaliteitsplan-definitief.pdf"),

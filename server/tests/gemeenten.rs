@@ -2,14 +2,11 @@
 //! representative or by the inkoper on its behalf, the recalculation of
 //! parties, schools and shares, and cancellation when every gemeente withdraws.
 
+// Amounts in cents are written euros_cents: 1_000_000_00 is EUR 1.000.000,00.
+#![allow(clippy::inconsistent_digit_grouping)]
+
 mod common;
 use common::*;
-
-async fn ok(c: &mut Client, path: &str, form: &[(&str, &str)]) -> Resp {
-    let r = c.post_form(path, form).await;
-    assert_eq!(r.status, 200, "{path} {form:?}: {}", r.body);
-    r
-}
 
 async fn view(c: &mut Client) -> serde_json::Value {
     serde_json::from_str(&ok(c, "/api/buyers_view", &[("id", "1")]).await.body).unwrap()

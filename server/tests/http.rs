@@ -198,7 +198,9 @@ async fn every_route_and_server_function_refuses_the_roles_the_table_refuses() {
     // (route, form, roles allowed, status for an allowed role). Changing
     // functions get arguments that pass the access check and are then refused
     // as bad input or in this phase, so the test changes nothing.
-    let table: Vec<(&str, Vec<(&str, &str)>, Vec<&str>, u16)> = vec![
+    // (route, form, the users it answers with `ok_status`, ok_status)
+    type Row<'a> = (&'a str, Vec<(&'a str, &'a str)>, Vec<&'a str>, u16);
+    let table: Vec<Row> = vec![
         ("POST /api/change_password", wrong_current, vec!["*"], 400),
         ("PAGE /wachtwoord", vec![], vec!["public"], 200),
         ("POST /api/demo_mode", vec![], vec!["public"], 200),

@@ -10,12 +10,6 @@ fn sha(b: &[u8]) -> String {
     hex::encode(Sha256::digest(b))
 }
 
-async fn ok(c: &mut Client, path: &str, form: &[(&str, &str)]) -> Resp {
-    let r = c.post_form(path, form).await;
-    assert_eq!(r.status, 200, "{path} {form:?}: {}", r.body);
-    r
-}
-
 const SEALED: &[u8] = b"GEHEIM-KWALITEITSPLAN-7731 met de aanpak per school";
 
 #[tokio::test]
@@ -120,7 +114,7 @@ async fn a_tender_runs_from_publication_to_a_four_eyes_opening() {
     assert_eq!(r.status, 404);
 
     // Sealed: no role reads any part before the opening, through any route.
-    let mut others = vec![s.login("waarnemer1").await, s.login("beoordelaar1").await, s.login("gemeente-alkmaar").await];
+    let mut others = [s.login("waarnemer1").await, s.login("beoordelaar1").await, s.login("gemeente-alkmaar").await];
     for c in [&mut ink, &mut a1, &mut a2].into_iter().chain(others.iter_mut()) {
         for pid in 1..=8 {
             let r = c.get(&format!("/bestand/inschrijving/1/{pid}")).await;

@@ -1,6 +1,7 @@
 //! The audit trail page: events, live verification, checkpoints.
 
 use crate::error::AppError;
+use crate::ids::TenderId;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -8,7 +9,7 @@ use serde::{Deserialize, Serialize};
 pub struct EventRow {
     pub seq: i64,
     pub time: String,
-    pub tender: Option<i32>,
+    pub tender: Option<TenderId>,
     pub actor: String,
     pub role: String,
     pub action: String,
@@ -56,7 +57,7 @@ pub async fn audit_trail(page: u64, action: Option<String>) -> Result<AuditView,
         let mut may_checkpoint = false;
         for t in crate::store::tenders::all(&st.db.conn).await? {
             let roles = crate::store::tenders::roles_of(&st.db.conn, t.id, user.id).await?;
-            may_checkpoint |= access::any_allowed(&roles, crate::store::tenders::phase(&t), Action::WriteCheckpoint);
+            may_checkpoint |= access::any_allowed(&roles, *t.phase, Action::WriteCheckpoint);
         }
         Ok(AuditView {
             rows: rows
@@ -90,15 +91,12 @@ pub async fn audit_trail(page: u64, action: Option<String>) -> Result<AuditView,
 
 /// Signs and stores a checkpoint of the log as it is now (a milestone).
 #[server(endpoint = "write_checkpoint")]
-pub async fn write_checkpoint(tender: i32) -> Result<u64, AppError> {
+pub async fn write_checkpoint(tender: TenderId) -> Result<u64, AppError> {
     use super::guard;
     use crate::domain::access::Action;
     guard::run(async move {
-        let ok = guard::require(tender, Action::WriteCheckpoint).await?;
-        let st = guard::state()?;
-        let size = crate::server_ops::checkpoint_now(&st, Some((&ok.user, ok.acting_role, tender)))
-            .await?;
-        Ok(size)
+        let op = guard::op(tender, Action::WriteCheckpoint).await?;
+        crate::server_ops::checkpoint_now(op, &guard::state()?.anchor).await
     })
     .await
 }

@@ -1,6 +1,7 @@
 //! Logging in and out, and who is logged in.
 
 use crate::error::AppError;
+use crate::ids::TenderId;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -10,7 +11,7 @@ pub struct UserInfo {
     pub username: String,
     pub display_name: String,
     /// (tender id, tender title, role code, role label, organisation)
-    pub roles: Vec<(i32, String, String, String, Option<String>)>,
+    pub roles: Vec<(TenderId, String, String, String, Option<String>)>,
 }
 
 /// Whether the database holds the public demo accounts (shown as a banner).
@@ -27,14 +28,14 @@ pub async fn me() -> Result<Option<UserInfo>, AppError> {
         let st = guard::state()?;
         let mut roles = Vec::new();
         for r in crate::store::users::roles(&st.db.conn, user.id).await? {
-            let Some(role) = crate::domain::access::Role::parse(&r.role) else { continue };
+            let role = *r.role;
             let title = crate::store::tenders::by_id(&st.db.conn, r.tender_id)
                 .await?
                 .map(|t| t.title)
                 .unwrap_or_default();
             roles.push((r.tender_id, title, role.code().to_string(), role.label().to_string(), r.organisation));
         }
-        Ok(Some(UserInfo { username: user.username, display_name: user.display_name, roles }))
+        Ok(Some(UserInfo { username: user.username.to_string(), display_name: user.display_name, roles }))
     })
     .await
 }
@@ -62,7 +63,7 @@ pub async fn login(username: String, password: String) -> Result<(), AppError> {
             ));
         }
         let now = st.clock.now();
-        match users::login(&st.db, now, &username, &password).await? {
+        match users::login(&st.db, &st.clock, &username, &password).await? {
             LoginOutcome::Ok(user) => {
                 let session = guard::session().await?;
                 // A new session id at login (no session fixation).
@@ -88,7 +89,7 @@ pub async fn logout() -> Result<(), AppError> {
     guard::run(async {
         let st = guard::state()?;
         if let Some(user) = guard::current_user().await? {
-            crate::store::users::logout(&st.db, st.clock.now(), &user).await?;
+            crate::store::users::logout(&st.db, &st.clock, &user).await?;
         }
         guard::session().await?.flush().await.map_err(|_| AppError::Internal)?;
         leptos_axum::redirect("/inloggen");
@@ -113,7 +114,7 @@ pub async fn change_password(current: String, new_password: String, repeat: Stri
         if new_password == current {
             return Err(AppError::Invalid("Kies een ander wachtwoord dan het huidige.".into()));
         }
-        match users::change_password(&st.db, st.clock.now(), &user, &current, &new_password).await? {
+        match users::change_password(&st.db, &st.clock, &user, &current, &new_password).await? {
             ChangeOutcome::Ok => {
                 leptos_axum::redirect("/");
                 Ok(())

@@ -2,6 +2,7 @@
 //! simulation with invented bids (nothing of a simulation is stored).
 
 use crate::error::AppError;
+use crate::ids::TenderId;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -18,7 +19,7 @@ pub struct CriterionRow {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AwardData {
-    pub tender: i32,
+    pub tender: TenderId,
     pub present: bool,
     pub rows: Vec<CriterionRow>,
     pub quality_points: String,
@@ -75,14 +76,14 @@ fn points(x: f64) -> String {
 }
 
 #[server(endpoint = "award_view")]
-pub async fn award_view(id: i32) -> Result<AwardData, AppError> {
+pub async fn award_view(id: TenderId) -> Result<AwardData, AppError> {
     use super::guard;
-    use crate::domain::access::{self, Action, Phase};
+    use crate::domain::access::{Action, Phase};
     use crate::domain::scoring::{self, PriceMethod, Scale};
-    use crate::store::{award, procedure as proc};
+    use crate::store::award;
     guard::run(async move {
         let ok = guard::require(id, Action::ViewAwardMethod).await?;
-        let phase = proc::phase_of(&ok.tender);
+        let phase = *ok.tender.phase;
         let m = award::method_of(&ok.tender);
         let mut rows = vec![];
         fn walk(c: &[scoring::Criterion], depth: usize, rows: &mut Vec<CriterionRow>) {
@@ -184,8 +185,8 @@ pub async fn award_view(id: i32) -> Result<AwardData, AppError> {
             problems,
             frozen: ok.tender.published_at.is_some() || phase != Phase::Concept,
             fingerprint: m.as_ref().map(award::fingerprint),
-            may_edit: access::any_allowed(&ok.roles, phase, Action::ManageAwardMethod),
-            may_simulate: access::any_allowed(&ok.roles, phase, Action::SimulateAward),
+            may_edit: ok.may(Action::ManageAwardMethod),
+            may_simulate: ok.may(Action::SimulateAward),
             criteria_text: m.as_ref().map(|m| scoring::criteria_text(&m.criteria)).unwrap_or_default(),
             price_kind,
             price_points,
@@ -201,29 +202,27 @@ pub async fn award_view(id: i32) -> Result<AwardData, AppError> {
     .await
 }
 
-/// Saves the method from the editor. The form sends every field; the fields
-/// of other price methods are ignored.
-#[allow(clippy::too_many_arguments)]
-#[server(endpoint = "save_award_method")]
-pub async fn save_award_method(
-    id: i32,
-    criteria: String,
-    prijsmethode: String,
-    prijspunten: Option<String>,
-    ondergrens: Option<String>,
-    bovengrens: Option<String>,
-    factor: Option<String>,
-    waarde: Option<String>,
-    vaste_prijs: Option<String>,
-    beslisregels: String,
-    totaal: Option<String>,
-) -> Result<(), AppError> {
-    use super::guard;
-    use crate::domain::scoring::{parse_criteria, parse_euros, parse_tie_break, Method, PriceMethod};
-    use crate::store::{award, procedure as proc};
-    guard::run(async move {
-        let ok = guard::require(id, crate::domain::access::Action::ManageAwardMethod).await?;
-        let st = guard::state()?;
+/// The award method editor as the form sends it: every field as typed
+/// (the fields of other price methods are ignored).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MethodForm {
+    pub criteria: String,
+    pub prijsmethode: String,
+    pub prijspunten: Option<String>,
+    pub ondergrens: Option<String>,
+    pub bovengrens: Option<String>,
+    pub factor: Option<String>,
+    pub waarde: Option<String>,
+    pub vaste_prijs: Option<String>,
+    pub beslisregels: String,
+    pub totaal: Option<String>,
+}
+
+impl MethodForm {
+    /// The method the form describes, or what is wrong with it.
+    #[cfg(feature = "ssr")]
+    fn method(&self) -> Result<crate::domain::scoring::Method, AppError> {
+        use crate::domain::scoring::{parse_criteria, parse_euros, parse_tie_break, Method, PriceMethod};
         let num = |s: &Option<String>, what: &str| -> Result<f64, AppError> {
             let t = s.as_deref().unwrap_or_default().trim().replace(',', ".");
             t.parse::<f64>()
@@ -234,39 +233,49 @@ pub async fn save_award_method(
         let money = |s: &Option<String>, what: &str| -> Result<i64, AppError> {
             parse_euros(s.as_deref().unwrap_or_default()).map_err(|e| AppError::Invalid(format!("{what}: {e}")))
         };
-        let price = match prijsmethode.as_str() {
+        let price = match self.prijsmethode.as_str() {
             "kwaliteit" => PriceMethod::QualityOnly {
-                fixed_price: match vaste_prijs.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                fixed_price: match self.vaste_prijs.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
                     None => None,
-                    Some(_) => Some(money(&vaste_prijs, "Vaste prijs")?),
+                    Some(_) => Some(money(&self.vaste_prijs, "Vaste prijs")?),
                 },
             },
-            "relatief" => PriceMethod::Relative { points: num(&prijspunten, "prijspunten")? },
+            "relatief" => PriceMethod::Relative { points: num(&self.prijspunten, "prijspunten")? },
             "bandbreedte" => PriceMethod::FixedBand {
-                points: num(&prijspunten, "prijspunten")?,
-                min: money(&ondergrens, "Ondergrens")?,
-                max: money(&bovengrens, "Bovengrens")?,
+                points: num(&self.prijspunten, "prijspunten")?,
+                min: money(&self.ondergrens, "Ondergrens")?,
+                max: money(&self.bovengrens, "Bovengrens")?,
             },
-            "logaritmisch" => PriceMethod::Logarithmic { points: num(&prijspunten, "prijspunten")?, a: num(&factor, "factor A")? },
-            "waarde" => PriceMethod::Value { euro_cents_per_point: money(&waarde, "Waarde per kwaliteitspunt")? },
+            "logaritmisch" => PriceMethod::Logarithmic { points: num(&self.prijspunten, "prijspunten")?, a: num(&self.factor, "factor A")? },
+            "waarde" => PriceMethod::Value { euro_cents_per_point: money(&self.waarde, "Waarde per kwaliteitspunt")? },
             _ => return Err(AppError::Invalid("Kies een prijsmethode.".into())),
         };
-        if criteria.len() > 20_000 {
+        if self.criteria.len() > 20_000 {
             return Err(AppError::Invalid("De criteria zijn te lang.".into()));
         }
-        let m = Method {
-            criteria: parse_criteria(&criteria).map_err(AppError::Invalid)?,
+        Ok(Method {
+            criteria: parse_criteria(&self.criteria).map_err(AppError::Invalid)?,
             price,
-            total_points: match totaal.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            total_points: match self.totaal.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
                 None => 100.0,
-                Some(_) => num(&totaal, "het totaal aantal punten")?,
+                Some(_) => num(&self.totaal, "het totaal aantal punten")?,
             },
-            tie_break: parse_tie_break(&beslisregels),
+            tie_break: parse_tie_break(&self.beslisregels),
             decimals: 2,
-        };
-        let (tx, t, _) = proc::write_for(&st.db, &st.clock, id).await?;
-        award::save(&tx, st.clock.now(), &t, ok.actor(), &m).await?;
-        tx.commit().await?;
+        })
+    }
+}
+
+/// Saves the method from the editor.
+#[server(endpoint = "save_award_method")]
+pub async fn save_award_method(id: TenderId, #[server(flatten)] form: MethodForm) -> Result<(), AppError> {
+    use super::guard;
+    guard::run(async move {
+        let mut op = guard::op(id, crate::domain::access::Action::ManageAwardMethod).await?;
+        let m = form.method()?;
+        if crate::store::award::save(&mut op, &m).await? {
+            op.commit().await?;
+        }
         Ok(())
     })
     .await
@@ -275,7 +284,7 @@ pub async fn save_award_method(
 /// Ranks invented bids, one per line: `naam | niveaus per criterium | prijs`,
 /// the levels in the order of the criteria, separated by spaces.
 #[server(endpoint = "simulate_award")]
-pub async fn simulate_award(id: i32, inschrijvingen: String) -> Result<SimulationData, AppError> {
+pub async fn simulate_award(id: TenderId, inschrijvingen: String) -> Result<SimulationData, AppError> {
     use super::guard;
     use crate::domain::scoring::{self, parse_euros, BidInput, PriceMethod};
     use crate::store::award;
@@ -315,7 +324,7 @@ pub async fn simulate_award(id: i32, inschrijvingen: String) -> Result<Simulatio
         if bids.is_empty() {
             return Err(AppError::Invalid("Voer minstens één inschrijving in.".into()));
         }
-        let out = scoring::rank(&m, &bids).map_err(AppError::Invalid)?;
+        let out = scoring::rank(&m, &bids)?;
         let value = matches!(m.price, PriceMethod::Value { .. });
         let rows = out
             .ranking

@@ -2,17 +2,19 @@
 //! receipts and the proces-verbaal van opening.
 
 use crate::domain::receipt::Receipt;
+use crate::domain::status::{BidStatus, PartKind};
 use crate::error::AppError;
+use crate::ids::{PartDefId, PartId, ReceiptId, TenderId};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PartRow {
-    pub def_id: i32,
+    pub def_id: PartDefId,
     pub envelope: String,
     pub name: String,
     pub description: String,
-    pub kind: String,
+    pub kind: PartKind,
     pub required: bool,
     pub max_size: String,
     pub max_bytes: i64,
@@ -23,24 +25,24 @@ pub struct PartRow {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BidData {
-    pub tender: i32,
+    pub tender: TenderId,
     pub organisation: String,
-    pub status: String,
+    pub status: BidStatus,
     pub deadline: Option<String>,
     pub window_open: bool,
     pub window_message: Option<String>,
     pub may_submit: bool,
     pub parts: Vec<PartRow>,
     /// (receipt id, received at, submission number)
-    pub receipts: Vec<(i32, String, String)>,
+    pub receipts: Vec<(ReceiptId, String, String)>,
     /// A fresh idempotency key for the submit form.
     pub key: String,
 }
 
 #[server(endpoint = "bid_view")]
-pub async fn bid_view(id: i32) -> Result<BidData, AppError> {
+pub async fn bid_view(id: TenderId) -> Result<BidData, AppError> {
     use super::guard;
-    use crate::domain::access::{self, Action};
+    use crate::domain::access::{Action, Role};
     use crate::domain::calendar::show_instant;
     use crate::store::{bids, files, procedure as proc};
     guard::run(async move {
@@ -49,7 +51,7 @@ pub async fn bid_view(id: i32) -> Result<BidData, AppError> {
             // After the window a bidder still sees its bid and receipts.
             Err(AppError::Forbidden(_)) => {
                 let ok = guard::require(id, Action::ViewTender).await?;
-                if !ok.roles.contains(&crate::domain::access::Role::Aanbieder) {
+                if !ok.roles.contains(&Role::Aanbieder) {
                     return Err(AppError::forbidden());
                 }
                 ok
@@ -59,10 +61,9 @@ pub async fn bid_view(id: i32) -> Result<BidData, AppError> {
         let st = guard::state()?;
         let org = guard::own_organisation(&st, &ok.user).await?;
         let t = &ok.tender;
-        let now = proc::tender_now(t, &st.clock);
-        let phase = proc::phase_of(t);
+        let now = proc::tender_now(t, st.clock.now());
         let window = crate::domain::procedure::bid_window(now, t.submission_deadline);
-        let prepare = access::any_allowed(&ok.roles, phase, Action::PrepareBid);
+        let prepare = ok.may(Action::PrepareBid);
         let bid = bids::bid_of(&st.db.conn, id, org.id).await?;
         let parts = match &bid {
             Some(b) => bids::parts_of(&st.db.conn, b.id).await?,
@@ -75,7 +76,7 @@ pub async fn bid_view(id: i32) -> Result<BidData, AppError> {
                 Some(p) => {
                     let name = match p.file_id {
                         Some(f) => files::by_id(&st.db.conn, f).await?.map(|f| f.original_name).unwrap_or_default(),
-                        None if d.kind == "prijs" => "prijs".into(),
+                        None if *d.kind == PartKind::Prijs => "prijs".into(),
                         None => "formulier".into(),
                     };
                     Some((name, files::show_size(p.size as u64), p.sha256.clone(), show_instant(p.uploaded_at)))
@@ -87,14 +88,14 @@ pub async fn bid_view(id: i32) -> Result<BidData, AppError> {
                 envelope: bids::envelope_label(d.envelope).into(),
                 name: d.name.clone(),
                 description: d.description.clone(),
-                kind: d.kind.clone(),
+                kind: *d.kind,
                 required: d.required,
                 max_size: files::show_size(d.max_bytes as u64),
                 max_bytes: d.max_bytes,
                 stored,
                 form_text: p.and_then(|p| p.form_text.clone()).map(|text| {
-                    if d.kind == "prijs" {
-                        bids::price_of(&text).map(crate::domain::scoring::show_amount).unwrap_or_default()
+                    if *d.kind == PartKind::Prijs {
+                        bids::price_of(&text).map(|m| m.show()).unwrap_or_default()
                     } else {
                         text
                     }
@@ -117,11 +118,11 @@ pub async fn bid_view(id: i32) -> Result<BidData, AppError> {
         Ok(BidData {
             tender: id,
             organisation: org.name,
-            status: bid.as_ref().map(|b| b.status.clone()).unwrap_or_else(|| "concept".into()),
+            status: bid.as_ref().map(|b| *b.status).unwrap_or(BidStatus::Concept),
             deadline: t.submission_deadline.map(show_instant),
             window_open: prepare && window.is_ok(),
-            window_message: window.as_ref().err().cloned(),
-            may_submit: access::any_allowed(&ok.roles, phase, Action::SubmitBid) && window.is_ok(),
+            window_message: window.as_ref().err().map(|r| r.message().to_string()),
+            may_submit: ok.may(Action::SubmitBid) && window.is_ok(),
             parts: rows,
             receipts,
             key: hex::encode(key),
@@ -131,43 +132,38 @@ pub async fn bid_view(id: i32) -> Result<BidData, AppError> {
 }
 
 #[server(endpoint = "save_form_part")]
-pub async fn save_form_part(id: i32, onderdeel: i32, tekst: String) -> Result<(), AppError> {
+pub async fn save_form_part(id: TenderId, onderdeel: PartDefId, tekst: String) -> Result<(), AppError> {
     use super::guard;
     use crate::domain::access::Action;
-    use crate::store::{bids, procedure as proc};
+    use crate::store::bids;
     guard::run(async move {
-        let ok = guard::require(id, Action::PrepareBid).await?;
+        let mut op = guard::op(id, Action::PrepareBid).await?;
         let st = guard::state()?;
-        let org = guard::own_organisation(&st, &ok.user).await?;
-        let def = bids::part_def(&st.db.conn, id, onderdeel).await?;
-        let content = if def.kind == "prijs" {
-            let cents = crate::domain::scoring::parse_euros(&tekst).map_err(AppError::Invalid)?;
-            bids::PartContent::Price(cents)
+        let org = guard::own_organisation(&st, op.user()?).await?;
+        let def = bids::part_def(op.txn(), id, onderdeel).await?;
+        let content = if *def.kind == PartKind::Prijs {
+            bids::PartContent::Price(crate::domain::money::Money::parse_euros(&tekst)?)
         } else {
             bids::PartContent::Form(tekst)
         };
-        let (tx, t, now) = proc::write_for(&st.db, &st.clock, id).await?;
-        bids::put_part(&tx, st.clock.now(), now, &t, org.id, ok.actor(), &def, content).await?;
-        tx.commit().await?;
-        Ok(())
+        bids::put_part(&mut op, org.id, &def, content).await?;
+        op.commit().await
     })
     .await
 }
 
 #[server(endpoint = "remove_part")]
-pub async fn remove_part(id: i32, onderdeel: i32) -> Result<(), AppError> {
+pub async fn remove_part(id: TenderId, onderdeel: PartDefId) -> Result<(), AppError> {
     use super::guard;
     use crate::domain::access::Action;
-    use crate::store::{bids, procedure as proc};
+    use crate::store::bids;
     guard::run(async move {
-        let ok = guard::require(id, Action::PrepareBid).await?;
+        let mut op = guard::op(id, Action::PrepareBid).await?;
         let st = guard::state()?;
-        let org = guard::own_organisation(&st, &ok.user).await?;
-        let def = bids::part_def(&st.db.conn, id, onderdeel).await?;
-        let (tx, t, now) = proc::write_for(&st.db, &st.clock, id).await?;
-        bids::remove_part(&tx, st.clock.now(), now, &t, org.id, ok.actor(), &def).await?;
-        tx.commit().await?;
-        Ok(())
+        let org = guard::own_organisation(&st, op.user()?).await?;
+        let def = bids::part_def(op.txn(), id, onderdeel).await?;
+        bids::remove_part(&mut op, org.id, &def).await?;
+        op.commit().await
     })
     .await
 }
@@ -175,47 +171,47 @@ pub async fn remove_part(id: i32, onderdeel: i32) -> Result<(), AppError> {
 /// Submits the bid. `sleutel` is the idempotency key from the form: a retry
 /// with the same key returns the same receipt.
 #[server(endpoint = "submit_bid")]
-pub async fn submit_bid(id: i32, sleutel: String) -> Result<Receipt, AppError> {
+pub async fn submit_bid(id: TenderId, sleutel: String) -> Result<Receipt, AppError> {
     use super::guard;
     use crate::domain::access::Action;
-    use crate::store::{bids, procedure as proc};
+    use crate::domain::values::IdempotencyKey;
+    use crate::store::bids;
     guard::run(async move {
         let st = guard::state()?;
         // A retry of a submit that succeeded is answered even after the deadline,
         // when submitting itself is no longer allowed.
         let seen = guard::require(id, Action::ViewTender).await?;
-        if let Ok(org) = guard::own_organisation(&st, &seen.user).await {
-            if let Some(r) = bids::replay(&st.db.conn, seen.user.id, &sleutel, id, org.id).await? {
+        let key = IdempotencyKey::parse(&sleutel);
+        if let (Ok(org), Ok(key)) = (guard::own_organisation(&st, &seen.user).await, &key) {
+            if let Some(r) = bids::replay(&st.db.conn, seen.user.id, key, id, org.id).await? {
                 return Ok(r);
             }
         }
-        let ok = guard::require(id, Action::SubmitBid).await?;
-        let org = guard::own_organisation(&st, &ok.user).await?;
-        let (tx, t, now) = proc::write_for(&st.db, &st.clock, id).await?;
-        bids::submit(tx, &st.anchor, st.clock.now(), now, &t, &org, &ok.user, ok.actor(), &sleutel).await
+        let op = guard::op(id, Action::SubmitBid).await?;
+        let key = key?;
+        let org = guard::own_organisation(&st, op.user()?).await?;
+        bids::submit(op, &st.anchor, &org, &key).await
     })
     .await
 }
 
 #[server(endpoint = "withdraw_bid")]
-pub async fn withdraw_bid(id: i32) -> Result<(), AppError> {
+pub async fn withdraw_bid(id: TenderId) -> Result<(), AppError> {
     use super::guard;
     use crate::domain::access::Action;
-    use crate::store::{bids, procedure as proc};
+    use crate::store::bids;
     guard::run(async move {
-        let ok = guard::require(id, Action::SubmitBid).await?;
+        let mut op = guard::op(id, Action::SubmitBid).await?;
         let st = guard::state()?;
-        let org = guard::own_organisation(&st, &ok.user).await?;
-        let (tx, t, now) = proc::write_for(&st.db, &st.clock, id).await?;
-        bids::withdraw(&tx, st.clock.now(), now, &t, org.id, ok.actor()).await?;
-        tx.commit().await?;
-        Ok(())
+        let org = guard::own_organisation(&st, op.user()?).await?;
+        bids::withdraw(&mut op, org.id).await?;
+        op.commit().await
     })
     .await
 }
 
 #[server(endpoint = "receipt_view")]
-pub async fn receipt_view(id: i32, ontvangst: i32) -> Result<(i32, Receipt), AppError> {
+pub async fn receipt_view(id: TenderId, ontvangst: ReceiptId) -> Result<(ReceiptId, Receipt), AppError> {
     use super::guard;
     use crate::domain::access::Action;
     guard::run(async move {
@@ -235,7 +231,7 @@ pub async fn receipt_view(id: i32, ontvangst: i32) -> Result<(i32, Receipt), App
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OpeningData {
-    pub tender: i32,
+    pub tender: TenderId,
     pub deadline: Option<String>,
     pub deadline_passed: bool,
     /// Arrival times of submitted bids (no names before the opening).
@@ -247,17 +243,17 @@ pub struct OpeningData {
 }
 
 #[server(endpoint = "opening_view")]
-pub async fn opening_view(id: i32) -> Result<OpeningData, AppError> {
+pub async fn opening_view(id: TenderId) -> Result<OpeningData, AppError> {
     use super::guard;
-    use crate::domain::access::{self, Action};
+    use crate::domain::access::Action;
     use crate::domain::calendar::{on_time, show_instant};
     use crate::store::{bids, procedure as proc};
     guard::run(async move {
         let ok = guard::require(id, Action::ViewArrivals).await?;
         let st = guard::state()?;
         let t = &ok.tender;
-        let now = proc::tender_now(t, &st.clock);
         let real = st.clock.now();
+        let now = proc::tender_now(t, real);
         let pending = match bids::pending_opening(&st.db.conn, id, real).await? {
             Some(o) => {
                 let by = crate::store::users::by_id(&st.db.conn, o.started_by).await?.map(|u| u.display_name).unwrap_or_default();
@@ -273,56 +269,65 @@ pub async fn opening_view(id: i32) -> Result<OpeningData, AppError> {
             arrivals: bids::arrivals(&st.db.conn, id).await?.into_iter().map(show_instant).collect(),
             pending,
             opened: bids::confirmed_opening(&st.db.conn, id).await?.is_some(),
-            may_open: access::any_allowed(&ok.roles, proc::phase_of(t), Action::OpenBids),
+            may_open: ok.may(Action::OpenBids),
         })
     })
     .await
 }
 
 #[server(endpoint = "start_opening")]
-pub async fn start_opening(id: i32) -> Result<(), AppError> {
+pub async fn start_opening(id: TenderId) -> Result<(), AppError> {
     use super::guard;
     use crate::domain::access::Action;
-    use crate::store::{bids, procedure as proc};
     guard::run(async move {
-        let ok = guard::require(id, Action::OpenBids).await?;
-        let st = guard::state()?;
-        let (tx, t, now) = proc::write_for(&st.db, &st.clock, id).await?;
-        bids::start_opening(&tx, st.clock.now(), now, &t, &ok.user, ok.actor()).await?;
-        tx.commit().await?;
-        Ok(())
+        let mut op = guard::op(id, Action::OpenBids).await?;
+        crate::store::opening::start(&mut op).await?;
+        op.commit().await
     })
     .await
 }
 
 #[server(endpoint = "confirm_opening")]
-pub async fn confirm_opening(id: i32) -> Result<(), AppError> {
+pub async fn confirm_opening(id: TenderId) -> Result<(), AppError> {
     use super::guard;
-    use crate::domain::access::{Action, Phase};
-    use crate::store::{bids, procedure as proc};
+    use crate::domain::access::Action;
     guard::run(async move {
-        let ok = guard::require(id, Action::OpenBids).await?;
+        let mut op = guard::op(id, Action::OpenBids).await?;
         let st = guard::state()?;
-        let tx = st.db.write().await?;
-        let t = proc::reload(&tx.txn, id).await?;
-        bids::confirm_opening(&tx, &st.clock, &st.files, &t, &ok.user, ok.actor()).await?;
-        proc::transition(&tx, &st.clock, id, ok.actor(), Phase::Geopend, "").await?;
-        tx.commit().await?;
-        Ok(())
+        crate::store::opening::confirm(&mut op, &st.files).await?;
+        op.commit().await
     })
     .await
 }
 
+/// One part of an opened bid, with the id its download link needs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OpenedPart {
+    pub envelope: String,
+    pub name: String,
+    pub size: String,
+    pub sha256: String,
+    pub id: PartId,
+}
+
+/// One opened bid as the proces-verbaal lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OpenedBid {
+    pub organisation: String,
+    pub kvk: String,
+    pub received: String,
+    pub parts: Vec<OpenedPart>,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OpeningRecordData {
-    pub tender: i32,
+    pub tender: TenderId,
     pub record: serde_json::Value,
-    /// (organisation, kvk, received, parts: (envelope, name, size, sha256, part id))
-    pub bids: Vec<(String, String, String, Vec<(String, String, String, String, i32)>)>,
+    pub bids: Vec<OpenedBid>,
 }
 
 #[server(endpoint = "opening_record")]
-pub async fn opening_record(id: i32) -> Result<Option<OpeningRecordData>, AppError> {
+pub async fn opening_record(id: TenderId) -> Result<Option<OpeningRecordData>, AppError> {
     use super::guard;
     use crate::domain::access::Action;
     use crate::store::bids;
@@ -334,25 +339,28 @@ pub async fn opening_record(id: i32) -> Result<Option<OpeningRecordData>, AppErr
         let record: serde_json::Value = serde_json::from_str(o.record.as_deref().unwrap_or("{}")).map_err(|_| AppError::Internal)?;
         // Part ids for the download links (the record itself holds the hashes).
         let mut out = vec![];
-        let all = crate::store::entities::bids::Entity::find()
-            .filter(crate::store::entities::bids::Column::TenderId.eq(id))
-            .filter(crate::store::entities::bids::Column::Status.eq("ingediend"))
-            .order_by_asc(crate::store::entities::bids::Column::SubmittedAt)
-            .all(&st.db.conn)
-            .await?;
         let defs = bids::part_defs(&st.db.conn, id).await?;
-        for b in all {
+        for b in bids::submitted(&st.db.conn, id).await? {
             let org = crate::store::organisations::by_id(&st.db.conn, b.organisation_id).await?.ok_or(AppError::Internal)?;
             let parts = bids::parts_of(&st.db.conn, b.id).await?;
-            let rows = defs
+            let parts = defs
                 .iter()
                 .filter_map(|d| {
-                    parts.iter().find(|p| p.part_def_id == d.id).map(|p| {
-                        (d.envelope.to_string(), d.name.clone(), crate::store::files::show_size(p.size as u64), p.sha256.clone(), p.id)
+                    parts.iter().find(|p| p.part_def_id == d.id).map(|p| OpenedPart {
+                        envelope: d.envelope.to_string(),
+                        name: d.name.clone(),
+                        size: crate::store::files::show_size(p.size as u64),
+                        sha256: p.sha256.clone(),
+                        id: p.id,
                     })
                 })
                 .collect();
-            out.push((org.name, org.kvk, b.submitted_at.map(crate::domain::calendar::show_instant).unwrap_or_default(), rows));
+            out.push(OpenedBid {
+                organisation: org.name,
+                kvk: org.kvk.to_string(),
+                received: b.submitted_at.map(crate::domain::calendar::show_instant).unwrap_or_default(),
+                parts,
+            });
         }
         Ok(Some(OpeningRecordData { tender: id, record, bids: out }))
     })
@@ -360,4 +368,4 @@ pub async fn opening_record(id: i32) -> Result<Option<OpeningRecordData>, AppErr
 }
 
 #[cfg(feature = "ssr")]
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::EntityTrait;

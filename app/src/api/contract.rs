@@ -3,6 +3,7 @@
 
 use super::tender::TermView;
 use crate::error::AppError;
+use crate::ids::TenderId;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -18,7 +19,7 @@ pub struct OptionDecision {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ContractData {
-    pub tender: i32,
+    pub tender: TenderId,
     pub phase: String,
     /// Whether the agreement has been signed (the contract exists).
     pub exists: bool,
@@ -38,19 +39,20 @@ pub struct ContractData {
 }
 
 #[server(endpoint = "contract_view")]
-pub async fn contract_view(id: i32) -> Result<ContractData, AppError> {
+pub async fn contract_view(id: TenderId) -> Result<ContractData, AppError> {
     use super::guard;
-    use crate::domain::access::{self, Action, Phase};
+    use crate::domain::access::{Action, Phase};
     use crate::domain::calendar::{show_date, show_instant, OptionStatus};
+    use crate::domain::status::{OptionDecision as Decided, Participation};
     use crate::store::{buyers, contract, evaluation as ev, procedure as proc};
     guard::run(async move {
         let ok = guard::require(id, Action::ViewContract).await?;
         let st = guard::state()?;
         let c = &st.db.conn;
         let t = &ok.tender;
-        let phase = proc::phase_of(t);
+        let phase = *t.phase;
         let term = contract::term(c, t).await?;
-        let today = contract::today(proc::tender_now(t, &st.clock));
+        let today = contract::today(proc::tender_now(t, st.clock.now()));
         let awarded = matches!(phase, Phase::Gegund | Phase::Ondertekend | Phase::Contract);
         let provider = if awarded { ev::snapshot(c, id).await?.result().and_then(|r| r.winner().map(|w| w.organisation.clone())) } else { None };
         let rows = buyers::list(c, id).await?;
@@ -62,22 +64,25 @@ pub async fn contract_view(id: i32) -> Result<ContractData, AppError> {
             provider,
             signed: rows
                 .iter()
-                .filter(|b| b.status == "ondertekend")
+                .filter(|b| b.status == Participation::Ondertekend)
                 .map(|b| (b.name.clone(), show_instant(b.status_since), b.status_by.clone().unwrap_or_default()))
                 .collect(),
             withdrawn: rows
                 .iter()
-                .filter(|b| b.status == "teruggetrokken")
+                .filter(|b| b.status == Participation::Teruggetrokken)
                 .map(|b| (b.name.clone(), show_instant(b.status_since), b.status_reason.clone().unwrap_or_default()))
                 .collect(),
-            pending: rows.iter().filter(|b| b.status == "deelnemend").map(|b| b.name.clone()).collect(),
+            pending: rows.iter().filter(|b| b.status == Participation::Deelnemend).map(|b| b.name.clone()).collect(),
             term: super::tender::term_view(&term, today),
             decisions: contract::decisions(c, id)
                 .await?
                 .into_iter()
                 .map(|d| OptionDecision {
                     number: d.number,
-                    decision: if d.decision == "uitgeoefend" { "uitgeoefend".into() } else { "niet uitgeoefend".into() },
+                    decision: match *d.decision {
+                        Decided::Uitgeoefend => "uitgeoefend".into(),
+                        Decided::NietUitgeoefend => "niet uitgeoefend".into(),
+                    },
                     at: show_instant(d.decided_at),
                     by: d.decided_by,
                     reference: d.decision_ref,
@@ -85,7 +90,7 @@ pub async fn contract_view(id: i32) -> Result<ContractData, AppError> {
                 })
                 .collect(),
             next_option,
-            may_manage: access::any_allowed(&ok.roles, phase, Action::ManageContract),
+            may_manage: ok.may(Action::ManageContract),
             today: show_date(today),
         })
     })
@@ -93,9 +98,10 @@ pub async fn contract_view(id: i32) -> Result<ContractData, AppError> {
 }
 
 #[server(endpoint = "decide_option")]
-pub async fn decide_option(id: i32, optie: i32, besluit: String, kenmerk: String, toelichting: Option<String>) -> Result<String, AppError> {
+pub async fn decide_option(id: TenderId, optie: i32, besluit: String, kenmerk: String, toelichting: Option<String>) -> Result<String, AppError> {
     use super::guard;
-    guard::run(guard::change!(id, crate::domain::access::Action::ManageContract, |c| {
+    guard::run(async move {
+        let mut op = guard::op(id, crate::domain::access::Action::ManageContract).await?;
         let exercise = match besluit.as_str() {
             "uitoefenen" => true,
             "niet_uitoefenen" => false,
@@ -103,9 +109,10 @@ pub async fn decide_option(id: i32, optie: i32, besluit: String, kenmerk: String
         };
         let number = usize::try_from(optie).map_err(|_| AppError::Invalid("Deze optie bestaat niet.".into()))?;
         let note = toelichting.as_deref().unwrap_or_default();
-        let by = &c.ok.user.display_name;
-        let term = crate::store::contract::decide_option(c.tx, c.now, c.tender_now, c.tender, c.actor(), by, number, exercise, &kenmerk, note).await?;
+        let by = op.user()?.display_name.clone();
+        let term = crate::store::contract::decide_option(&mut op, &by, number, exercise, &kenmerk, note).await?;
+        op.commit().await?;
         Ok(crate::domain::calendar::show_date(term.current_end()))
-    }))
+    })
     .await
 }

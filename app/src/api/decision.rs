@@ -2,12 +2,13 @@
 //! one's own letter (bidder), and objections that suspend the tender.
 
 use crate::error::AppError;
+use crate::ids::{BidId, ObjectionId, TenderId};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LetterView {
-    pub bid: i32,
+    pub bid: BidId,
     pub addressee: String,
     pub html: String,
     pub problems: Vec<String>,
@@ -27,7 +28,7 @@ pub struct StandstillView {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ObjectionRow {
-    pub id: i32,
+    pub id: ObjectionId,
     pub kind: String,
     pub filed_by: String,
     pub received: String,
@@ -39,7 +40,7 @@ pub struct ObjectionRow {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DecisionData {
-    pub tender: i32,
+    pub tender: TenderId,
     pub phase: String,
     pub may_prepare: bool,
     pub may_object: bool,
@@ -85,26 +86,28 @@ fn standstill_view(s: &crate::domain::calendar::Standstill) -> StandstillView {
 }
 
 #[server(endpoint = "decision_view")]
-pub async fn decision_view(id: i32) -> Result<DecisionPage, AppError> {
+pub async fn decision_view(id: TenderId) -> Result<DecisionPage, AppError> {
     use super::guard;
-    use crate::domain::access::{self, Action, Phase};
+    use crate::domain::access::{Action, Phase};
     use crate::domain::calendar::show_instant;
+    use crate::domain::status::ObjectionOutcome;
     use crate::store::{decision, evaluation as ev, procedure as proc};
     guard::run(async move {
         let ok = guard::require(id, Action::ViewTender).await?;
         let st = guard::state()?;
         let c = &st.db.conn;
         let t = &ok.tender;
-        let phase = proc::phase_of(t);
-        let buyer = access::any_allowed(&ok.roles, phase, Action::ViewAwardLetters);
+        let phase = *t.phase;
+        let buyer = ok.may(Action::ViewAwardLetters);
         if !buyer {
             let ok = guard::require(id, Action::ReadAwardLetter).await?;
             let org = guard::own_organisation(&st, &ok.user).await?;
             let Some(l) = decision::letter_for(c, id, org.id).await? else { return Ok(DecisionPage::Bidder(None)) };
             if l.read_at.is_none() {
-                let tx = st.db.write().await?;
-                decision::mark_read(&tx, st.clock.now(), t, ok.actor(), &l).await?;
-                tx.commit().await?;
+                let mut op = guard::op(id, Action::ReadAwardLetter).await?;
+                if decision::mark_read(&mut op, &l).await? {
+                    op.commit().await?;
+                }
             }
             return Ok(DecisionPage::Bidder(Some(OwnLetter {
                 html: crate::markdown::render(l.body_md.as_deref().unwrap_or_default()),
@@ -113,27 +116,30 @@ pub async fn decision_view(id: i32) -> Result<DecisionPage, AppError> {
                 standstill_ends: t.standstill_ends_at.map(show_instant),
             })));
         }
-        let now = proc::tender_now(t, &st.clock);
+        let now = proc::tender_now(t, st.clock.now());
         let s = ev::snapshot(c, id).await?;
         let objections = decision::objections(c, id)
             .await?
             .into_iter()
             .map(|o| ObjectionRow {
                 id: o.id,
-                kind: decision::objection_kind_label(&o.kind).into(),
+                kind: o.kind.label().into(),
                 filed_by: o.filed_by,
                 received: show_instant(o.received_at),
                 description: o.description,
                 registered: show_instant(o.registered_at),
-                outcome: o.outcome.map(|x| if x == "ingetrokken" { "aanbesteding ingetrokken".into() } else { "procedure hervat".into() }),
+                outcome: o.outcome.map(|x| match *x {
+                    ObjectionOutcome::Ingetrokken => "aanbesteding ingetrokken".into(),
+                    ObjectionOutcome::Hervat => "procedure hervat".into(),
+                }),
                 outcome_note: o.outcome_note,
             })
             .collect();
         let mut d = DecisionData {
             tender: id,
             phase: phase.label().into(),
-            may_prepare: access::any_allowed(&ok.roles, phase, Action::PrepareAward),
-            may_object: access::any_allowed(&ok.roles, phase, Action::ManageObjections) && t.letters_sent_at.is_some(),
+            may_prepare: ok.may(Action::PrepareAward),
+            may_object: ok.may(Action::ManageObjections) && t.letters_sent_at.is_some(),
             suspended: phase == Phase::Opgeschort,
             waiting: None,
             sent: t.letters_sent_at.map(show_instant),
@@ -149,7 +155,7 @@ pub async fn decision_view(id: i32) -> Result<DecisionPage, AppError> {
             d.waiting = Some("De consensus is nog niet vastgesteld; daarna volgen de uitslag en de brieven.".into());
             return Ok(DecisionPage::Buyer(d));
         };
-        let m = crate::store::award::method_of(t).ok_or(AppError::Internal)?;
+        let m = crate::store::award::required_method(t)?;
         d.winner = result.winner().map(|w| w.organisation.clone());
         d.ranking = result
             .outcome
@@ -201,55 +207,67 @@ pub async fn decision_view(id: i32) -> Result<DecisionPage, AppError> {
 }
 
 #[server(endpoint = "save_advantages")]
-pub async fn save_advantages(id: i32, tekst: String) -> Result<(), AppError> {
+pub async fn save_advantages(id: TenderId, tekst: String) -> Result<(), AppError> {
     use super::guard;
-    guard::run(guard::change!(id, crate::domain::access::Action::PrepareAward, |c| {
-        crate::store::decision::save_advantages(c.tx, c.now, c.tender, c.actor(), &tekst).await
-    }))
+    guard::run(async move {
+        let mut op = guard::op(id, crate::domain::access::Action::PrepareAward).await?;
+        crate::store::decision::save_advantages(&mut op, &tekst).await?;
+        op.commit().await
+    })
     .await
 }
 
 #[server(endpoint = "save_letter_note")]
-pub async fn save_letter_note(id: i32, inschrijving: i32, tekst: String) -> Result<(), AppError> {
+pub async fn save_letter_note(id: TenderId, inschrijving: BidId, tekst: String) -> Result<(), AppError> {
     use super::guard;
-    guard::run(guard::change!(id, crate::domain::access::Action::PrepareAward, |c| {
-        crate::store::decision::save_note(c.tx, c.now, c.tender, c.actor(), inschrijving, &tekst).await
-    }))
+    guard::run(async move {
+        let mut op = guard::op(id, crate::domain::access::Action::PrepareAward).await?;
+        crate::store::decision::save_note(&mut op, inschrijving, &tekst).await?;
+        op.commit().await
+    })
     .await
 }
 
 /// Sends every letter at once; returns the end of the standstill as shown.
 #[server(endpoint = "send_award_decision")]
-pub async fn send_award_decision(id: i32) -> Result<String, AppError> {
+pub async fn send_award_decision(id: TenderId) -> Result<String, AppError> {
     use super::guard;
-    guard::run(guard::change!(id, crate::domain::access::Action::PrepareAward, |c| {
-        let s = crate::store::decision::send(c.tx, &c.st.clock, c.tender, c.actor()).await?;
+    guard::run(async move {
+        let mut op = guard::op(id, crate::domain::access::Action::PrepareAward).await?;
+        let s = crate::store::decision::send(&mut op).await?;
+        op.commit().await?;
         Ok(crate::domain::calendar::show_instant(s.ends_at))
-    }))
+    })
     .await
 }
 
 #[server(endpoint = "register_objection")]
-pub async fn register_objection(id: i32, soort: String, ingediend_door: String, ontvangen: String, omschrijving: String) -> Result<(), AppError> {
+pub async fn register_objection(id: TenderId, soort: String, ingediend_door: String, ontvangen: String, omschrijving: String) -> Result<(), AppError> {
     use super::guard;
-    guard::run(guard::change!(id, crate::domain::access::Action::ManageObjections, |c| {
-        let received = crate::domain::procedure::parse_local(&ontvangen).map_err(AppError::Invalid)?;
-        let by = &c.ok.user.display_name;
-        crate::store::decision::register_objection(c.tx, &c.st.clock, c.tender, c.actor(), by, &soort, &ingediend_door, received, &omschrijving).await
-    }))
+    use crate::domain::status::ObjectionKind;
+    guard::run(async move {
+        let mut op = guard::op(id, crate::domain::access::Action::ManageObjections).await?;
+        let received = crate::domain::procedure::parse_local(&ontvangen)?;
+        let kind = ObjectionKind::parse(&soort).ok_or_else(|| AppError::Invalid("Kies bezwaar of kort geding.".into()))?;
+        crate::store::decision::register_objection(&mut op, kind, &ingediend_door, received, &omschrijving).await?;
+        op.commit().await
+    })
     .await
 }
 
 #[server(endpoint = "decide_objection")]
-pub async fn decide_objection(id: i32, bezwaar: i32, uitkomst: String, toelichting: String) -> Result<(), AppError> {
+pub async fn decide_objection(id: TenderId, bezwaar: ObjectionId, uitkomst: String, toelichting: String) -> Result<(), AppError> {
     use super::guard;
-    guard::run(guard::change!(id, crate::domain::access::Action::ManageObjections, |c| {
-        let cancel = match uitkomst.as_str() {
-            "hervat" => false,
-            "ingetrokken" => true,
-            _ => return Err(AppError::Invalid("Kies de uitkomst: de procedure gaat verder, of de aanbesteding wordt ingetrokken.".into())),
+    use crate::domain::status::ObjectionOutcome;
+    guard::run(async move {
+        let mut op = guard::op(id, crate::domain::access::Action::ManageObjections).await?;
+        let cancel = match ObjectionOutcome::parse(&uitkomst) {
+            Some(ObjectionOutcome::Hervat) => false,
+            Some(ObjectionOutcome::Ingetrokken) => true,
+            None => return Err(AppError::Invalid("Kies de uitkomst: de procedure gaat verder, of de aanbesteding wordt ingetrokken.".into())),
         };
-        crate::store::decision::decide_objection(c.tx, &c.st.clock, c.tender, c.actor(), &c.ok.user.display_name, bezwaar, cancel, &toelichting).await
-    }))
+        crate::store::decision::decide_objection(&mut op, bezwaar, cancel, &toelichting).await?;
+        op.commit().await
+    })
     .await
 }

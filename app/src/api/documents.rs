@@ -1,15 +1,17 @@
 //! Tender documents: the list, one document with its history and diff, and
 //! writing Markdown documents (file documents go through the upload route).
 
+use crate::domain::status::DocumentKind;
 use crate::error::AppError;
+use crate::ids::{DocumentId, QuestionRoundId, TenderId, VersionId};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DocRow {
-    pub id: i32,
+    pub id: DocumentId,
     pub title: String,
-    pub kind: String,
+    pub kind: DocumentKind,
     pub version: i32,
     pub sha256: String,
     pub changed: String,
@@ -19,16 +21,16 @@ pub struct DocRow {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DocumentsData {
-    pub tender: i32,
+    pub tender: TenderId,
     pub docs: Vec<DocRow>,
     pub may_edit: bool,
     /// May change documents through an unpublished NvI: (round id, title).
-    pub nvi_rounds: Vec<(i32, String)>,
+    pub nvi_rounds: Vec<(QuestionRoundId, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VersionView {
-    pub id: i32,
+    pub id: VersionId,
     pub version: i32,
     pub sha256: String,
     pub size: i64,
@@ -45,25 +47,25 @@ pub struct VersionView {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DocumentData {
-    pub tender: i32,
-    pub id: i32,
+    pub tender: TenderId,
+    pub id: DocumentId,
     pub title: String,
-    pub kind: String,
+    pub kind: DocumentKind,
     /// Newest first.
     pub versions: Vec<VersionView>,
     pub may_edit: bool,
-    pub nvi_rounds: Vec<(i32, String)>,
+    pub nvi_rounds: Vec<(QuestionRoundId, String)>,
 }
 
 #[cfg(feature = "ssr")]
 async fn editing(
     st: &crate::state::AppState,
     ok: &super::guard::Allowed,
-) -> Result<(bool, Vec<(i32, String)>), AppError> {
-    use crate::domain::access::{self, Action};
-    let phase = crate::store::procedure::phase_of(&ok.tender);
-    let direct = access::any_allowed(&ok.roles, phase, Action::EditDocuments);
-    let via_nvi = access::any_allowed(&ok.roles, phase, Action::ManageNvi);
+) -> Result<(bool, Vec<(QuestionRoundId, String)>), AppError> {
+    use crate::domain::access::Action;
+    let phase = *ok.tender.phase;
+    let direct = ok.may(Action::EditDocuments);
+    let via_nvi = ok.may(Action::ManageNvi);
     let rounds = if via_nvi && phase != crate::domain::access::Phase::Concept {
         crate::store::nvi::rounds(&st.db.conn, ok.tender.id)
             .await?
@@ -78,7 +80,7 @@ async fn editing(
 }
 
 #[server(endpoint = "documents_view")]
-pub async fn documents_view(id: i32) -> Result<DocumentsData, AppError> {
+pub async fn documents_view(id: TenderId) -> Result<DocumentsData, AppError> {
     use super::guard;
     use crate::domain::access::Action;
     use crate::domain::calendar::show_instant;
@@ -95,7 +97,7 @@ pub async fn documents_view(id: i32) -> Result<DocumentsData, AppError> {
             docs.push(DocRow {
                 id: d.id,
                 title: d.title.clone(),
-                kind: d.kind.clone(),
+                kind: *d.kind,
                 version: cur.v.version,
                 sha256: cur.v.sha256.clone(),
                 changed: show_instant(cur.v.created_at),
@@ -109,7 +111,7 @@ pub async fn documents_view(id: i32) -> Result<DocumentsData, AppError> {
 }
 
 #[server(endpoint = "document_view")]
-pub async fn document_view(id: i32, doc: i32) -> Result<DocumentData, AppError> {
+pub async fn document_view(id: TenderId, doc: DocumentId) -> Result<DocumentData, AppError> {
     use super::guard;
     use crate::domain::access::Action;
     use crate::domain::calendar::show_instant;
@@ -159,7 +161,7 @@ pub async fn document_view(id: i32, doc: i32) -> Result<DocumentData, AppError> 
         }
         out.reverse();
         let (may_edit, nvi_rounds) = editing(&st, &ok).await?;
-        Ok(DocumentData { tender: id, id: d.id, title: d.title, kind: d.kind, versions: out, may_edit, nvi_rounds })
+        Ok(DocumentData { tender: id, id: d.id, title: d.title, kind: *d.kind, versions: out, may_edit, nvi_rounds })
     })
     .await
 }
@@ -167,40 +169,28 @@ pub async fn document_view(id: i32, doc: i32) -> Result<DocumentData, AppError> 
 /// Writes a Markdown document: a new one (no `doc`) or a new version.
 #[server(endpoint = "save_markdown_document")]
 pub async fn save_markdown_document(
-    id: i32,
-    doc: Option<i32>,
+    id: TenderId,
+    doc: Option<DocumentId>,
     titel: Option<String>,
     tekst: String,
     toelichting: Option<String>,
-    nvi: Option<i32>,
-) -> Result<i32, AppError> {
+    nvi: Option<QuestionRoundId>,
+) -> Result<DocumentId, AppError> {
     use super::guard;
     use crate::domain::access::Action;
     use crate::store::documents::{self, NewVersion};
     guard::run(async move {
-        let ok = match guard::require(id, Action::EditDocuments).await {
-            Ok(ok) => ok,
-            Err(AppError::Forbidden(_)) => guard::require(id, Action::ManageNvi).await?,
-            Err(e) => return Err(e),
-        };
-        let st = guard::state()?;
-        let tx = st.db.write().await?;
-        let t = crate::store::procedure::reload(&tx.txn, id).await?;
-        let phase = crate::store::procedure::phase_of(&t);
-        let now = st.clock.now();
+        let mut op = guard::op_any(id, &[Action::EditDocuments, Action::ManageNvi]).await?;
         let nv = NewVersion { body_md: Some(tekst), file: None, note: toelichting.unwrap_or_default(), nvi };
         let doc_id = match doc {
             Some(d) => {
-                let d = documents::get(&tx.txn, id, d).await?;
-                documents::add_version(&tx, now, id, phase, ok.actor(), &d, nv).await?;
+                let d = documents::get(op.txn(), id, d).await?;
+                documents::add_version(&mut op, &d, nv).await?;
                 d.id
             }
-            None => {
-                let title = titel.unwrap_or_default();
-                documents::create(&tx, now, id, phase, ok.actor(), &title, "markdown", nv).await?.id
-            }
+            None => documents::create(&mut op, &titel.unwrap_or_default(), DocumentKind::Markdown, nv).await?.id,
         };
-        tx.commit().await?;
+        op.commit().await?;
         Ok(doc_id)
     })
     .await

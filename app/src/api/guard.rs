@@ -3,8 +3,10 @@
 
 use crate::domain::access::{self, Action, Role};
 use crate::error::AppError;
+use crate::ids::{TenderId, UserId};
 use crate::state::AppState;
 use crate::store::entities::{tenders, users};
+use crate::store::op::{allowed_role, Actor, Op};
 use leptos::prelude::*;
 use std::future::Future;
 
@@ -61,7 +63,7 @@ pub async fn current_user() -> Result<Option<users::Model>, AppError> {
 
 /// The user of a session (also for plain axum routes).
 pub async fn user_of_session(st: &AppState, session: &tower_sessions::Session) -> Result<Option<users::Model>, AppError> {
-    let Some(id) = session.get::<i32>(SESSION_USER).await.map_err(|_| AppError::Internal)? else {
+    let Some(id) = session.get::<UserId>(SESSION_USER).await.map_err(|_| AppError::Internal)? else {
         return Ok(None);
     };
     let login_at = session.get::<i64>(SESSION_LOGIN_AT).await.map_err(|_| AppError::Internal)?.unwrap_or(0);
@@ -89,18 +91,19 @@ pub async fn require_user_of_session(st: &AppState, session: &tower_sessions::Se
     Ok(user)
 }
 
-/// A caller allowed to perform `action` in `tender`.
+/// A caller allowed to perform `action` in `tender` (for reading: a change
+/// is an [`Op`], which checks again inside the write lock).
 pub struct Allowed {
     pub user: users::Model,
     pub tender: tenders::Model,
     pub roles: Vec<Role>,
-    /// The role in which the action is performed (for the audit log).
+    /// The role in which the action is performed.
     pub acting_role: Role,
 }
 
 impl Allowed {
-    pub fn actor(&self) -> crate::store::audit::Actor {
-        crate::store::procedure::actor(&self.user, self.acting_role)
+    pub fn actor(&self) -> Actor {
+        Actor::in_role(&self.user, self.acting_role)
     }
 
     /// The caller is only a bidder here: it sees what bidders see, nothing of the
@@ -108,75 +111,41 @@ impl Allowed {
     pub fn bidder_only(&self) -> bool {
         self.roles.iter().all(|r| *r == Role::Aanbieder)
     }
+
+    /// Whether the caller's roles allow `action` in the tender's phase now.
+    pub fn may(&self, action: Action) -> bool {
+        access::any_allowed(&self.roles, *self.tender.phase, action)
+    }
 }
 
-pub async fn require(tender_id: i32, action: Action) -> Result<Allowed, AppError> {
+pub async fn require(tender_id: TenderId, action: Action) -> Result<Allowed, AppError> {
     let user = require_user().await?;
     let st = state()?;
     allowed_for(&st, user, tender_id, action).await
 }
 
 /// Like `require`, for a known user (also for plain axum routes).
-pub async fn allowed_for(st: &AppState, user: users::Model, tender_id: i32, action: Action) -> Result<Allowed, AppError> {
+pub async fn allowed_for(st: &AppState, user: users::Model, tender_id: TenderId, action: Action) -> Result<Allowed, AppError> {
     let tender = crate::store::tenders::by_id(&st.db.conn, tender_id).await?;
-    let roles = match &tender {
-        Some(t) => crate::store::tenders::roles_of(&st.db.conn, t.id, user.id).await?,
-        None => vec![],
-    };
-    // An unknown tender and one without a role look the same: no existence leak.
-    let Some(tender) = tender.filter(|_| !roles.is_empty()) else {
-        return Err(AppError::Forbidden("U heeft geen rol in deze aanbesteding.".into()));
-    };
-    let phase = crate::store::tenders::phase(&tender);
-    let Some(acting_role) = roles.iter().copied().find(|r| access::allowed(*r, phase, action)) else {
-        return Err(AppError::forbidden());
-    };
+    let (roles, acting_role) = allowed_role(&st.db.conn, tender.as_ref(), user.id, &[action]).await?;
+    let tender = tender.ok_or(AppError::Internal)?;
     Ok(Allowed { user, tender, roles, acting_role })
 }
 
-/// What one change to a tender works with: the caller, the write transaction
-/// (holding the tender as it is inside the lock), and the real and the
-/// tender's own "now" (its simulated clock in training mode).
-pub struct Change<'a> {
-    pub ok: &'a Allowed,
-    pub tx: &'a crate::store::WriteTx,
-    pub tender: &'a tenders::Model,
-    pub now: chrono::DateTime<chrono::Utc>,
-    pub tender_now: chrono::DateTime<chrono::Utc>,
-    pub st: &'a AppState,
+/// Begins a change to tender `id` that the table must allow as `action`, by
+/// the logged-in user: checked now and again inside the write lock.
+pub async fn op(id: TenderId, action: Action) -> Result<Op, AppError> {
+    let user = require_user().await?;
+    let st = state()?;
+    Op::begin(&st.db, &st.clock, user, id, action).await
 }
 
-impl Change<'_> {
-    pub fn actor(&self) -> crate::store::audit::Actor {
-        self.ok.actor()
-    }
+/// Like [`op`], for a change that any one of `actions` allows.
+pub async fn op_any(id: TenderId, actions: &[Action]) -> Result<Op, AppError> {
+    let user = require_user().await?;
+    let st = state()?;
+    Op::begin_any(&st.db, &st.clock, user, id, actions).await
 }
-
-/// One change to a tender by a caller whom the table allows `action`: the
-/// check, one write transaction holding the tender as it is inside the lock,
-/// the body (which sees a [`Change`] as `c`), the commit. An error anywhere
-/// rolls the whole change back.
-///
-/// `change!(id, Action::X, |c| { ... })` is a future; a macro rather than a
-/// function so the body may borrow the transaction without a higher-ranked
-/// async closure (whose futures the server functions could not prove `Send`).
-macro_rules! change {
-    ($id:expr, $action:expr, |$c:ident| $body:block) => {
-        async move {
-            let ok = $crate::api::guard::require($id, $action).await?;
-            let st = $crate::api::guard::state()?;
-            let (tx, tender, tender_now) = $crate::store::procedure::write_for(&st.db, &st.clock, $id).await?;
-            let out = {
-                let $c = $crate::api::guard::Change { ok: &ok, tx: &tx, tender: &tender, now: st.clock.now(), tender_now, st: &st };
-                let r: Result<_, $crate::error::AppError> = async { $body }.await;
-                r?
-            };
-            tx.commit().await?;
-            Ok(out)
-        }
-    };
-}
-pub(crate) use change;
 
 /// The organisation of a bidder acting in a tender.
 pub async fn own_organisation(st: &AppState, user: &users::Model) -> Result<crate::store::entities::organisations::Model, AppError> {
@@ -186,13 +155,13 @@ pub async fn own_organisation(st: &AppState, user: &users::Model) -> Result<crat
 }
 
 /// Like `require`, for a role in any tender (pages that span tenders).
-pub async fn require_any(action: Action) -> Result<(users::Model, Vec<i32>), AppError> {
+pub async fn require_any(action: Action) -> Result<(users::Model, Vec<TenderId>), AppError> {
     let user = require_user().await?;
     let st = state()?;
     let mut ids = Vec::new();
     for t in crate::store::tenders::all(&st.db.conn).await? {
         let roles = crate::store::tenders::roles_of(&st.db.conn, t.id, user.id).await?;
-        if access::any_allowed(&roles, crate::store::tenders::phase(&t), action) {
+        if access::any_allowed(&roles, *t.phase, action) {
             ids.push(t.id);
         }
     }

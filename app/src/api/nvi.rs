@@ -3,12 +3,13 @@
 //! answers, merges duplicates and publishes.
 
 use crate::error::AppError;
+use crate::ids::{QuestionId, QuestionRoundId, TenderId};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QuestionRow {
-    pub id: i32,
+    pub id: QuestionId,
     pub number: usize,
     pub reference: String,
     pub body: String,
@@ -23,7 +24,7 @@ pub struct QuestionRow {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RoundView {
-    pub id: i32,
+    pub id: QuestionRoundId,
     pub title: String,
     pub deadline: String,
     pub open_for_questions: bool,
@@ -36,7 +37,7 @@ pub struct RoundView {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NviData {
-    pub tender: i32,
+    pub tender: TenderId,
     pub rounds: Vec<RoundView>,
     pub may_ask: bool,
     pub may_manage: bool,
@@ -44,20 +45,19 @@ pub struct NviData {
 }
 
 #[server(endpoint = "nvi_view")]
-pub async fn nvi_view(id: i32) -> Result<NviData, AppError> {
+pub async fn nvi_view(id: TenderId) -> Result<NviData, AppError> {
     use super::guard;
-    use crate::domain::access::{self, Action};
+    use crate::domain::access::Action;
     use crate::domain::calendar::{on_time, show_instant};
     use crate::store::{nvi, organisations as orgs, procedure as proc};
     guard::run(async move {
         let ok = guard::require(id, Action::ViewNvi).await?;
         let st = guard::state()?;
-        let phase = proc::phase_of(&ok.tender);
-        let may_manage = access::any_allowed(&ok.roles, phase, Action::ManageNvi);
-        let may_ask = access::any_allowed(&ok.roles, phase, Action::AskQuestion);
+        let may_manage = ok.may(Action::ManageNvi);
+        let may_ask = ok.may(Action::AskQuestion);
         let staff = !ok.bidder_only();
         let my_org = orgs::of_user(&st.db.conn, ok.user.id).await?.map(|o| o.id);
-        let now = proc::tender_now(&ok.tender, &st.clock);
+        let now = proc::tender_now(&ok.tender, st.clock.now());
         let mut rounds = vec![];
         for r in nvi::rounds(&st.db.conn, id).await? {
             let published = r.published_at.is_some();
@@ -112,66 +112,52 @@ pub async fn nvi_view(id: i32) -> Result<NviData, AppError> {
 }
 
 #[server(endpoint = "ask_question")]
-pub async fn ask_question(id: i32, ronde: i32, referentie: Option<String>, vraag: String) -> Result<(), AppError> {
+pub async fn ask_question(id: TenderId, ronde: QuestionRoundId, referentie: Option<String>, vraag: String) -> Result<(), AppError> {
     use super::guard;
     use crate::domain::access::Action;
-    use crate::store::{nvi, procedure as proc};
     guard::run(async move {
-        let ok = guard::require(id, Action::AskQuestion).await?;
-        let st = guard::state()?;
-        let org = guard::own_organisation(&st, &ok.user).await?;
-        let (tx, _, now) = proc::write_for(&st.db, &st.clock, id).await?;
-        nvi::ask(&tx, st.clock.now(), now, id, ronde, org.id, ok.user.id, ok.actor(), &referentie.unwrap_or_default(), &vraag)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        let mut op = guard::op(id, Action::AskQuestion).await?;
+        let org = guard::own_organisation(&guard::state()?, op.user()?).await?;
+        crate::store::nvi::ask(&mut op, ronde, org.id, &referentie.unwrap_or_default(), &vraag).await?;
+        op.commit().await
     })
     .await
 }
 
 #[server(endpoint = "answer_question")]
-pub async fn answer_question(id: i32, vraag: i32, antwoord: String) -> Result<(), AppError> {
+pub async fn answer_question(id: TenderId, vraag: QuestionId, antwoord: String) -> Result<(), AppError> {
     use super::guard;
     use crate::domain::access::Action;
     guard::run(async move {
-        let ok = guard::require(id, Action::ManageNvi).await?;
-        let st = guard::state()?;
-        let tx = st.db.write().await?;
-        crate::store::nvi::answer(&tx, st.clock.now(), id, ok.actor(), vraag, &antwoord).await?;
-        tx.commit().await?;
-        Ok(())
+        let mut op = guard::op(id, Action::ManageNvi).await?;
+        crate::store::nvi::answer(&mut op, vraag, &antwoord).await?;
+        op.commit().await
     })
     .await
 }
 
 #[server(endpoint = "merge_question")]
-pub async fn merge_question(id: i32, vraag: i32, met: i32) -> Result<(), AppError> {
+pub async fn merge_question(id: TenderId, vraag: QuestionId, met: QuestionId) -> Result<(), AppError> {
     use super::guard;
     use crate::domain::access::Action;
     guard::run(async move {
-        let ok = guard::require(id, Action::ManageNvi).await?;
-        let st = guard::state()?;
-        let tx = st.db.write().await?;
-        crate::store::nvi::merge(&tx, st.clock.now(), id, ok.actor(), vraag, met).await?;
-        tx.commit().await?;
-        Ok(())
+        let mut op = guard::op(id, Action::ManageNvi).await?;
+        crate::store::nvi::merge(&mut op, vraag, met).await?;
+        op.commit().await
     })
     .await
 }
 
 #[server(endpoint = "create_nvi_round")]
-pub async fn create_nvi_round(id: i32, titel: String, termijn: String) -> Result<(), AppError> {
+pub async fn create_nvi_round(id: TenderId, titel: String, termijn: String) -> Result<(), AppError> {
     use super::guard;
     use crate::domain::access::Action;
-    use crate::store::procedure as proc;
     guard::run(async move {
-        let ok = guard::require(id, Action::ManageNvi).await?;
-        let st = guard::state()?;
-        let deadline = crate::domain::procedure::parse_local(&termijn).map_err(AppError::Invalid)?;
-        let (tx, t, now) = proc::write_for(&st.db, &st.clock, id).await?;
-        crate::store::nvi::create_round(&tx, st.clock.now(), now, &t, ok.actor(), &titel, deadline).await?;
-        tx.commit().await?;
-        st.wake.notify_one();
+        let mut op = guard::op(id, Action::ManageNvi).await?;
+        let deadline = crate::domain::procedure::parse_local(&termijn)?;
+        crate::store::nvi::create_round(&mut op, &titel, deadline).await?;
+        op.commit().await?;
+        guard::state()?.wake.notify_one();
         Ok(())
     })
     .await
@@ -179,26 +165,22 @@ pub async fn create_nvi_round(id: i32, titel: String, termijn: String) -> Result
 
 #[server(endpoint = "publish_nvi")]
 pub async fn publish_nvi(
-    id: i32,
-    ronde: i32,
+    id: TenderId,
+    ronde: QuestionRoundId,
     toelichting: Option<String>,
     nieuwe_sluitingstermijn: Option<String>,
 ) -> Result<i32, AppError> {
     use super::guard;
     use crate::domain::access::Action;
-    use crate::store::procedure as proc;
     guard::run(async move {
-        let ok = guard::require(id, Action::ManageNvi).await?;
-        let st = guard::state()?;
+        let mut op = guard::op(id, Action::ManageNvi).await?;
         let new_deadline = match nieuwe_sluitingstermijn.filter(|s| !s.trim().is_empty()) {
-            Some(s) => Some(crate::domain::procedure::parse_local(&s).map_err(AppError::Invalid)?),
+            Some(s) => Some(crate::domain::procedure::parse_local(&s)?),
             None => None,
         };
-        let (tx, t, now) = proc::write_for(&st.db, &st.clock, id).await?;
-        let n = crate::store::nvi::publish(&tx, st.clock.now(), now, &t, ok.actor(), ronde, &toelichting.unwrap_or_default(), new_deadline)
-            .await?;
-        tx.commit().await?;
-        st.wake.notify_one();
+        let n = crate::store::nvi::publish(&mut op, ronde, &toelichting.unwrap_or_default(), new_deadline).await?;
+        op.commit().await?;
+        guard::state()?.wake.notify_one();
         Ok(n)
     })
     .await

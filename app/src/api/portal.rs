@@ -1,13 +1,15 @@
 //! The bidder portal around the tender: registering an organisation, its
 //! members and invited colleagues, and the messages it receives.
 
+use crate::domain::status::BidderStatus;
 use crate::error::AppError;
+use crate::ids::TenderId;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Published tenders an organisation can register for: (id, title, reference).
 #[server(endpoint = "open_tenders")]
-pub async fn open_tenders() -> Result<Vec<(i32, String, String)>, AppError> {
+pub async fn open_tenders() -> Result<Vec<(TenderId, String, String)>, AppError> {
     use super::guard;
     use crate::domain::access::Phase;
     guard::run(async move {
@@ -15,34 +17,38 @@ pub async fn open_tenders() -> Result<Vec<(i32, String, String)>, AppError> {
         Ok(crate::store::tenders::all(&st.db.conn)
             .await?
             .into_iter()
-            .filter(|t| matches!(crate::store::tenders::phase(t), Phase::Gepubliceerd | Phase::Dialoog | Phase::Inschrijving))
+            .filter(|t| matches!(*t.phase, Phase::Gepubliceerd | Phase::Dialoog | Phase::Inschrijving))
             .map(|t| (t.id, t.title, t.reference))
             .collect())
     })
     .await
 }
 
+/// The registration form of a new organisation and its contact person, as typed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RegistrationForm {
+    pub kvk: String,
+    pub naam: String,
+    pub adres: String,
+    pub postcode: String,
+    pub plaats: String,
+    pub contactpersoon: String,
+    pub email: String,
+    pub telefoon: String,
+    pub gebruikersnaam: String,
+    pub wachtwoord: String,
+    pub herhaling: String,
+}
+
 /// Registers an organisation, its contact person's account, and (optionally)
 /// its participation in a published tender. Logs the new account in.
 #[server(endpoint = "register_organisation")]
-#[allow(clippy::too_many_arguments)]
-pub async fn register_organisation(
-    kvk: String,
-    naam: String,
-    adres: String,
-    postcode: String,
-    plaats: String,
-    contactpersoon: String,
-    email: String,
-    telefoon: String,
-    gebruikersnaam: String,
-    wachtwoord: String,
-    herhaling: String,
-    aanbesteding: Option<i32>,
-) -> Result<(), AppError> {
+pub async fn register_organisation(#[server(flatten)] form: RegistrationForm, aanbesteding: Option<TenderId>) -> Result<(), AppError> {
     use super::guard;
-    use crate::domain::procedure::{check_kvk, check_postcode};
+    use crate::domain::values::{Email, Kvk, Postcode, Username};
     use crate::store::organisations::{self as orgs, NewMember, NewOrganisation};
+    use crate::store::users::NewAccount;
+    use crate::store::{Actor, Op};
     guard::run(async move {
         let st = guard::state()?;
         let ip = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
@@ -62,44 +68,47 @@ pub async fn register_organisation(
             }
             Ok(t.to_string())
         };
-        let kvk = check_kvk(&kvk).map_err(AppError::Invalid)?;
-        let naam = req(&naam, "de naam van de organisatie", 200)?;
-        let adres = req(&adres, "het adres", 200)?;
-        let postcode = check_postcode(&postcode).map_err(AppError::Invalid)?;
-        let plaats = req(&plaats, "de plaats", 100)?;
-        let contact = req(&contactpersoon, "de naam van de contactpersoon", 200)?;
-        let email = orgs::validate_email(&email)?;
-        let telefoon = req(&telefoon, "het telefoonnummer", 30)?;
-        let username = orgs::validate_username(&gebruikersnaam)?;
-        crate::domain::password::check_length(&wachtwoord).map_err(|why| AppError::Invalid(format!("Het wachtwoord {why}.")))?;
-        if wachtwoord != herhaling {
+        let f = form;
+        let kvk = Kvk::parse(&f.kvk)?;
+        let naam = req(&f.naam, "de naam van de organisatie", 200)?;
+        let adres = req(&f.adres, "het adres", 200)?;
+        let postcode = Postcode::parse(&f.postcode)?;
+        let plaats = req(&f.plaats, "de plaats", 100)?;
+        let contact = req(&f.contactpersoon, "de naam van de contactpersoon", 200)?;
+        let email = Email::parse(&f.email)?;
+        let telefoon = req(&f.telefoon, "het telefoonnummer", 30)?;
+        let username = Username::parse(&f.gebruikersnaam)?;
+        crate::domain::password::check_length(&f.wachtwoord).map_err(|why| AppError::Invalid(format!("Het wachtwoord {why}.")))?;
+        if f.wachtwoord != f.herhaling {
             return Err(AppError::Invalid("De twee wachtwoorden zijn niet gelijk.".into()));
         }
         let tender = match aanbesteding {
             Some(id) => {
                 let t = crate::store::tenders::by_id(&st.db.conn, id)
                     .await?
-                    .filter(|t| crate::store::tenders::phase(t) != crate::domain::access::Phase::Concept)
+                    .filter(|t| *t.phase != crate::domain::access::Phase::Concept)
                     .ok_or_else(|| AppError::NotFound("Deze aanbesteding is niet gepubliceerd.".into()))?;
                 Some(t.id)
             }
             None => None,
         };
-        let hash = crate::store::users::hash_password(wachtwoord).await;
-        let now = st.clock.now();
-        let tx = st.db.write().await?;
+        let hash = crate::store::users::hash_password(f.wachtwoord).await;
+        let mut op = Op::anywhere(&st.db, &st.clock, Actor::registration()).await?;
+        let now = op.now();
         let (org, user) = orgs::register(
-            &tx,
-            now,
+            &mut op,
             NewOrganisation { kvk, name: naam, address: adres, postcode, place: plaats },
-            NewMember { username, display_name: contact, email, phone: telefoon, password_hash: hash, must_change_password: false },
+            NewMember {
+                account: NewAccount { username, display_name: contact, password_hash: hash, must_change_password: false },
+                email,
+                phone: telefoon,
+            },
         )
         .await?;
         if let Some(t) = tender {
-            let actor = crate::store::procedure::actor(&user, crate::domain::access::Role::Aanbieder);
-            orgs::register_for_tender(&tx, now, actor, t, &org).await?;
+            orgs::register_for_tender(&mut op, t, &org).await?;
         }
-        tx.commit().await?;
+        op.commit().await?;
         let session = guard::session().await?;
         session.cycle_id().await.map_err(|_| AppError::Internal)?;
         session.insert(guard::SESSION_USER, user.id).await.map_err(|_| AppError::Internal)?;
@@ -120,9 +129,9 @@ pub struct OrganisationView {
     /// (name, username, e-mail, phone, contact person)
     pub members: Vec<(String, String, String, String, bool)>,
     /// Tenders the organisation is registered for: (id, title, status)
-    pub tenders: Vec<(i32, String, String)>,
+    pub tenders: Vec<(TenderId, String, BidderStatus)>,
     /// Published tenders it can still register for: (id, title)
-    pub open: Vec<(i32, String)>,
+    pub open: Vec<(TenderId, String)>,
 }
 
 #[server(endpoint = "my_organisation")]
@@ -137,7 +146,7 @@ pub async fn my_organisation() -> Result<OrganisationView, AppError> {
         let members = crate::store::organisations::members(&st.db.conn, org.id)
             .await?
             .into_iter()
-            .map(|(m, u)| (u.display_name, u.username, m.email, m.phone, m.contact))
+            .map(|(m, u)| (u.display_name, u.username.to_string(), m.email.to_string(), m.phone, m.contact))
             .collect();
         let regs = tender_bidders::Entity::find()
             .filter(tender_bidders::Column::OrganisationId.eq(org.id))
@@ -146,7 +155,7 @@ pub async fn my_organisation() -> Result<OrganisationView, AppError> {
         let mut tenders = vec![];
         for r in &regs {
             if let Some(t) = crate::store::tenders::by_id(&st.db.conn, r.tender_id).await? {
-                tenders.push((t.id, t.title, r.status.clone()));
+                tenders.push((t.id, t.title, *r.status));
             }
         }
         let open = open_tenders()
@@ -157,9 +166,9 @@ pub async fn my_organisation() -> Result<OrganisationView, AppError> {
             .collect();
         Ok(OrganisationView {
             name: org.name,
-            kvk: org.kvk,
+            kvk: org.kvk.to_string(),
             address: org.address,
-            postcode: org.postcode,
+            postcode: org.postcode.to_string(),
             place: org.place,
             members,
             tenders,
@@ -171,21 +180,25 @@ pub async fn my_organisation() -> Result<OrganisationView, AppError> {
 
 /// Registers the caller's organisation for a published tender.
 #[server(endpoint = "join_tender")]
-pub async fn join_tender(aanbesteding: i32) -> Result<(), AppError> {
+pub async fn join_tender(aanbesteding: TenderId) -> Result<(), AppError> {
     use super::guard;
     use crate::domain::access::{Phase, Role};
+    use crate::store::{Actor, Op};
     guard::run(async move {
         let user = guard::require_user().await?;
         let st = guard::state()?;
         let org = guard::own_organisation(&st, &user).await?;
-        let tx = st.db.write().await?;
-        let t = crate::store::procedure::reload(&tx.txn, aanbesteding).await?;
-        if !matches!(crate::store::tenders::phase(&t), Phase::Gepubliceerd | Phase::Dialoog | Phase::Inschrijving) {
+        let mut op = Op::anywhere(&st.db, &st.clock, Actor::in_role(&user, Role::Aanbieder)).await?;
+        let t = crate::store::tenders::by_id(op.txn(), aanbesteding)
+            .await?
+            .ok_or_else(|| AppError::NotFound("Deze aanbesteding bestaat niet.".into()))?;
+        if !matches!(*t.phase, Phase::Gepubliceerd | Phase::Dialoog | Phase::Inschrijving) {
             return Err(AppError::Conflict("Voor deze aanbesteding kunt u zich niet (meer) aanmelden.".into()));
         }
-        crate::store::organisations::register_for_tender(&tx, st.clock.now(), crate::store::procedure::actor(&user, Role::Aanbieder), t.id, &org)
-            .await?;
-        tx.commit().await?;
+        // Registering twice changes nothing (and records nothing).
+        if crate::store::organisations::register_for_tender(&mut op, t.id, &org).await? {
+            op.commit().await?;
+        }
         Ok(())
     })
     .await
@@ -197,7 +210,10 @@ pub async fn join_tender(aanbesteding: i32) -> Result<(), AppError> {
 pub async fn invite_colleague(naam: String, email: String, gebruikersnaam: String) -> Result<(String, String), AppError> {
     use super::guard;
     use crate::domain::access::Role;
+    use crate::domain::values::{Email, Username};
     use crate::store::organisations::{self as orgs, NewMember};
+    use crate::store::users::NewAccount;
+    use crate::store::{Actor, Op};
     guard::run(async move {
         let user = guard::require_user().await?;
         let st = guard::state()?;
@@ -207,22 +223,24 @@ pub async fn invite_colleague(naam: String, email: String, gebruikersnaam: Strin
         if naam.is_empty() || naam.chars().count() > 200 {
             return Err(AppError::Invalid("Vul de naam van uw collega in (hoogstens 200 tekens).".into()));
         }
-        let email = orgs::validate_email(&email)?;
-        let username = orgs::validate_username(&gebruikersnaam)?;
+        let email = Email::parse(&email)?;
+        let username = Username::parse(&gebruikersnaam)?;
         let password = crate::store::bootstrap::random_password();
         let hash = crate::store::users::hash_password(password.clone()).await;
-        let tx = st.db.write().await?;
+        let mut op = Op::anywhere(&st.db, &st.clock, Actor::in_role(&user, Role::Aanbieder)).await?;
         orgs::add_member(
-            &tx,
-            st.clock.now(),
-            crate::store::procedure::actor(&user, Role::Aanbieder),
+            &mut op,
             &org,
-            NewMember { username: username.clone(), display_name: naam, email, phone: String::new(), password_hash: hash, must_change_password: true },
+            NewMember {
+                account: NewAccount { username: username.clone(), display_name: naam, password_hash: hash, must_change_password: true },
+                email,
+                phone: String::new(),
+            },
             false,
         )
         .await?;
-        tx.commit().await?;
-        Ok((username, password))
+        op.commit().await?;
+        Ok((username.into_string(), password))
     })
     .await
 }

@@ -2,6 +2,7 @@
 //! reason when refused), the calendar, and the training clock.
 
 use crate::error::AppError;
+use crate::ids::TenderId;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -16,7 +17,7 @@ pub struct Transition {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProcedureData {
-    pub id: i32,
+    pub id: TenderId,
     pub phase: String,
     pub phase_label: String,
     pub phase_note: Option<String>,
@@ -54,7 +55,7 @@ pub struct Banner {
 }
 
 #[server(endpoint = "tender_banner")]
-pub async fn tender_banner(id: i32) -> Result<Banner, AppError> {
+pub async fn tender_banner(id: TenderId) -> Result<Banner, AppError> {
     use super::guard;
     use crate::domain::access::{Action, Phase};
     use crate::domain::calendar::show_instant;
@@ -63,8 +64,8 @@ pub async fn tender_banner(id: i32) -> Result<Banner, AppError> {
         let ok = guard::require(id, Action::ViewTender).await?;
         let st = guard::state()?;
         let t = &ok.tender;
-        let phase = proc::phase_of(t);
-        let now = proc::tender_now(t, &st.clock);
+        let phase = *t.phase;
+        let now = proc::tender_now(t, st.clock.now());
         Ok(Banner {
             phase: phase.label().into(),
             suspended: (phase == Phase::Opgeschort).then(|| t.phase_note.clone().unwrap_or_default()),
@@ -79,21 +80,23 @@ pub async fn tender_banner(id: i32) -> Result<Banner, AppError> {
 /// The procedure's terms: standstill length, a weekend end moving to Monday,
 /// the notice period of the contract's options (before publication).
 #[server(endpoint = "set_terms")]
-pub async fn set_terms(id: i32, standstill_dagen: String, weekend: Option<String>, opzegtermijn: String) -> Result<(), AppError> {
+pub async fn set_terms(id: TenderId, standstill_dagen: String, weekend: Option<String>, opzegtermijn: String) -> Result<(), AppError> {
     use super::guard;
-    guard::run(guard::change!(id, crate::domain::access::Action::ManageProcedure, |c| {
+    guard::run(async move {
+        let mut op = guard::op(id, crate::domain::access::Action::ManageProcedure).await?;
         let n = |s: &str, what: &str| s.trim().parse::<i32>().map_err(|_| AppError::Invalid(format!("Vul bij {what} een geheel getal in.")));
         let days = n(&standstill_dagen, "de standstilltermijn")?;
         let months = n(&opzegtermijn, "de beslistermijn voor opties")?;
-        crate::store::contract::set_terms(c.tx, c.now, c.tender, c.actor(), days, weekend.is_some(), months).await
-    }))
+        crate::store::contract::set_terms(&mut op, days, weekend.is_some(), months).await?;
+        op.commit().await
+    })
     .await
 }
 
 #[server(endpoint = "procedure_view")]
-pub async fn procedure_view(id: i32) -> Result<ProcedureData, AppError> {
+pub async fn procedure_view(id: TenderId) -> Result<ProcedureData, AppError> {
     use super::guard;
-    use crate::domain::access::{self, Action, Phase};
+    use crate::domain::access::{Action, Phase};
     use crate::domain::calendar::show_instant;
     use crate::domain::procedure::{self as rules, to_local_input};
     use crate::store::procedure as proc;
@@ -101,9 +104,9 @@ pub async fn procedure_view(id: i32) -> Result<ProcedureData, AppError> {
         let ok = guard::require(id, Action::ViewTender).await?;
         let st = guard::state()?;
         let t = &ok.tender;
-        let phase = proc::phase_of(t);
-        let now = proc::tender_now(t, &st.clock);
-        let may_manage = access::any_allowed(&ok.roles, phase, Action::ManageProcedure);
+        let phase = *t.phase;
+        let now = proc::tender_now(t, st.clock.now());
+        let may_manage = ok.may(Action::ManageProcedure);
         let mut transitions = vec![];
         if may_manage {
             let f = proc::facts(&st.db.conn, t, now).await?;
@@ -113,7 +116,7 @@ pub async fn procedure_view(id: i32) -> Result<ProcedureData, AppError> {
                 if to == Phase::Geopend {
                     continue;
                 }
-                let refused = rules::check(phase, to, &f, if needs_reason { "x" } else { "" }).err();
+                let refused = rules::check(phase, to, &f, if needs_reason { "x" } else { "" }).err().map(|r| r.message().to_string());
                 transitions.push(Transition { to: to.code().into(), label: to.label().into(), refused, needs_reason });
             }
         }
@@ -151,12 +154,11 @@ pub async fn procedure_view(id: i32) -> Result<ProcedureData, AppError> {
 }
 
 #[server(endpoint = "change_phase")]
-pub async fn change_phase(id: i32, to: String, reason: Option<String>) -> Result<(), AppError> {
+pub async fn change_phase(id: TenderId, to: String, reason: Option<String>) -> Result<(), AppError> {
     use super::guard;
     use crate::domain::access::{Action, Phase};
     guard::run(async move {
-        let ok = guard::require(id, Action::ManageProcedure).await?;
-        let st = guard::state()?;
+        let mut op = guard::op(id, Action::ManageProcedure).await?;
         let to = Phase::parse(&to).ok_or_else(|| AppError::Invalid("Onbekende fase.".into()))?;
         if to == Phase::Geopend {
             return Err(AppError::Conflict("Openen gaat via de opening met twee inkopers.".into()));
@@ -165,10 +167,9 @@ pub async fn change_phase(id: i32, to: String, reason: Option<String>) -> Result
         if reason.len() > 2000 {
             return Err(AppError::Invalid("De reden is te lang (hoogstens 2000 tekens).".into()));
         }
-        let tx = st.db.write().await?;
-        crate::store::procedure::transition(&tx, &st.clock, id, ok.actor(), to, &reason).await?;
-        tx.commit().await?;
-        st.wake.notify_one();
+        crate::store::procedure::transition(&mut op, to, &reason).await?;
+        op.commit().await?;
+        guard::state()?.wake.notify_one();
         Ok(())
     })
     .await
@@ -176,7 +177,7 @@ pub async fn change_phase(id: i32, to: String, reason: Option<String>) -> Result
 
 #[server(endpoint = "plan_calendar")]
 pub async fn plan_calendar(
-    id: i32,
+    id: TenderId,
     publicatie: String,
     sluitingstermijn: String,
     gunning: Option<String>,
@@ -186,41 +187,38 @@ pub async fn plan_calendar(
     use crate::domain::access::Action;
     use crate::domain::procedure::parse_local;
     guard::run(async move {
-        let ok = guard::require(id, Action::ManageProcedure).await?;
-        let st = guard::state()?;
+        let mut op = guard::op(id, Action::ManageProcedure).await?;
         let opt = |s: Option<String>| -> Result<_, AppError> {
             match s.filter(|s| !s.trim().is_empty()) {
-                Some(s) => parse_local(&s).map(Some).map_err(AppError::Invalid),
+                Some(s) => Ok(Some(parse_local(&s)?)),
                 None => Ok(None),
             }
         };
         let plan = crate::store::procedure::Plan {
-            publication: parse_local(&publicatie).map_err(AppError::Invalid)?,
-            submission_deadline: parse_local(&sluitingstermijn).map_err(AppError::Invalid)?,
+            publication: parse_local(&publicatie)?,
+            submission_deadline: parse_local(&sluitingstermijn)?,
             award_planned: opt(gunning)?,
             signing_planned: opt(ondertekening)?,
         };
-        let tx = st.db.write().await?;
-        crate::store::procedure::plan(&tx, &st.clock, id, ok.actor(), plan).await?;
-        tx.commit().await?;
-        st.wake.notify_one();
+        crate::store::procedure::plan(&mut op, plan).await?;
+        op.commit().await?;
+        guard::state()?.wake.notify_one();
         Ok(())
     })
     .await
 }
 
 #[server(endpoint = "set_training_clock")]
-pub async fn set_training_clock(id: i32, tijd: String) -> Result<(), AppError> {
+pub async fn set_training_clock(id: TenderId, tijd: String) -> Result<(), AppError> {
     use super::guard;
     use crate::domain::access::Action;
     guard::run(async move {
-        let ok = guard::require(id, Action::ManageProcedure).await?;
-        let st = guard::state()?;
-        let to = crate::domain::procedure::parse_local(&tijd).map_err(AppError::Invalid)?;
-        let tx = st.db.write().await?;
-        crate::store::procedure::set_clock(&tx, &st.clock, id, ok.actor(), to).await?;
-        tx.commit().await?;
+        let mut op = guard::op(id, Action::ManageProcedure).await?;
+        let to = crate::domain::procedure::parse_local(&tijd)?;
+        crate::store::procedure::set_clock(&mut op, to).await?;
+        op.commit().await?;
         // Deadlines on the simulated clock may have passed: close them now.
+        let st = guard::state()?;
         crate::store::procedure::close_due(&st.db, &st.clock).await?;
         st.wake.notify_one();
         Ok(())

@@ -1,12 +1,14 @@
 //! The dashboard and the tender overview.
 
+use crate::domain::status::Participation;
 use crate::error::AppError;
+use crate::ids::TenderId;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TenderCard {
-    pub id: i32,
+    pub id: TenderId,
     pub title: String,
     pub reference: String,
     pub phase: String,
@@ -14,7 +16,7 @@ pub struct TenderCard {
     pub roles: Vec<(String, String, Option<String>)>,
     pub may_view_audit: bool,
     /// Participation per gemeente the user represents: (name, status).
-    pub gemeenten: Vec<(String, String)>,
+    pub gemeenten: Vec<(String, Participation)>,
 }
 
 #[server(endpoint = "dashboard")]
@@ -31,20 +33,18 @@ pub async fn dashboard() -> Result<Vec<TenderCard>, AppError> {
             if roles.is_empty() {
                 continue;
             }
-            let phase = tenders::phase(&t);
+            let phase = *t.phase;
             let all_roles = crate::store::users::roles(&st.db.conn, user.id).await?;
-            let orgs: Vec<(String, String, Option<String>)> = all_roles
-                .into_iter()
-                .filter(|r| r.tender_id == t.id)
-                .filter_map(|r| Role::parse(&r.role).map(|role| (role.code().to_string(), role.label().to_string(), r.organisation)))
-                .collect();
+            let mine: Vec<(Role, Option<String>)> =
+                all_roles.into_iter().filter(|r| r.tender_id == t.id).map(|r| (*r.role, r.organisation)).collect();
             let rel = tenders::related(&st.db.conn, t.id).await?;
-            let gemeenten = orgs
+            let gemeenten = mine
                 .iter()
-                .filter(|(code, _, _)| code == "gemeente")
-                .filter_map(|(_, _, slug)| rel.buyers.iter().find(|b| Some(&b.slug) == slug.as_ref()))
-                .map(|b| (b.name.clone(), b.status.clone()))
+                .filter(|(role, _)| *role == Role::Gemeente)
+                .filter_map(|(_, slug)| rel.buyers.iter().find(|b| Some(&b.slug) == slug.as_ref()))
+                .map(|b| (b.name.clone(), *b.status))
                 .collect();
+            let orgs = mine.into_iter().map(|(role, org)| (role.code().to_string(), role.label().to_string(), org)).collect();
             out.push(TenderCard {
                 id: t.id,
                 title: t.title.clone(),
@@ -142,7 +142,7 @@ pub fn term_view(term: &crate::domain::calendar::ContractTerm, today: chrono::Na
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TenderView {
-    pub id: i32,
+    pub id: TenderId,
     pub title: String,
     pub reference: String,
     pub phase: String,
@@ -161,7 +161,7 @@ pub struct TenderView {
 }
 
 #[server(endpoint = "tender_overview")]
-pub async fn tender_overview(id: i32) -> Result<TenderView, AppError> {
+pub async fn tender_overview(id: TenderId) -> Result<TenderView, AppError> {
     use super::guard;
     use crate::domain::access::{self, Action};
     use crate::domain::calendar::show_instant;
@@ -172,8 +172,8 @@ pub async fn tender_overview(id: i32) -> Result<TenderView, AppError> {
         let t = &ok.tender;
         let rel = tenders::related(&st.db.conn, t.id).await?;
         let term = crate::store::contract::term(&st.db.conn, t).await?;
-        let today = crate::store::contract::today(crate::store::procedure::tender_now(t, &st.clock));
-        let phase = tenders::phase(t);
+        let today = crate::store::contract::today(crate::store::procedure::tender_now(t, st.clock.now()));
+        let phase = *t.phase;
         Ok(TenderView {
             id: t.id,
             title: t.title.clone(),

@@ -1,11 +1,12 @@
 //! The bid (bidder), the receipt, and the opening (inkoper): arrivals,
 //! four-eyes opening and the proces-verbaal.
 
-use super::{error_view, tender_id, TenderNav, UrlMessages};
+use super::{tender_id, tender_or_none, TenderPage};
 use crate::api::bids::{bid_view, opening_record, opening_view, receipt_view, ConfirmOpening, RemovePart, SaveFormPart, StartOpening, SubmitBid, WithdrawBid};
+use crate::domain::status::{BidStatus, PartKind};
 use crate::feedback;
+use crate::ids::{ReceiptId, TenderId};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -17,13 +18,87 @@ pub fn Bid() -> impl IntoView {
     let withdraw = ServerAction::<WithdrawBid>::new();
     let data = Resource::new(
         move || (id(), form.version().get(), remove.version().get(), submit.version().get(), withdraw.version().get()),
-        |(id, ..)| async move { bid_view(id.unwrap_or(0)).await },
+        |(id, ..)| async move { bid_view(tender_or_none(id)).await },
     );
     view! {
-        <Title text="Inschrijving · Dialoog"/>
-        {move || id().map(|id| view! { <TenderNav id/> })}
-        <h1 class="utrecht-heading-1">"Uw inschrijving"</h1>
-        <UrlMessages/>
+        <TenderPage title="Inschrijving" heading="Uw inschrijving" data=data render=move |b| {
+            let tender = b.tender;
+            view! {
+                <dl class="facts">
+                    <dt>"Organisatie"</dt><dd>{b.organisation.clone()}</dd>
+                    <dt>"Status"</dt><dd data-testid="status">{b.status.code()}</dd>
+                    <dt>"Sluitingstermijn"</dt><dd>{b.deadline.clone().unwrap_or_else(|| "niet gepland".into())}</dd>
+                </dl>
+                {b.window_message.clone().map(|m| view! { <div class="utrecht-alert utrecht-alert--warning" role="status"><p>{m}</p></div> })}
+                <p class="hint">"Niemand kan de inhoud van uw ingediende onderdelen lezen vóór de opening, ook de inkoper niet."</p>
+                <table class="utrecht-table" data-testid="onderdelen">
+                    <thead><tr><th scope="col">"Onderdeel"</th><th scope="col">"Opgeslagen"</th><th scope="col">"Toevoegen of vervangen"</th></tr></thead>
+                    <tbody>{b.parts.clone().into_iter().map(|p| view! {
+                        <tr>
+                            <td><strong>{p.name.clone()}</strong>{p.required.then_some(" (verplicht)")}<br/>
+                                <span class="meta">{p.envelope.clone()}</span><br/><span class="meta">{p.description.clone()}</span></td>
+                            <td>{match p.stored.clone() {
+                                Some((name, size, sha, at)) => view! {
+                                    <span data-testid="opgeslagen">{format!("{name} · {size} · {at}")}</span><br/>
+                                    <code class="hash">{format!("SHA-256 {sha}")}</code>
+                                }.into_any(),
+                                None => view! { <span class="meta">"nog niet toegevoegd"</span> }.into_any(),
+                            }}</td>
+                            <td>{b.window_open.then(|| if p.kind == PartKind::Bestand { view! {
+                                <form method="post" enctype="multipart/form-data" action=format!("/upload/inschrijving/{tender}/{}", p.def_id) data-upload="">
+                                    <label class="utrecht-form-label" for=format!("bestand-{}", p.def_id)>{format!("Bestand (hoogstens {})", p.max_size)}</label>
+                                    <input id=format!("bestand-{}", p.def_id) name="bestand" type="file" data-max=p.max_bytes.to_string() required/>
+                                    <progress max="100" value="0" hidden></progress><p class="upload-status" role="status"></p>
+                                    <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Uploaden"</button>
+                                </form>
+                            }.into_any() } else if p.kind == PartKind::Prijs { view! {
+                                <ActionForm action=form>
+                                    <input type="hidden" name="id" value=tender/>
+                                    <input type="hidden" name="onderdeel" value=p.def_id/>
+                                    <label class="utrecht-form-label" for=format!("prijs-{}", p.def_id)>"Prijs in euro (bijvoorbeeld 1.250.000,00)"</label>
+                                    <input class="utrecht-textbox" id=format!("prijs-{}", p.def_id) name="tekst" type="text" inputmode="decimal"
+                                        value=p.form_text.clone().unwrap_or_default() required/>
+                                    <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Opslaan"</button>
+                                </ActionForm>
+                            }.into_any() } else { view! {
+                                <ActionForm action=form>
+                                    <input type="hidden" name="id" value=tender/>
+                                    <input type="hidden" name="onderdeel" value=p.def_id/>
+                                    <textarea class="utrecht-textarea" name="tekst" rows="3" aria-label=p.name.clone() required>{p.form_text.clone().unwrap_or_default()}</textarea>
+                                    <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Opslaan"</button>
+                                </ActionForm>
+                            }.into_any() })}
+                            {(b.window_open && p.stored.is_some()).then(|| view! {
+                                <ActionForm action=remove attr:class="inline-form">
+                                    <input type="hidden" name="id" value=tender/>
+                                    <input type="hidden" name="onderdeel" value=p.def_id/>
+                                    <button type="submit" class="utrecht-button utrecht-button--subtle">"Verwijderen"</button>
+                                </ActionForm>
+                            })}</td>
+                        </tr>
+                    }).collect_view()}</tbody>
+                </table>
+                {(b.may_submit && b.status != BidStatus::Ingediend).then(|| view! {
+                    <ActionForm action=submit>
+                        <input type="hidden" name="id" value=tender/>
+                        <input type="hidden" name="sleutel" value=b.key.clone()/>
+                        <button type="submit" class="utrecht-button utrecht-button--primary-action" data-testid="indienen">"Inschrijving indienen"</button>
+                    </ActionForm>
+                })}
+                {(b.may_submit && b.status == BidStatus::Ingediend).then(|| view! {
+                    <ActionForm action=withdraw>
+                        <input type="hidden" name="id" value=tender/>
+                        <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Inschrijving intrekken"</button>
+                    </ActionForm>
+                })}
+                {(!b.receipts.is_empty()).then(|| view! {
+                    <h2 class="utrecht-heading-2">"Ontvangstbevestigingen"</h2>
+                    <ul data-testid="bevestigingen">{b.receipts.iter().map(|(rid, at, n)| view! {
+                        <li><a href=format!("/aanbesteding/{tender}/ontvangstbevestiging/{rid}")>{format!("Indiening {n}, ontvangen {at}")}</a></li>
+                    }).collect_view()}</ul>
+                })}
+            }.into_any()
+        }>
         {feedback!(form, "Het formulier is opgeslagen.")}
         {feedback!(remove, "Het onderdeel is verwijderd.")}
         {feedback!(withdraw, "Uw inschrijving is ingetrokken. U kunt haar aanpassen en opnieuw indienen tot de sluitingstermijn.")}
@@ -35,91 +110,7 @@ pub fn Bid() -> impl IntoView {
             }.into_any(),
             Err(e) => view! { <div class="utrecht-alert utrecht-alert--error" role="alert" data-testid="fout"><p>{e.to_string()}</p></div> }.into_any(),
         })}
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => error_view(e),
-                    Ok(b) => {
-                        let tender = b.tender;
-                        view! {
-                            <dl class="facts">
-                                <dt>"Organisatie"</dt><dd>{b.organisation.clone()}</dd>
-                                <dt>"Status"</dt><dd data-testid="status">{b.status.clone()}</dd>
-                                <dt>"Sluitingstermijn"</dt><dd>{b.deadline.clone().unwrap_or_else(|| "niet gepland".into())}</dd>
-                            </dl>
-                            {b.window_message.clone().map(|m| view! { <div class="utrecht-alert utrecht-alert--warning" role="status"><p>{m}</p></div> })}
-                            <p class="hint">"Niemand kan de inhoud van uw ingediende onderdelen lezen vóór de opening, ook de inkoper niet."</p>
-                            <table class="utrecht-table" data-testid="onderdelen">
-                                <thead><tr><th scope="col">"Onderdeel"</th><th scope="col">"Opgeslagen"</th><th scope="col">"Toevoegen of vervangen"</th></tr></thead>
-                                <tbody>{b.parts.clone().into_iter().map(|p| view! {
-                                    <tr>
-                                        <td><strong>{p.name.clone()}</strong>{p.required.then_some(" (verplicht)")}<br/>
-                                            <span class="meta">{p.envelope.clone()}</span><br/><span class="meta">{p.description.clone()}</span></td>
-                                        <td>{match p.stored.clone() {
-                                            Some((name, size, sha, at)) => view! {
-                                                <span data-testid="opgeslagen">{format!("{name} · {size} · {at}")}</span><br/>
-                                                <code class="hash">{format!("SHA-256 {sha}")}</code>
-                                            }.into_any(),
-                                            None => view! { <span class="meta">"nog niet toegevoegd"</span> }.into_any(),
-                                        }}</td>
-                                        <td>{b.window_open.then(|| if p.kind == "bestand" { view! {
-                                            <form method="post" enctype="multipart/form-data" action=format!("/upload/inschrijving/{tender}/{}", p.def_id) data-upload="">
-                                                <label class="utrecht-form-label" for=format!("bestand-{}", p.def_id)>{format!("Bestand (hoogstens {})", p.max_size)}</label>
-                                                <input id=format!("bestand-{}", p.def_id) name="bestand" type="file" data-max=p.max_bytes.to_string() required/>
-                                                <progress max="100" value="0" hidden></progress><p class="upload-status" role="status"></p>
-                                                <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Uploaden"</button>
-                                            </form>
-                                        }.into_any() } else if p.kind == "prijs" { view! {
-                                            <ActionForm action=form>
-                                                <input type="hidden" name="id" value=tender/>
-                                                <input type="hidden" name="onderdeel" value=p.def_id/>
-                                                <label class="utrecht-form-label" for=format!("prijs-{}", p.def_id)>"Prijs in euro (bijvoorbeeld 1.250.000,00)"</label>
-                                                <input class="utrecht-textbox" id=format!("prijs-{}", p.def_id) name="tekst" type="text" inputmode="decimal"
-                                                    value=p.form_text.clone().unwrap_or_default() required/>
-                                                <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Opslaan"</button>
-                                            </ActionForm>
-                                        }.into_any() } else { view! {
-                                            <ActionForm action=form>
-                                                <input type="hidden" name="id" value=tender/>
-                                                <input type="hidden" name="onderdeel" value=p.def_id/>
-                                                <textarea class="utrecht-textarea" name="tekst" rows="3" aria-label=p.name.clone() required>{p.form_text.clone().unwrap_or_default()}</textarea>
-                                                <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Opslaan"</button>
-                                            </ActionForm>
-                                        }.into_any() })}
-                                        {(b.window_open && p.stored.is_some()).then(|| view! {
-                                            <ActionForm action=remove attr:class="inline-form">
-                                                <input type="hidden" name="id" value=tender/>
-                                                <input type="hidden" name="onderdeel" value=p.def_id/>
-                                                <button type="submit" class="utrecht-button utrecht-button--subtle">"Verwijderen"</button>
-                                            </ActionForm>
-                                        })}</td>
-                                    </tr>
-                                }).collect_view()}</tbody>
-                            </table>
-                            {(b.may_submit && b.status != "ingediend").then(|| view! {
-                                <ActionForm action=submit>
-                                    <input type="hidden" name="id" value=tender/>
-                                    <input type="hidden" name="sleutel" value=b.key.clone()/>
-                                    <button type="submit" class="utrecht-button utrecht-button--primary-action" data-testid="indienen">"Inschrijving indienen"</button>
-                                </ActionForm>
-                            })}
-                            {(b.may_submit && b.status == "ingediend").then(|| view! {
-                                <ActionForm action=withdraw>
-                                    <input type="hidden" name="id" value=tender/>
-                                    <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Inschrijving intrekken"</button>
-                                </ActionForm>
-                            })}
-                            {(!b.receipts.is_empty()).then(|| view! {
-                                <h2 class="utrecht-heading-2">"Ontvangstbevestigingen"</h2>
-                                <ul data-testid="bevestigingen">{b.receipts.iter().map(|(rid, at, n)| view! {
-                                    <li><a href=format!("/aanbesteding/{tender}/ontvangstbevestiging/{rid}")>{format!("Indiening {n}, ontvangen {at}")}</a></li>
-                                }).collect_view()}</ul>
-                            })}
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        </TenderPage>
     }
 }
 
@@ -128,20 +119,13 @@ pub fn ReceiptPage() -> impl IntoView {
     let params = use_params_map();
     let key = move || {
         let p = params.read();
-        (p.get("id").and_then(|s| s.parse::<i32>().ok()), p.get("receipt").and_then(|s| s.parse::<i32>().ok()))
+        (p.get("id").and_then(|s| s.parse::<TenderId>().ok()), p.get("receipt").and_then(|s| s.parse::<ReceiptId>().ok()))
     };
-    let data = Resource::new(key, |(id, r)| async move { receipt_view(id.unwrap_or(0), r.unwrap_or(0)).await });
+    let data = Resource::new(key, |(id, r)| async move { receipt_view(tender_or_none(id), r.unwrap_or(ReceiptId(0))).await });
     view! {
-        <Title text="Ontvangstbevestiging · Dialoog"/>
-        {move || key().0.map(|id| view! { <TenderNav id/> })}
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => error_view(e),
-                    Ok((rid, r)) => {
-                        let tender = key().0.unwrap_or(0);
+        <TenderPage title="Ontvangstbevestiging" heading="Ontvangstbevestiging" data=data render=move |(rid, r)| {
+                        let tender = tender_or_none(key().0);
                         view! {
-                            <h1 class="utrecht-heading-1">"Ontvangstbevestiging"</h1>
                             <dl class="facts" data-testid="ontvangstbevestiging">
                                 <dt>"Aanbesteding"</dt><dd>{format!("{} ({})", r.aanbesteding, r.kenmerk)}</dd>
                                 <dt>"Organisatie"</dt><dd>{format!("{} (KvK {})", r.organisatie, r.kvk)}</dd>
@@ -161,11 +145,8 @@ pub fn ReceiptPage() -> impl IntoView {
                                 data-testid="download-bevestiging">"Ontvangstbevestiging downloaden (JSON)"</a></p>
                             <p class="hint">"Controleer de bevestiging later met "<code>"dialoog audit verify-receipt"</code>
                                 " tegen een export van de audittrail of een ondertekend controlepunt."</p>
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+                        }
+        }/>
     }
 }
 
@@ -175,52 +156,43 @@ pub fn Opening() -> impl IntoView {
     let start = ServerAction::<StartOpening>::new();
     let confirm = ServerAction::<ConfirmOpening>::new();
     let data = Resource::new(move || (id(), start.version().get(), confirm.version().get()), |(id, ..)| async move {
-        opening_view(id.unwrap_or(0)).await
+        opening_view(tender_or_none(id)).await
     });
-    let record = Resource::new(move || (id(), confirm.version().get()), |(id, _)| async move { opening_record(id.unwrap_or(0)).await });
+    let record = Resource::new(move || (id(), confirm.version().get()), |(id, _)| async move { opening_record(tender_or_none(id)).await });
     view! {
-        <Title text="Opening · Dialoog"/>
-        {move || id().map(|id| view! { <TenderNav id/> })}
-        <h1 class="utrecht-heading-1">"Opening van de inschrijvingen"</h1>
+        <TenderPage title="Opening" heading="Opening van de inschrijvingen" data=data render=move |o| {
+            let tender = o.tender;
+            view! {
+                <dl class="facts">
+                    <dt>"Sluitingstermijn"</dt><dd>{o.deadline.clone().unwrap_or_default()}</dd>
+                    <dt>"Ontvangen inschrijvingen"</dt><dd data-testid="aantal">{o.arrivals.len()}</dd>
+                </dl>
+                <ul class="arrivals">{o.arrivals.iter().enumerate().map(|(i, a)| view! {
+                    <li>{format!("Inschrijving {} ontvangen op {a}", i + 1)}</li>
+                }).collect_view()}</ul>
+                {(o.may_open && !o.opened).then(|| match o.pending.clone() {
+                    None => view! {
+                        <ActionForm action=start>
+                            <input type="hidden" name="id" value=tender/>
+                            <button type="submit" class="utrecht-button utrecht-button--primary-action" data-testid="opening-starten"
+                                disabled=!o.deadline_passed>"Opening starten"</button>
+                        </ActionForm>
+                    }.into_any(),
+                    Some((by, at, left, mine)) => view! {
+                        <p data-testid="opening-wacht">{format!("Opening gestart door {by} op {at}; nog {} min {} s om te bevestigen.", left / 60, left % 60)}</p>
+                        {(!mine).then(|| view! {
+                            <ActionForm action=confirm>
+                                <input type="hidden" name="id" value=tender/>
+                                <button type="submit" class="utrecht-button utrecht-button--primary-action" data-testid="opening-bevestigen">"Opening bevestigen"</button>
+                            </ActionForm>
+                        })}
+                    }.into_any(),
+                })}
+            }.into_any()
+        }>
         {feedback!(start, "De opening is gestart. Een tweede inkoper moet haar binnen 10 minuten bevestigen.")}
         {feedback!(confirm, "De inschrijvingen zijn geopend. Het proces-verbaal staat hieronder.")}
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => error_view(e),
-                    Ok(o) => {
-                        let tender = o.tender;
-                        view! {
-                            <dl class="facts">
-                                <dt>"Sluitingstermijn"</dt><dd>{o.deadline.clone().unwrap_or_default()}</dd>
-                                <dt>"Ontvangen inschrijvingen"</dt><dd data-testid="aantal">{o.arrivals.len()}</dd>
-                            </dl>
-                            <ul class="arrivals">{o.arrivals.iter().enumerate().map(|(i, a)| view! {
-                                <li>{format!("Inschrijving {} ontvangen op {a}", i + 1)}</li>
-                            }).collect_view()}</ul>
-                            {(o.may_open && !o.opened).then(|| match o.pending.clone() {
-                                None => view! {
-                                    <ActionForm action=start>
-                                        <input type="hidden" name="id" value=tender/>
-                                        <button type="submit" class="utrecht-button utrecht-button--primary-action" data-testid="opening-starten"
-                                            disabled=!o.deadline_passed>"Opening starten"</button>
-                                    </ActionForm>
-                                }.into_any(),
-                                Some((by, at, left, mine)) => view! {
-                                    <p data-testid="opening-wacht">{format!("Opening gestart door {by} op {at}; nog {} min {} s om te bevestigen.", left / 60, left % 60)}</p>
-                                    {(!mine).then(|| view! {
-                                        <ActionForm action=confirm>
-                                            <input type="hidden" name="id" value=tender/>
-                                            <button type="submit" class="utrecht-button utrecht-button--primary-action" data-testid="opening-bevestigen">"Opening bevestigen"</button>
-                                        </ActionForm>
-                                    })}
-                                }.into_any(),
-                            })}
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        </TenderPage>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match record.await {
@@ -237,11 +209,11 @@ pub fn Opening() -> impl IntoView {
                                     <dt>"Bevestigd door"</dt><dd>{format!("{} op {}", s("bevestigd_door"), s("bevestigd_op"))}</dd>
                                     <dt>"Ingetrokken inschrijvingen"</dt><dd>{s("ingetrokken_inschrijvingen")}</dd>
                                 </dl>
-                                {r.bids.iter().map(|(org, kvk, at, parts)| view! {
-                                    <h3 class="utrecht-heading-3">{format!("{org} (KvK {kvk}), ontvangen {at}")}</h3>
-                                    <table class="utrecht-table"><tbody>{parts.iter().map(|(env, name, size, sha, pid)| view! {
-                                        <tr><td>{format!("Envelop {env}")}</td><td><a href=format!("/bestand/inschrijving/{}/{pid}", r.tender)>{name.clone()}</a></td>
-                                            <td>{size.clone()}</td><td><code class="hash">{sha.clone()}</code></td></tr>
+                                {r.bids.iter().map(|b| view! {
+                                    <h3 class="utrecht-heading-3">{format!("{} (KvK {}), ontvangen {}", b.organisation, b.kvk, b.received)}</h3>
+                                    <table class="utrecht-table"><tbody>{b.parts.iter().map(|p| view! {
+                                        <tr><td>{format!("Envelop {}", p.envelope)}</td><td><a href=format!("/bestand/inschrijving/{}/{}", r.tender, p.id)>{p.name.clone()}</a></td>
+                                            <td>{p.size.clone()}</td><td><code class="hash">{p.sha256.clone()}</code></td></tr>
                                     }).collect_view()}</tbody></table>
                                 }).collect_view()}
                                 <p class="no-print"><button type="button" class="utrecht-button utrecht-button--secondary-action" data-print="">"Afdrukken"</button></p>

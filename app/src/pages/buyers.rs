@@ -3,6 +3,8 @@
 //! shares, and the forms to withdraw, sign and set the share rule.
 
 use super::{error_view, tender_id, TenderNav};
+use crate::domain::participation::ShareRule;
+use crate::ids::TenderId;
 use crate::api::buyers::{buyers_view, SetShares, SignGemeente, WithdrawGemeente};
 use crate::feedback;
 use leptos::prelude::*;
@@ -20,7 +22,7 @@ pub fn Buyers() -> impl IntoView {
 }
 
 #[component]
-pub fn BuyersPanel(id: i32) -> impl IntoView {
+pub fn BuyersPanel(id: TenderId) -> impl IntoView {
     let withdraw = ServerAction::<WithdrawGemeente>::new();
     let sign = ServerAction::<SignGemeente>::new();
     let shares = ServerAction::<SetShares>::new();
@@ -56,7 +58,7 @@ pub fn BuyersPanel(id: i32) -> impl IntoView {
                                         view! {
                                             <tr data-testid=format!("gemeente-{}", b.slug)>
                                                 <td>{b.name.clone()}</td>
-                                                <td><span class=format!("status status--{}", b.status) data-testid="deelname">{b.status.clone()}</span>
+                                                <td><span class=format!("status status--{}", b.status) data-testid="deelname">{b.status.code()}</span>
                                                     <br/><span class="meta">{format!("sinds {}", b.since)}</span></td>
                                                 <td class="num">{b.schools}</td>
                                                 <td class="num">{b.share.clone()}</td>
@@ -102,8 +104,8 @@ pub fn BuyersPanel(id: i32) -> impl IntoView {
                                             <input type="hidden" name="id" value=tender/>
                                             <label class="utrecht-form-label" for="regel">"Verdeelregel"</label>
                                             <select class="utrecht-select" id="regel" name="regel">
-                                                <option value="scholen" selected=d.rule == "scholen">"Naar aantal scholen"</option>
-                                                <option value="sleutel" selected=d.rule == "sleutel">"Naar verdeelsleutel"</option>
+                                                <option value="scholen" selected=d.rule == ShareRule::BySchools>"Naar aantal scholen"</option>
+                                                <option value="sleutel" selected=d.rule == ShareRule::ByKey>"Naar verdeelsleutel"</option>
                                             </select>
                                             <label class="utrecht-form-label" for="budget">"Budget (EUR, optioneel)"</label>
                                             <input class="utrecht-textbox" id="budget" name="budget" type="text" value=d.budget_input.clone()/>

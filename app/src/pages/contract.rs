@@ -1,11 +1,10 @@
 //! The contract: its parties, its term as numbers and on a timeline, and the
 //! decisions on the extension options. `TermPanel` is also on the overview.
 
-use super::{error_view, tender_id, TenderNav};
+use super::{tender_id, tender_or_none, TenderPage};
 use crate::api::contract::{contract_view, DecideOption};
 use crate::api::tender::TermView;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// The contract term: start, current end, next decision deadline and maximum
 /// end as numbers, the timeline, and the options with their status.
@@ -67,74 +66,65 @@ pub fn TermPanel(term: TermView) -> AnyView {
 pub fn Contract() -> AnyView {
     let id = tender_id();
     let decide = ServerAction::<DecideOption>::new();
-    let data = Resource::new(move || (id(), decide.version().get()), |(id, _)| async move { contract_view(id.unwrap_or(0)).await });
+    let data = Resource::new(move || (id(), decide.version().get()), |(id, _)| async move { contract_view(tender_or_none(id)).await });
     view! {
-        <Title text="Contract · Dialoog"/>
-        {move || id().map(|id| view! { <TenderNav id/> })}
-        <h1 class="utrecht-heading-1">"Contract"</h1>
+        <TenderPage title="Contract" heading="Contract" data=data render=move |c| {
+            let tender = c.tender;
+            view! {
+                <p class="meta">{format!("Fase: {} · vandaag {}", c.phase, c.today)}</p>
+                {(!c.exists).then(|| view! {
+                    <p data-testid="nog-geen-contract">"Het contract bestaat zodra de standstilltermijn voorbij is en elke deelnemende gemeente heeft ondertekend of zich heeft teruggetrokken."</p>
+                })}
+                <h2 class="utrecht-heading-2">"Partijen"</h2>
+                <dl class="facts" data-testid="partijen">
+                    <dt>"Opdrachtnemer"</dt><dd data-testid="opdrachtnemer">{c.provider.clone().unwrap_or_else(|| "nog niet gegund".into())}</dd>
+                    <dt>"Opdrachtgevers (ondertekend)"</dt><dd data-testid="opdrachtgevers">{if c.signed.is_empty() { "nog geen".to_string() } else { c.signed.iter().map(|s| s.0.clone()).collect::<Vec<_>>().join(", ") }}</dd>
+                    {(!c.pending.is_empty()).then(|| view! { <dt>"Nog niet ondertekend"</dt><dd data-testid="nog-niet-ondertekend">{c.pending.join(", ")}</dd> })}
+                    {(!c.withdrawn.is_empty()).then(|| view! { <dt>"Teruggetrokken"</dt><dd data-testid="teruggetrokken">{c.withdrawn.iter().map(|w| w.0.clone()).collect::<Vec<_>>().join(", ")}</dd> })}
+                </dl>
+                {(!c.signed.is_empty()).then(|| view! {
+                    <table class="utrecht-table">
+                        <thead><tr><th scope="col">"Gemeente"</th><th scope="col">"Ondertekend"</th><th scope="col">"Vastgelegd door"</th></tr></thead>
+                        <tbody>{c.signed.iter().map(|(g, at, by)| view! { <tr><td>{g.clone()}</td><td>{at.clone()}</td><td>{by.clone()}</td></tr> }).collect_view()}</tbody>
+                    </table>
+                })}
+                <h2 class="utrecht-heading-2">"Looptijd en opties"</h2>
+                <TermPanel term=c.term.clone()/>
+                {(!c.decisions.is_empty()).then(|| view! {
+                    <h3 class="utrecht-heading-3">"Besluiten over opties"</h3>
+                    <ul data-testid="besluiten">{c.decisions.iter().map(|d| view! {
+                        <li>{format!("Optie {}: {} op {} door {} (besluit {}){}", d.number, d.decision, d.at, d.by, d.reference,
+                            if d.note.is_empty() { String::new() } else { format!(": {}", d.note) })}</li>
+                    }).collect_view()}</ul>
+                })}
+                {(c.may_manage && c.exists).then(|| match c.next_option {
+                    Some(n) => view! {
+                        <h3 class="utrecht-heading-3">{format!("Besluit over optie {n}")}</h3>
+                        <ActionForm action=decide>
+                            <input type="hidden" name="id" value=tender/>
+                            <input type="hidden" name="optie" value=n/>
+                            <label class="utrecht-form-label" for="besluit">"Besluit"</label>
+                            <select class="utrecht-select" id="besluit" name="besluit">
+                                <option value="uitoefenen">"De optie uitoefenen (verlengen met een jaar)"</option>
+                                <option value="niet_uitoefenen">"De optie niet uitoefenen"</option>
+                            </select>
+                            <label class="utrecht-form-label" for="kenmerk">"Kenmerk van het besluit"</label>
+                            <input class="utrecht-textbox" id="kenmerk" name="kenmerk" type="text" required/>
+                            <label class="utrecht-form-label" for="toelichting">"Toelichting"</label>
+                            <textarea class="utrecht-textarea" id="toelichting" name="toelichting" rows="2"></textarea>
+                            <p class="hint">"Opties gaan op volgorde en alleen vóór hun beslisdatum; daarna vervallen zij."</p>
+                            <button type="submit" class="utrecht-button utrecht-button--primary-action" data-testid="optie-besluiten">"Besluit vastleggen"</button>
+                        </ActionForm>
+                    }.into_any(),
+                    None => view! { <p>"Er is geen optie meer om over te beslissen."</p> }.into_any(),
+                })}
+            }.into_any()
+        }>
         {move || decide.value().get().map(|r| match r {
             Ok(end) => view! { <div class="utrecht-alert utrecht-alert--ok" role="status" data-testid="gelukt"><p>{format!("Het besluit is vastgelegd. De einddatum is nu {end}.")}</p></div> }.into_any(),
             Err(e) => view! { <div class="utrecht-alert utrecht-alert--error" role="alert" data-testid="fout"><p>{e.to_string()}</p></div> }.into_any(),
         })}
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => error_view(e),
-                    Ok(c) => {
-                        let tender = c.tender;
-                        view! {
-                            <p class="meta">{format!("Fase: {} · vandaag {}", c.phase, c.today)}</p>
-                            {(!c.exists).then(|| view! {
-                                <p data-testid="nog-geen-contract">"Het contract bestaat zodra de standstilltermijn voorbij is en elke deelnemende gemeente heeft ondertekend of zich heeft teruggetrokken."</p>
-                            })}
-                            <h2 class="utrecht-heading-2">"Partijen"</h2>
-                            <dl class="facts" data-testid="partijen">
-                                <dt>"Opdrachtnemer"</dt><dd data-testid="opdrachtnemer">{c.provider.clone().unwrap_or_else(|| "nog niet gegund".into())}</dd>
-                                <dt>"Opdrachtgevers (ondertekend)"</dt><dd data-testid="opdrachtgevers">{if c.signed.is_empty() { "nog geen".to_string() } else { c.signed.iter().map(|s| s.0.clone()).collect::<Vec<_>>().join(", ") }}</dd>
-                                {(!c.pending.is_empty()).then(|| view! { <dt>"Nog niet ondertekend"</dt><dd data-testid="nog-niet-ondertekend">{c.pending.join(", ")}</dd> })}
-                                {(!c.withdrawn.is_empty()).then(|| view! { <dt>"Teruggetrokken"</dt><dd data-testid="teruggetrokken">{c.withdrawn.iter().map(|w| w.0.clone()).collect::<Vec<_>>().join(", ")}</dd> })}
-                            </dl>
-                            {(!c.signed.is_empty()).then(|| view! {
-                                <table class="utrecht-table">
-                                    <thead><tr><th scope="col">"Gemeente"</th><th scope="col">"Ondertekend"</th><th scope="col">"Vastgelegd door"</th></tr></thead>
-                                    <tbody>{c.signed.iter().map(|(g, at, by)| view! { <tr><td>{g.clone()}</td><td>{at.clone()}</td><td>{by.clone()}</td></tr> }).collect_view()}</tbody>
-                                </table>
-                            })}
-                            <h2 class="utrecht-heading-2">"Looptijd en opties"</h2>
-                            <TermPanel term=c.term.clone()/>
-                            {(!c.decisions.is_empty()).then(|| view! {
-                                <h3 class="utrecht-heading-3">"Besluiten over opties"</h3>
-                                <ul data-testid="besluiten">{c.decisions.iter().map(|d| view! {
-                                    <li>{format!("Optie {}: {} op {} door {} (besluit {}){}", d.number, d.decision, d.at, d.by, d.reference,
-                                        if d.note.is_empty() { String::new() } else { format!(": {}", d.note) })}</li>
-                                }).collect_view()}</ul>
-                            })}
-                            {(c.may_manage && c.exists).then(|| match c.next_option {
-                                Some(n) => view! {
-                                    <h3 class="utrecht-heading-3">{format!("Besluit over optie {n}")}</h3>
-                                    <ActionForm action=decide>
-                                        <input type="hidden" name="id" value=tender/>
-                                        <input type="hidden" name="optie" value=n/>
-                                        <label class="utrecht-form-label" for="besluit">"Besluit"</label>
-                                        <select class="utrecht-select" id="besluit" name="besluit">
-                                            <option value="uitoefenen">"De optie uitoefenen (verlengen met een jaar)"</option>
-                                            <option value="niet_uitoefenen">"De optie niet uitoefenen"</option>
-                                        </select>
-                                        <label class="utrecht-form-label" for="kenmerk">"Kenmerk van het besluit"</label>
-                                        <input class="utrecht-textbox" id="kenmerk" name="kenmerk" type="text" required/>
-                                        <label class="utrecht-form-label" for="toelichting">"Toelichting"</label>
-                                        <textarea class="utrecht-textarea" id="toelichting" name="toelichting" rows="2"></textarea>
-                                        <p class="hint">"Opties gaan op volgorde en alleen vóór hun beslisdatum; daarna vervallen zij."</p>
-                                        <button type="submit" class="utrecht-button utrecht-button--primary-action" data-testid="optie-besluiten">"Besluit vastleggen"</button>
-                                    </ActionForm>
-                                }.into_any(),
-                                None => view! { <p>"Er is geen optie meer om over te beslissen."</p> }.into_any(),
-                            })}
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        </TenderPage>
     }
     .into_any()
 }

@@ -2,11 +2,10 @@
 //! bidder, sees what each still lacks, and sends them all at once; objections
 //! during the standstill. A bidder reads its own letter here.
 
-use super::{error_view, tender_id, TenderNav};
+use super::{tender_id, tender_or_none, TenderPage};
 use crate::api::decision::{decision_view, DecideObjection, DecisionData, DecisionPage, RegisterObjection, SaveAdvantages, SaveLetterNote, SendAwardDecision};
 use crate::feedback;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn Decision() -> AnyView {
@@ -18,40 +17,33 @@ pub fn Decision() -> AnyView {
     let decide = ServerAction::<DecideObjection>::new();
     let data = Resource::new(
         move || (id(), advantages.version().get() + note.version().get() + send.version().get() + object.version().get() + decide.version().get()),
-        |(id, _)| async move { decision_view(id.unwrap_or(0)).await },
+        |(id, _)| async move { decision_view(tender_or_none(id)).await },
     );
     view! {
-        <Title text="Gunning · Dialoog"/>
-        {move || id().map(|id| view! { <TenderNav id/> })}
-        <h1 class="utrecht-heading-1">"Gunningsbeslissing"</h1>
-        {feedback!(advantages, "De tekst is opgeslagen.")}
-        {feedback!(note, "De passage voor deze inschrijver is opgeslagen.")}
-        {move || send.value().get().map(|r| match r {
-            Ok(end) => view! { <div class="utrecht-alert utrecht-alert--ok" role="status" data-testid="gelukt"><p>
-                {format!("De gunningsbeslissing is aan alle inschrijvers tegelijk verzonden. De standstilltermijn eindigt op {end}.")}</p></div> }.into_any(),
-            Err(e) => view! { <div class="utrecht-alert utrecht-alert--error" role="alert" data-testid="fout"><p>{e.to_string()}</p></div> }.into_any(),
-        })}
-        {feedback!(object, "Het bezwaar is geregistreerd; de aanbesteding is opgeschort.")}
-        {feedback!(decide, "De uitkomst is vastgelegd.")}
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => error_view(e),
-                    Ok(DecisionPage::Bidder(None)) => view! {
-                        <p data-testid="nog-geen-brief">"Er is nog geen gunningsbeslissing aan u verzonden. U krijgt een bericht zodra dat gebeurt."</p>
-                    }.into_any(),
-                    Ok(DecisionPage::Bidder(Some(l))) => view! {
-                        <dl class="facts">
-                            <dt>"Verzonden"</dt><dd data-testid="verzonden">{l.sent.clone()}</dd>
-                            <dt>"Einde standstilltermijn"</dt><dd data-testid="standstill-einde">{l.standstill_ends.clone().unwrap_or_default()}</dd>
-                            <dt>"Vingerafdruk (SHA-256)"</dt><dd><code class="hash">{l.sha256.clone()}</code></dd>
-                        </dl>
-                        <article class="letter" data-testid="brief" inner_html=l.html.clone()></article>
-                    }.into_any(),
-                    Ok(DecisionPage::Buyer(d)) => view! { <BuyerView d advantages note send object decide/> }.into_any(),
-                }
+        <TenderPage title="Gunning" heading="Gunningsbeslissing" data=data render=move |page| match page {
+            DecisionPage::Bidder(None) => view! {
+                <p data-testid="nog-geen-brief">"Er is nog geen gunningsbeslissing aan u verzonden. U krijgt een bericht zodra dat gebeurt."</p>
+            }.into_any(),
+            DecisionPage::Bidder(Some(l)) => view! {
+                <dl class="facts">
+                    <dt>"Verzonden"</dt><dd data-testid="verzonden">{l.sent.clone()}</dd>
+                    <dt>"Einde standstilltermijn"</dt><dd data-testid="standstill-einde">{l.standstill_ends.clone().unwrap_or_default()}</dd>
+                    <dt>"Vingerafdruk (SHA-256)"</dt><dd><code class="hash">{l.sha256.clone()}</code></dd>
+                </dl>
+                <article class="letter" data-testid="brief" inner_html=l.html.clone()></article>
+            }.into_any(),
+            DecisionPage::Buyer(d) => view! { <BuyerView d advantages note send object decide/> }.into_any(),
+        }>
+            {feedback!(advantages, "De tekst is opgeslagen.")}
+            {feedback!(note, "De passage voor deze inschrijver is opgeslagen.")}
+            {move || send.value().get().map(|r| match r {
+                Ok(end) => view! { <div class="utrecht-alert utrecht-alert--ok" role="status" data-testid="gelukt"><p>
+                    {format!("De gunningsbeslissing is aan alle inschrijvers tegelijk verzonden. De standstilltermijn eindigt op {end}.")}</p></div> }.into_any(),
+                Err(e) => view! { <div class="utrecht-alert utrecht-alert--error" role="alert" data-testid="fout"><p>{e.to_string()}</p></div> }.into_any(),
             })}
-        </Suspense>
+            {feedback!(object, "Het bezwaar is geregistreerd; de aanbesteding is opgeschort.")}
+            {feedback!(decide, "De uitkomst is vastgelegd.")}
+        </TenderPage>
     }
     .into_any()
 }

@@ -1,56 +1,47 @@
 //! The tender documents: list, one document with its history and a readable
 //! diff, and (for the inkoper) writing and uploading.
 
-use super::{error_view, tender_id, TenderNav, UrlMessages};
+use super::{error_view, tender_id, tender_or_none, TenderPage};
 use crate::api::documents::{document_view, documents_view, SaveMarkdownDocument};
+use crate::domain::status::DocumentKind;
 use crate::feedback;
+use crate::ids::{DocumentId, QuestionRoundId, TenderId};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn Documents() -> impl IntoView {
     let id = tender_id();
     let q = use_query_map();
-    let doc = move || q.read().get("doc").and_then(|s| s.parse::<i32>().ok());
+    let doc = move || q.read().get("doc").and_then(|s| s.parse::<DocumentId>().ok());
     let save = ServerAction::<SaveMarkdownDocument>::new();
     let list = Resource::new(move || (id(), save.version().get()), |(id, _)| async move {
-        documents_view(id.unwrap_or(0)).await
+        documents_view(tender_or_none(id)).await
     });
     let one = Resource::new(move || (id(), doc(), save.version().get()), |(id, doc, _)| async move {
         match doc {
-            Some(d) => document_view(id.unwrap_or(0), d).await.map(Some),
+            Some(d) => document_view(tender_or_none(id), d).await.map(Some),
             None => Ok(None),
         }
     });
     view! {
-        <Title text="Documenten · Dialoog"/>
-        {move || id().map(|id| view! { <TenderNav id/> })}
-        <h1 class="utrecht-heading-1">"Aanbestedingsdocumenten"</h1>
-        <UrlMessages/>
+        <TenderPage title="Documenten" heading="Aanbestedingsdocumenten" data=list render=move |v| view! {
+            <table class="utrecht-table" data-testid="documenten">
+                <thead><tr><th scope="col">"Document"</th><th scope="col">"Versie"</th><th scope="col">"Gewijzigd"</th><th scope="col">"SHA-256"</th></tr></thead>
+                <tbody>{v.docs.iter().map(|d| view! {
+                    <tr>
+                        <td><a href=format!("/aanbesteding/{}/documenten?doc={}", v.tender, d.id)>{d.title.clone()}</a>
+                            {(d.pending > 0).then(|| view! { <span class="badge">"wijziging wacht op NvI"</span> })}</td>
+                        <td class="num">{d.version}</td>
+                        <td>{d.changed.clone()}</td>
+                        <td><code class="hash">{d.sha256[..16].to_string()}"…"</code></td>
+                    </tr>
+                }).collect_view()}</tbody>
+            </table>
+            {v.may_edit.then(|| view! { <NewDocument tender=v.tender rounds=v.nvi_rounds.clone() save/> })}
+        }.into_any()>
         {feedback!(save, "Het document is opgeslagen.")}
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Err(e) => error_view(e),
-                    Ok(v) => view! {
-                        <table class="utrecht-table" data-testid="documenten">
-                            <thead><tr><th scope="col">"Document"</th><th scope="col">"Versie"</th><th scope="col">"Gewijzigd"</th><th scope="col">"SHA-256"</th></tr></thead>
-                            <tbody>{v.docs.iter().map(|d| view! {
-                                <tr>
-                                    <td><a href=format!("/aanbesteding/{}/documenten?doc={}", v.tender, d.id)>{d.title.clone()}</a>
-                                        {(d.pending > 0).then(|| view! { <span class="badge">"wijziging wacht op NvI"</span> })}</td>
-                                    <td class="num">{d.version}</td>
-                                    <td>{d.changed.clone()}</td>
-                                    <td><code class="hash">{d.sha256[..16].to_string()}"…"</code></td>
-                                </tr>
-                            }).collect_view()}</tbody>
-                        </table>
-                        {v.may_edit.then(|| view! { <NewDocument tender=v.tender rounds=v.nvi_rounds.clone() save/> })}
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        </TenderPage>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match one.await {
@@ -64,7 +55,7 @@ pub fn Documents() -> impl IntoView {
 }
 
 #[component]
-fn NviChoice(rounds: Vec<(i32, String)>, id: &'static str) -> impl IntoView {
+fn NviChoice(rounds: Vec<(QuestionRoundId, String)>, id: &'static str) -> impl IntoView {
     (!rounds.is_empty()).then(|| view! {
         <div class="utrecht-form-field">
             <label class="utrecht-form-label" for=id>"Via Nota van Inlichtingen"</label>
@@ -76,7 +67,7 @@ fn NviChoice(rounds: Vec<(i32, String)>, id: &'static str) -> impl IntoView {
 }
 
 #[component]
-fn NewDocument(tender: i32, rounds: Vec<(i32, String)>, save: ServerAction<SaveMarkdownDocument>) -> impl IntoView {
+fn NewDocument(tender: TenderId, rounds: Vec<(QuestionRoundId, String)>, save: ServerAction<SaveMarkdownDocument>) -> impl IntoView {
     let rounds2 = rounds.clone();
     view! {
         <details class="editor">
@@ -124,7 +115,7 @@ fn OneDocument(d: crate::api::documents::DocumentData, save: ServerAction<SaveMa
                     _ => ().into_any(),
                 }}
             })}
-            {(d.may_edit && d.kind == "markdown").then(|| view! {
+            {(d.may_edit && d.kind == DocumentKind::Markdown).then(|| view! {
                 <details class="editor">
                     <summary>"Nieuwe versie schrijven"</summary>
                     <ActionForm action=save>

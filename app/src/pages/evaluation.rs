@@ -6,15 +6,16 @@
 //! Every cell of a matrix is its own small form: saving one cell never
 //! discards what is typed in another, and the totals follow the saved levels.
 
-use super::{error_view, tender_id, TenderNav};
+use super::{tender_id, tender_or_none, TenderPage};
 use crate::api::evaluation::{
     evaluation_view, AppointEvaluator, CheckDeclaration, ConsensusCell, ConsensusView, CritRow, DecideFlag, EvaluationData, FlagPlan,
     LockConsensus, LockSheet, OpenConsensus, RecordLot, ReplaceEvaluator, SaveConsensus, SaveScore, SetChair, SheetView,
     SignDeclaration,
 };
+use crate::domain::status::{DeclarationCheck, FlagDecision};
 use crate::feedback;
+use crate::ids::TenderId;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use std::collections::BTreeMap;
 
 type Levels = RwSignal<BTreeMap<(String, String), u32>>;
@@ -62,13 +63,11 @@ pub fn Evaluation() -> AnyView {
                 lock_cons.version().get() + lot.version().get(),
             )
         },
-        |(id, ..)| async move { evaluation_view(id.unwrap_or(0)).await },
+        |(id, ..)| async move { evaluation_view(tender_or_none(id)).await },
     );
     let acts = Acts { appoint, chair, replace, check, sign, flag, decide, lock, open, lock_cons, lot };
     view! {
-        <Title text="Beoordeling · Dialoog"/>
-        {move || id().map(|id| view! { <TenderNav id/> })}
-        <h1 class="utrecht-heading-1">"Beoordeling"</h1>
+        <TenderPage title="Beoordeling" heading="Beoordeling" data=data render=move |d| view! { <Body d acts/> }.into_any()>
         {move || appoint.value().get().map(|r| match r {
             Ok(Some(pw)) => view! { <div class="utrecht-alert utrecht-alert--ok" role="status" data-testid="gelukt"><p>
                 "De beoordelaar is aangewezen. Het account is nieuw; het eenmalige wachtwoord is "<code data-testid="eenmalig-wachtwoord">{pw}</code>
@@ -86,14 +85,7 @@ pub fn Evaluation() -> AnyView {
         {feedback!(open, "Het consensusoverleg is geopend.")}
         {feedback!(lock_cons, "De consensus is vastgesteld. De pseudoniemen zijn ontsleuteld, de prijzen geopend en de rangorde berekend.")}
         {feedback!(lot, "De uitkomst van de loting is vastgelegd.")}
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => error_view(e),
-                    Ok(d) => view! { <Body d acts/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        </TenderPage>
     }
     .into_any()
 }
@@ -167,14 +159,14 @@ fn PanelSection(d: EvaluationData, acts: Acts) -> AnyView {
                                 (Some(at), i) => view! { <span>{format!("ondertekend {at}")}</span><br/><span class="meta">{format!("Opgegeven belangen: {}", i.unwrap_or_default())}</span> }.into_any(),
                                 (None, _) => view! { <span class="meta">"nog niet ondertekend"</span> }.into_any(),
                             }}</td>
-                            <td data-testid="toetsing">{match p.check.as_str() {
-                                "geen_conflict" => "geen belangenconflict".to_string(),
-                                "conflict" => format!("belangenconflict: {}", p.check_note.clone().unwrap_or_default()),
-                                _ => "nog niet getoetst".to_string(),
+                            <td data-testid="toetsing">{match p.check {
+                                DeclarationCheck::GeenConflict => "geen belangenconflict".to_string(),
+                                DeclarationCheck::Conflict => format!("belangenconflict: {}", p.check_note.clone().unwrap_or_default()),
+                                DeclarationCheck::Open => "nog niet getoetst".to_string(),
                             }}</td>
                             <td>{if p.locked { "vergrendeld".to_string() } else { format!("{} scores", p.filled) }}</td>
                             <td>{(manage && p.active).then(|| view! {
-                                {(p.declaration.is_some() && p.check == "open").then(|| view! {
+                                {(p.declaration.is_some() && p.check == DeclarationCheck::Open).then(|| view! {
                                     <ActionForm action=acts.check>
                                         <input type="hidden" name="id" value=tender/>
                                         <input type="hidden" name="beoordelaar" value=pid/>
@@ -247,8 +239,8 @@ fn PanelSection(d: EvaluationData, acts: Acts) -> AnyView {
                                 view! {
                                     <div class="flag" data-testid="melding">
                                         <p>{if f.by_system { "Controle bij de opening" } else { "Melding van een beoordelaar" }}{format!(" ({})", f.raised)}": "{f.note.clone().unwrap_or_default()}</p>
-                                        {match f.decision.as_str() {
-                                            "open" if manage => view! {
+                                        {match f.decision {
+                                            FlagDecision::Open if manage => view! {
                                                 <ActionForm action=acts.decide>
                                                     <input type="hidden" name="id" value=tender/>
                                                     <input type="hidden" name="melding" value=fid/>
@@ -262,8 +254,8 @@ fn PanelSection(d: EvaluationData, acts: Acts) -> AnyView {
                                                     <button type="submit" class="utrecht-button utrecht-button--secondary-action" data-testid=format!("besluiten-{fid}")>"Besluit vastleggen"</button>
                                                 </ActionForm>
                                             }.into_any(),
-                                            "open" => view! { <p class="meta">"in behandeling"</p> }.into_any(),
-                                            other => view! { <p class="meta">{format!("Besluit: {} — {}", if other == "ongeldig" { "ongeldig" } else { "beoordeling gaat door" }, f.decision_note.clone().unwrap_or_default())}</p> }.into_any(),
+                                            FlagDecision::Open => view! { <p class="meta">"in behandeling"</p> }.into_any(),
+                                            other => view! { <p class="meta">{format!("Besluit: {} — {}", if other == FlagDecision::Ongeldig { "ongeldig" } else { "beoordeling gaat door" }, f.decision_note.clone().unwrap_or_default())}</p> }.into_any(),
                                         }}
                                     </div>
                                 }
@@ -336,10 +328,10 @@ fn EvaluatorSection(d: EvaluationData, acts: Acts) -> AnyView {
                     <button type="submit" class="utrecht-button utrecht-button--primary-action" data-testid="verklaring-ondertekenen">"Verklaring ondertekenen"</button>
                 </ActionForm>
             })}
-            {(me.declared && me.check == "open").then(|| view! {
+            {(me.declared && me.check == DeclarationCheck::Open).then(|| view! {
                 <p data-testid="wacht-op-toetsing">"Uw verklaring is ondertekend en wordt getoetst door de inkoper. Daarna kunt u beginnen."</p>
             })}
-            {(me.check == "conflict").then(|| view! {
+            {(me.check == DeclarationCheck::Conflict).then(|| view! {
                 <div class="utrecht-alert utrecht-alert--error" role="alert"><p>"Uw verklaring wijst op een belangenconflict: u beoordeelt niet in deze aanbesteding."</p></div>
             })}
             {(me.cleared && !me.scoring_open && !me.locked).then(|| view! {
@@ -456,7 +448,7 @@ fn ReadOnlySheet(sheet: SheetView, criteria: Vec<CritRow>, plans: Vec<String>) -
 }
 
 #[component]
-fn SheetEditor(sheet: SheetView, criteria: Vec<CritRow>, plans: Vec<String>, tender: i32) -> AnyView {
+fn SheetEditor(sheet: SheetView, criteria: Vec<CritRow>, plans: Vec<String>, tender: TenderId) -> AnyView {
     let levels: Levels = RwSignal::new(
         sheet.cells.iter().filter_map(|c| c.level.map(|l| ((c.plan.clone(), c.criterion.clone()), l))).collect(),
     );
@@ -519,7 +511,7 @@ fn CellStatus(
 }
 
 #[component]
-fn ScoreCell(tender: i32, plan: String, crit: CritRow, level: Option<u32>, motivation: String, levels: Levels) -> AnyView {
+fn ScoreCell(tender: TenderId, plan: String, crit: CritRow, level: Option<u32>, motivation: String, levels: Levels) -> AnyView {
     let save = ServerAction::<SaveScore>::new();
     let key = (plan.clone(), crit.code.clone());
     Effect::new(move |_| {
@@ -549,7 +541,7 @@ fn ScoreCell(tender: i32, plan: String, crit: CritRow, level: Option<u32>, motiv
 }
 
 #[component]
-fn ConsensusSection(cv: ConsensusView, criteria: Vec<CritRow>, plans: Vec<String>, tender: i32, acts: Acts, chair: bool) -> AnyView {
+fn ConsensusSection(cv: ConsensusView, criteria: Vec<CritRow>, plans: Vec<String>, tender: TenderId, acts: Acts, chair: bool) -> AnyView {
     let levels: Levels = RwSignal::new(
         cv.cells.iter().filter_map(|c| c.level.map(|l| ((c.plan.clone(), c.criterion.clone()), l))).collect(),
     );
@@ -617,7 +609,7 @@ fn ConsensusSection(cv: ConsensusView, criteria: Vec<CritRow>, plans: Vec<String
 }
 
 #[component]
-fn ConsensusCellForm(tender: i32, cell: ConsensusCell, crit: CritRow, levels: Levels) -> AnyView {
+fn ConsensusCellForm(tender: TenderId, cell: ConsensusCell, crit: CritRow, levels: Levels) -> AnyView {
     let save = ServerAction::<SaveConsensus>::new();
     let key = (cell.plan.clone(), cell.criterion.clone());
     Effect::new(move |_| {

@@ -18,6 +18,7 @@ pub mod procedure;
 pub mod tender;
 
 use crate::error::AppError;
+use crate::ids::TenderId;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
@@ -69,9 +70,59 @@ macro_rules! feedback {
 }
 
 /// The tender id from the route.
-pub fn tender_id() -> impl Fn() -> Option<i32> + Copy + Send + Sync + 'static {
+pub fn tender_id() -> impl Fn() -> Option<TenderId> + Copy + Send + Sync + 'static {
     let params = leptos_router::hooks::use_params_map();
-    move || params.read().get("id").and_then(|s| s.parse::<i32>().ok())
+    move || params.read().get("id").and_then(|s| s.parse::<TenderId>().ok())
+}
+
+/// The tender id from the route, or an id no tender has (the server answers
+/// that one as any tender the caller has no role in).
+pub fn tender_or_none(id: Option<TenderId>) -> TenderId {
+    id.unwrap_or(TenderId(0))
+}
+
+/// The frame every page of one tender shares: the document title, the
+/// tender's navigation and banner, the page heading, the feedback of the
+/// page's forms (its children), and the content once `data` is loaded, or the
+/// error in Dutch.
+#[component]
+pub fn TenderPage<T, F, V>(
+    /// The document title (" · Dialoog" is added).
+    title: &'static str,
+    /// The page heading.
+    heading: &'static str,
+    /// What the page shows.
+    data: Resource<Result<T, AppError>>,
+    /// Renders the loaded data.
+    render: F,
+    /// Messages above the content: what the page's forms answered.
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let id = tender_id();
+    view! {
+        <leptos_meta::Title text=format!("{title} · Dialoog")/>
+        {move || id().map(|id| view! { <TenderNav id/> })}
+        <h1 class="utrecht-heading-1">{heading}</h1>
+        <UrlMessages/>
+        {children.map(|c| c())}
+        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Err(e) => error_view(e),
+                        Ok(v) => render(v).into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
 }
 
 /// A message or error passed back in the URL by a plain (no-script) upload.
@@ -92,7 +143,7 @@ pub fn UrlMessages() -> impl IntoView {
 /// must show: a suspension, and once the award decision went out, the exact
 /// end of the standstill.
 #[component]
-pub fn TenderNav(id: i32) -> impl IntoView {
+pub fn TenderNav(id: TenderId) -> impl IntoView {
     let links = [
         ("", "Overzicht"),
         ("/documenten", "Documenten"),

@@ -7,7 +7,7 @@ use crate::feedback;
 use leptos::prelude::*;
 
 #[component]
-pub fn ProcedurePanel(id: i32) -> impl IntoView {
+pub fn ProcedurePanel(id: crate::ids::TenderId) -> impl IntoView {
     let phase = ServerAction::<ChangePhase>::new();
     let plan = ServerAction::<PlanCalendar>::new();
     let clock = ServerAction::<SetTrainingClock>::new();

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn TenderOverview() -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| s.parse::<i32>().ok());
+    let id = move || params.read().get("id").and_then(|s| s.parse::<crate::ids::TenderId>().ok());
     let data = Resource::new(id, |id| async move {
         match id {
             Some(id) => tender_overview(id).await,

@@ -1,48 +1,16 @@
-//! Appending to and reading from the audit log.
+//! Reading the audit log (its size, leaves, root, export and verification)
+//! and the erasure procedure. Appending is [`super::op::Op::record`]'s alone.
 
 use super::entities::{audit_events, audit_head, audit_payloads};
-use crate::domain::audit::{commitment, make_entry, Entry, ExportLine, Header, ZERO_HASH};
+use super::event::{Event, Subject};
+use super::op::{Anywhere, Op};
+use crate::domain::audit::{Entry, ExportLine, Header};
 use crate::domain::merkle::{self, Hash};
-use chrono::{DateTime, Utc};
+use crate::error::AppError;
+use crate::ids::TenderId;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::Value;
-
-/// Who did something, as written in the log.
-#[derive(Clone, Debug)]
-pub struct Actor {
-    /// Pseudonymous id ("p-…"), "systeem" or "anoniem".
-    pub id: String,
-    /// Role code, or "gebruiker" / "systeem" outside a tender role.
-    pub role: String,
-}
-
-impl Actor {
-    pub fn system() -> Self {
-        Self { id: "systeem".into(), role: "systeem".into() }
-    }
-}
-
-/// An event to append.
-#[derive(Clone, Debug)]
-pub struct NewEvent {
-    pub tender: Option<i32>,
-    pub actor: Actor,
-    pub action: &'static str,
-    pub subject: String,
-    /// Details, possibly personal data: stored apart, committed by a salted hash.
-    pub payload: Value,
-}
-
-/// What was appended.
-#[derive(Clone, Debug)]
-pub struct Appended {
-    pub seq: i64,
-    pub leaf: Hash,
-}
 
 pub(super) async fn lock_head<C: ConnectionTrait>(c: &C) -> Result<(), DbErr> {
     audit_head::Entity::update_many()
@@ -53,99 +21,13 @@ pub(super) async fn lock_head<C: ConnectionTrait>(c: &C) -> Result<(), DbErr> {
     Ok(())
 }
 
-fn random_salt() -> [u8; 32] {
-    let mut salt = [0u8; 32];
-    getrandom::fill(&mut salt).expect("the operating system provides randomness");
-    salt
-}
-
-/// Formats the event time as hashed: RFC 3339 UTC with microseconds.
-pub fn event_time(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
-}
-
-/// Appends one event inside the caller's write transaction (see `Db::write`).
-pub async fn append(tx: &super::WriteTx, now: DateTime<Utc>, ev: NewEvent) -> Result<Appended, DbErr> {
-    let c = &tx.txn;
-    let head = audit_head::Entity::find_by_id(1)
-        .one(c)
-        .await?
-        .ok_or_else(|| DbErr::Custom("audit head missing".into()))?;
-    let seq = head.seq + 1;
-    let tender_link = match ev.tender {
-        Some(t) => {
-            let last = audit_events::Entity::find()
-                .filter(audit_events::Column::TenderId.eq(t))
-                .order_by_desc(audit_events::Column::Tseq)
-                .one(c)
-                .await?;
-            Some(match last {
-                Some(l) => (t, l.tseq.unwrap_or(0) + 1, l.hash),
-                None => (t, 1, ZERO_HASH.to_string()),
-            })
-        }
-        None => None,
-    };
-    let salt = random_salt();
-    let time = event_time(now);
-    let tender_str = tender_link.as_ref().map(|(t, _, _)| t.to_string());
-    let entry: Entry = make_entry(
-        seq as u64,
-        &time,
-        tender_link
-            .as_ref()
-            .map(|(_, ts, tp)| (tender_str.as_deref().unwrap_or_default(), *ts as u64, tp.as_str())),
-        &ev.actor.id,
-        &ev.actor.role,
-        ev.action,
-        &ev.subject,
-        commitment(&salt, &ev.payload),
-        &head.hash,
-    );
-    let leaf = entry.leaf_hash();
-    let leaf_hex = hex::encode(leaf);
-    audit_events::ActiveModel {
-        seq: Set(seq),
-        time: Set(time),
-        tender_id: Set(ev.tender),
-        tseq: Set(tender_link.as_ref().map(|(_, ts, _)| *ts)),
-        actor: Set(ev.actor.id.clone()),
-        role: Set(ev.actor.role.clone()),
-        action: Set(ev.action.to_string()),
-        subject: Set(ev.subject.clone()),
-        hash: Set(leaf_hex.clone()),
-        entry: Set(serde_jcs::to_string(&entry).expect("entry serialises")),
-    }
-    .insert(c)
-    .await?;
-    audit_payloads::ActiveModel {
-        seq: Set(seq),
-        salt: Set(Some(hex::encode(salt))),
-        payload: Set(Some(serde_jcs::to_string(&ev.payload).expect("payload serialises"))),
-        erased_at: Set(None),
-    }
-    .insert(c)
-    .await?;
-    let res = audit_head::Entity::update_many()
-        .col_expr(audit_head::Column::Seq, Expr::value(seq))
-        .col_expr(audit_head::Column::Hash, Expr::value(leaf_hex))
-        .filter(audit_head::Column::Id.eq(1))
-        .filter(audit_head::Column::Seq.eq(head.seq))
-        .exec(c)
-        .await?;
-    if res.rows_affected != 1 {
-        return Err(DbErr::Custom("audit head moved during append".into()));
-    }
-    Ok(Appended { seq, leaf })
-}
-
 /// The current length of the log.
 pub async fn size<C: ConnectionTrait>(c: &C) -> Result<u64, DbErr> {
     Ok(audit_head::Entity::find_by_id(1).one(c).await?.map(|h| h.seq as u64).unwrap_or(0))
 }
 
 /// Leaf hashes of the first `n` events (all when None), in order.
-pub async fn leaf_hashes<C: ConnectionTrait>(c: &C, n: Option<u64>, tender: Option<i32>) -> Result<Vec<Hash>, DbErr> {
+pub async fn leaf_hashes<C: ConnectionTrait>(c: &C, n: Option<u64>, tender: Option<TenderId>) -> Result<Vec<Hash>, DbErr> {
     let mut q = audit_events::Entity::find().select_only().column(audit_events::Column::Hash);
     if let Some(t) = tender {
         q = q.filter(audit_events::Column::TenderId.eq(t)).order_by_asc(audit_events::Column::Tseq);
@@ -197,7 +79,7 @@ async fn lines_for<C: ConnectionTrait>(c: &C, events: Vec<audit_events::Model>) 
 /// pages of 1000 events; `each` returns false to stop early.
 async fn for_each_line<C: ConnectionTrait>(
     c: &C,
-    tender: Option<i32>,
+    tender: Option<TenderId>,
     mut each: impl FnMut(ExportLine) -> Result<bool, DbErr>,
 ) -> Result<(), DbErr> {
     let mut after: i64 = 0;
@@ -223,7 +105,7 @@ async fn for_each_line<C: ConnectionTrait>(
 /// Streams the export (header line first) to `out`.
 pub async fn export<C: ConnectionTrait>(
     c: &C,
-    tender: Option<i32>,
+    tender: Option<TenderId>,
     mut out: impl FnMut(String) -> std::io::Result<()>,
 ) -> Result<u64, DbErr> {
     let io = |e: std::io::Error| DbErr::Custom(e.to_string());
@@ -241,7 +123,7 @@ pub async fn export<C: ConnectionTrait>(
 /// One row of the audit trail page.
 pub async fn page<C: ConnectionTrait>(
     c: &C,
-    tender: Option<i32>,
+    tender: Option<TenderId>,
     action: Option<&str>,
     page: u64,
     per_page: u64,
@@ -273,7 +155,7 @@ pub async fn actions<C: ConnectionTrait>(c: &C) -> Result<Vec<String>, DbErr> {
 /// Verifies the stored log (or one tender's chain) exactly as an export would be verified.
 pub async fn verify_stored<C: ConnectionTrait>(
     c: &C,
-    tender: Option<i32>,
+    tender: Option<TenderId>,
 ) -> Result<Result<crate::domain::audit::Verified, crate::domain::audit::Broken>, DbErr> {
     use crate::domain::audit::{Scope, Verifier};
     let scope = match tender {
@@ -299,14 +181,7 @@ pub async fn verify_stored<C: ConnectionTrait>(
 /// Erases the payloads (and salts) of the given events, keeping every entry, so
 /// the log still verifies; records the erasure as an event of its own. Returns
 /// the sequence numbers that were erased (already erased ones are skipped).
-pub async fn erase_payloads(
-    db: &super::Db,
-    now: DateTime<Utc>,
-    seqs: &[i64],
-    subject: Option<&str>,
-    reason: &str,
-) -> Result<Vec<i64>, DbErr> {
-    let tx = db.write().await?;
+pub async fn erase_payloads(op: &mut Op<Anywhere>, seqs: &[i64], subject: Option<&str>, reason: &str) -> Result<Vec<i64>, AppError> {
     let mut targets: Vec<i64> = seqs.to_vec();
     if let Some(subj) = subject {
         let found: Vec<i64> = audit_events::Entity::find()
@@ -314,7 +189,7 @@ pub async fn erase_payloads(
             .column(audit_events::Column::Seq)
             .filter(audit_events::Column::Subject.eq(subj))
             .into_tuple()
-            .all(&tx.txn)
+            .all(op.txn())
             .await?;
         targets.extend(found);
     }
@@ -326,7 +201,7 @@ pub async fn erase_payloads(
         .filter(audit_payloads::Column::Seq.is_in(targets))
         .filter(audit_payloads::Column::ErasedAt.is_null())
         .into_tuple()
-        .all(&tx.txn)
+        .all(op.txn())
         .await?;
     if erasable.is_empty() {
         return Ok(vec![]);
@@ -334,25 +209,15 @@ pub async fn erase_payloads(
     audit_payloads::Entity::update_many()
         .col_expr(audit_payloads::Column::Payload, Expr::value(Option::<String>::None))
         .col_expr(audit_payloads::Column::Salt, Expr::value(Option::<String>::None))
-        .col_expr(audit_payloads::Column::ErasedAt, Expr::value(now))
+        .col_expr(audit_payloads::Column::ErasedAt, Expr::value(op.now()))
         .filter(audit_payloads::Column::Seq.is_in(erasable.clone()))
-        .exec(&tx.txn)
+        .exec(op.txn())
         .await?;
-    append(
-        &tx,
-        now,
-        NewEvent {
-            tender: None,
-            actor: Actor::system(),
-            action: "audit.payload_erased",
-            subject: "audit".into(),
-            payload: serde_json::json!({
-                "events": erasable.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
-                "reden": reason,
-            }),
-        },
-    )
+    op.record(Event::PayloadErased {
+        subject: Subject::Audit,
+        events: erasable.iter().map(|s| s.to_string()).collect(),
+        reden: reason.to_string(),
+    })
     .await?;
-    tx.commit().await?;
     Ok(erasable)
 }

@@ -1,14 +1,17 @@
 //! First start: the first inkoper account, the seeded tender and (with `--demo`)
 //! the demo accounts. Idempotent: nothing is created twice.
 
-use super::audit::{self, Actor, NewEvent};
 use super::entities::audit_events;
+use super::event::{Event, Subject};
+use super::op::{Actor, Op};
+use super::users::NewAccount;
 use super::{tenders, users, Db};
 use crate::domain::access::Role;
 use crate::domain::tender as facts;
-use chrono::{DateTime, Utc};
+use crate::domain::values::{Email, Kvk, Username};
+use crate::error::AppError;
+use crate::state::Clock;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
-use serde_json::json;
 
 pub const DEMO_PASSWORD: &str = "dialoog-demo";
 pub const ADMIN_USERNAME: &str = "inkoper";
@@ -47,13 +50,13 @@ pub fn random_password() -> String {
 
 pub async fn is_demo<C: ConnectionTrait>(c: &C) -> Result<bool, DbErr> {
     Ok(audit_events::Entity::find()
-        .filter(audit_events::Column::Action.eq("demo.seeded"))
+        .filter(audit_events::Column::Action.eq(Event::DemoSeeded { subject: Subject::Demo, accounts: vec![] }.action()))
         .one(c)
         .await?
         .is_some())
 }
 
-pub async fn run(db: &Db, now: DateTime<Utc>, opts: Options) -> Result<Report, DbErr> {
+pub async fn run(db: &Db, clock: &Clock, opts: Options) -> Result<Report, AppError> {
     let mut report = Report::default();
     let empty = users::count(&db.conn).await? == 0;
     let seed = opts.seed_tender && tenders::by_reference(&db.conn, facts::TENDER_REFERENCE).await?.is_none();
@@ -75,54 +78,58 @@ pub async fn run(db: &Db, now: DateTime<Utc>, opts: Options) -> Result<Report, D
         }
     }
 
-    let tx = db.write().await?;
-    let system = Actor::system();
+    let mut op = Op::anywhere(db, clock, Actor::system()).await?;
     let tender = if seed {
         report.tender_seeded = true;
-        Some(tenders::seed_jeugd_en_schoolteam(&tx, now).await?)
+        Some(tenders::seed_jeugd_en_schoolteam(&mut op).await?)
     } else {
-        tenders::by_reference(&tx.txn, facts::TENDER_REFERENCE).await?
+        tenders::by_reference(op.txn(), facts::TENDER_REFERENCE).await?
     };
     if let Some(hash) = admin_hash {
-        let admin = users::create(&tx, now, system.clone(), ADMIN_USERNAME, "Inkoper (eerste account)", hash, generated)
-            .await?;
+        let admin = users::create(
+            &mut op,
+            NewAccount {
+                username: Username::parse(ADMIN_USERNAME)?,
+                display_name: "Inkoper (eerste account)".into(),
+                password_hash: hash,
+                must_change_password: generated,
+            },
+        )
+        .await?;
         if let Some(t) = &tender {
-            users::grant(&tx, now, system.clone(), t.id, &admin, Role::Inkoper, None).await?;
+            users::grant(&mut op, t.id, &admin, Role::Inkoper, None).await?;
         }
         report.admin_created = Some((ADMIN_USERNAME.into(), admin_pw, generated));
         if opts.demo {
             let mut n_org = 0;
             for ((username, name, role, org), hash) in demo_accounts.iter().zip(demo_hashes) {
-                let u = users::create(&tx, now, system.clone(), username, name, hash, false).await?;
+                let u = users::create(
+                    &mut op,
+                    NewAccount { username: Username::parse(username)?, display_name: name.clone(), password_hash: hash, must_change_password: false },
+                )
+                .await?;
                 if let Some(t) = &tender {
-                    users::grant(&tx, now, system.clone(), t.id, &u, *role, org.as_deref()).await?;
+                    users::grant(&mut op, t.id, &u, *role, org.as_deref()).await?;
                 }
                 if let (Role::Aanbieder, Some(org)) = (role, org) {
                     n_org += 1;
                     super::organisations::seed_demo(
-                        &tx,
-                        now,
+                        &mut op,
                         org,
-                        &format!("9000000{n_org}"),
+                        Kvk::parse(&format!("9000000{n_org}"))?,
                         &u,
-                        &format!("{username}@example.org"),
+                        Email::parse(&format!("{username}@example.org"))?,
                         tender.as_ref().map(|t| t.id),
                     )
                     .await?;
                 }
             }
-            audit::append(&tx, now, NewEvent {
-                tender: None,
-                actor: system.clone(),
-                action: "demo.seeded",
-                subject: "demo".into(),
-                payload: json!({ "accounts": demo_accounts.iter().map(|a| a.0.clone()).collect::<Vec<_>>() }),
-            })
-            .await?;
+            op.record(Event::DemoSeeded { subject: Subject::Demo, accounts: demo_accounts.iter().map(|a| a.0.clone()).collect() })
+                .await?;
             report.demo_seeded = true;
         }
     }
-    tx.commit().await?;
+    op.commit().await?;
     report.demo = is_demo(&db.conn).await?;
     Ok(report)
 }

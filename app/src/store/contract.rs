@@ -2,17 +2,20 @@
 //! options (in order, before each option's deadline), and the procedure's
 //! settings for the standstill and the notice period (set before publication).
 
-use super::audit::{self, Actor, NewEvent};
+use super::column::Coded;
 use super::entities::{contract_options, tenders};
-use super::WriteTx;
+use super::event::{Event, Subject};
+use super::op::Op;
 use crate::domain::access::Phase;
 use crate::domain::calendar::{show_date, ContractTerm, OptionStatus};
+use crate::domain::refusal::{required_text, text_up_to};
+use crate::domain::status::OptionDecision;
 use crate::error::AppError;
+use crate::ids::TenderId;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set};
-use serde_json::json;
 
-pub async fn decisions<C: ConnectionTrait>(c: &C, tender: i32) -> Result<Vec<contract_options::Model>, DbErr> {
+pub async fn decisions<C: ConnectionTrait>(c: &C, tender: TenderId) -> Result<Vec<contract_options::Model>, DbErr> {
     contract_options::Entity::find()
         .filter(contract_options::Column::TenderId.eq(tender))
         .order_by_asc(contract_options::Column::Number)
@@ -26,7 +29,10 @@ pub async fn term<C: ConnectionTrait>(c: &C, t: &tenders::Model) -> Result<Contr
     term.decisions = decisions(c, t.id)
         .await?
         .iter()
-        .map(|d| if d.decision == "uitgeoefend" { OptionStatus::Uitgeoefend } else { OptionStatus::NietUitgeoefend })
+        .map(|d| match *d.decision {
+            OptionDecision::Uitgeoefend => OptionStatus::Uitgeoefend,
+            OptionDecision::NietUitgeoefend => OptionStatus::NietUitgeoefend,
+        })
         .collect();
     Ok(term)
 }
@@ -37,54 +43,51 @@ pub fn today(now: DateTime<Utc>) -> NaiveDate {
 }
 
 /// Exercises or declines the next extension option.
-#[allow(clippy::too_many_arguments)]
 pub async fn decide_option(
-    tx: &WriteTx,
-    now: DateTime<Utc>,
-    tender_now: DateTime<Utc>,
-    t: &tenders::Model,
-    by: Actor,
+    op: &mut Op,
     by_name: &str,
     number: usize,
     exercise: bool,
     reference: &str,
     note: &str,
 ) -> Result<ContractTerm, AppError> {
-    if !matches!(super::tenders::phase(t), Phase::Ondertekend | Phase::Contract) {
+    let t = op.tender().clone();
+    let tender_now = op.tender_now();
+    if !matches!(*t.phase, Phase::Ondertekend | Phase::Contract) {
         return Err(AppError::Conflict("Over opties wordt beslist als de overeenkomst is ondertekend.".into()));
     }
-    let reference = super::required_text(reference, 200, "Het kenmerk van het besluit over de optie")?;
-    let note = super::text_up_to(note, 4000, "De toelichting")?;
-    let mut term = term(&tx.txn, t).await?;
+    let reference = required_text(reference, 200, "Het kenmerk van het besluit over de optie")?;
+    let note = text_up_to(note, 4000, "De toelichting")?;
+    let mut term = term(op.txn(), &t).await?;
     let day = today(tender_now);
-    let status = term.decide(number, exercise, day).map_err(AppError::Conflict)?;
+    let status = term.decide(number, exercise, day)?;
     let view = term.options(day).into_iter().nth(number - 1).ok_or(AppError::Internal)?;
     contract_options::ActiveModel {
         tender_id: Set(t.id),
         number: Set(number as i32),
-        decision: Set(if exercise { "uitgeoefend" } else { "niet_uitgeoefend" }.into()),
+        decision: Set(Coded(if exercise { OptionDecision::Uitgeoefend } else { OptionDecision::NietUitgeoefend })),
         decided_at: Set(tender_now),
         decided_by: Set(by_name.into()),
         decision_ref: Set(reference.clone()),
         note: Set(note.clone()),
         ..Default::default()
     }
-    .insert(&tx.txn)
+    .insert(op.txn())
     .await?;
     term.decisions.push(status);
-    audit::append(tx, now, NewEvent {
-        tender: Some(t.id),
-        actor: by,
-        action: if exercise { "contract.option_exercised" } else { "contract.option_declined" },
-        subject: format!("contract:{}", t.id),
-        payload: json!({
-            "optie": number.to_string(),
-            "verlenging": format!("{} t/m {}", show_date(view.extends_from), show_date(view.extends_to)),
-            "beslistermijn": view.decision_deadline.to_string(),
-            "besluit": reference,
-            "toelichting": note,
-            "nieuwe_einddatum": term.current_end().to_string(),
-        }),
+    let (subject, optie, verlenging, beslistermijn, besluit, toelichting, nieuwe_einddatum) = (
+        Subject::Contract(t.id),
+        number.to_string(),
+        format!("{} t/m {}", show_date(view.extends_from), show_date(view.extends_to)),
+        view.decision_deadline.to_string(),
+        reference,
+        note,
+        term.current_end().to_string(),
+    );
+    op.record(if exercise {
+        Event::OptionExercised { subject, optie, verlenging, beslistermijn, besluit, toelichting, nieuwe_einddatum }
+    } else {
+        Event::OptionDeclined { subject, optie, verlenging, beslistermijn, besluit, toelichting, nieuwe_einddatum }
     })
     .await?;
     Ok(term)
@@ -93,16 +96,9 @@ pub async fn decide_option(
 /// The procedure's settings: standstill length, whether a weekend end moves
 /// to Monday, and the notice period for options. Before publication only:
 /// they are part of the published documents.
-pub async fn set_terms(
-    tx: &WriteTx,
-    now: DateTime<Utc>,
-    t: &tenders::Model,
-    by: Actor,
-    standstill_days: i32,
-    weekend: bool,
-    notice_months: i32,
-) -> Result<(), AppError> {
-    if t.published_at.is_some() || super::tenders::phase(t) != Phase::Concept {
+pub async fn set_terms(op: &mut Op, standstill_days: i32, weekend: bool, notice_months: i32) -> Result<(), AppError> {
+    let t = op.tender().clone();
+    if t.published_at.is_some() || *t.phase != Phase::Concept {
         return Err(AppError::Conflict("Deze termijnen liggen vast sinds de publicatie.".into()));
     }
     if !(20..=60).contains(&standstill_days) {
@@ -115,17 +111,13 @@ pub async fn set_terms(
     a.standstill_days = Set(standstill_days);
     a.standstill_weekend = Set(weekend);
     a.notice_months = Set(notice_months);
-    a.update(&tx.txn).await?;
-    audit::append(tx, now, NewEvent {
-        tender: Some(t.id),
-        actor: by,
-        action: "tender.terms_set",
-        subject: format!("tender:{}", t.id),
-        payload: json!({
-            "standstill_dagen": standstill_days.to_string(),
-            "weekend_verschuift": weekend,
-            "beslistermijn_opties_maanden": notice_months.to_string(),
-        }),
+    let t2 = a.update(op.txn()).await?;
+    op.set_tender(t2);
+    op.record(Event::TermsSet {
+        subject: Subject::Tender(t.id),
+        standstill_dagen: standstill_days.to_string(),
+        weekend_verschuift: weekend,
+        beslistermijn_opties_maanden: notice_months.to_string(),
     })
     .await?;
     Ok(())

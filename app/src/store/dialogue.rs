@@ -1,16 +1,20 @@
 //! Dialogue rounds: themes, time slots per bidder (booked or assigned), minutes
 //! the bidder confirms or comments on, and the round's outcome.
 
-use super::audit::{self, Actor, NewEvent};
+use super::column::Coded;
 use super::entities::{dialogue_rounds, dialogue_slots, tender_bidders};
-use super::{messages, WriteTx};
+use super::event::{Event, Subject};
+use super::messages;
+use super::op::Op;
 use crate::domain::calendar::show_instant;
+use crate::domain::digest::sha256_hex;
+use crate::domain::status::{BidderStatus, MinutesStatus, RoundStatus};
 use crate::error::AppError;
+use crate::ids::{DialogueRoundId, OrganisationId, SlotId, TenderId};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set};
-use serde_json::json;
 
-pub async fn rounds<C: ConnectionTrait>(c: &C, tender: i32) -> Result<Vec<dialogue_rounds::Model>, DbErr> {
+pub async fn rounds<C: ConnectionTrait>(c: &C, tender: TenderId) -> Result<Vec<dialogue_rounds::Model>, DbErr> {
     dialogue_rounds::Entity::find()
         .filter(dialogue_rounds::Column::TenderId.eq(tender))
         .order_by_asc(dialogue_rounds::Column::Number)
@@ -18,7 +22,7 @@ pub async fn rounds<C: ConnectionTrait>(c: &C, tender: i32) -> Result<Vec<dialog
         .await
 }
 
-pub async fn slots<C: ConnectionTrait>(c: &C, round: i32) -> Result<Vec<dialogue_slots::Model>, DbErr> {
+pub async fn slots<C: ConnectionTrait>(c: &C, round: DialogueRoundId) -> Result<Vec<dialogue_slots::Model>, DbErr> {
     dialogue_slots::Entity::find()
         .filter(dialogue_slots::Column::RoundId.eq(round))
         .order_by_asc(dialogue_slots::Column::StartsAt)
@@ -26,19 +30,19 @@ pub async fn slots<C: ConnectionTrait>(c: &C, round: i32) -> Result<Vec<dialogue
         .await
 }
 
-async fn open_round<C: ConnectionTrait>(c: &C, tender: i32, id: i32) -> Result<dialogue_rounds::Model, AppError> {
+async fn open_round<C: ConnectionTrait>(c: &C, tender: TenderId, id: DialogueRoundId) -> Result<dialogue_rounds::Model, AppError> {
     let r = dialogue_rounds::Entity::find_by_id(id)
         .one(c)
         .await?
         .filter(|r| r.tender_id == tender)
         .ok_or_else(|| AppError::NotFound("Deze dialoogronde bestaat niet.".into()))?;
-    if r.status != "open" {
+    if r.status != RoundStatus::Open {
         return Err(AppError::Conflict("Deze dialoogronde is gesloten.".into()));
     }
     Ok(r)
 }
 
-async fn slot_in<C: ConnectionTrait>(c: &C, tender: i32, id: i32) -> Result<(dialogue_slots::Model, dialogue_rounds::Model), AppError> {
+pub async fn slot_in<C: ConnectionTrait>(c: &C, tender: TenderId, id: SlotId) -> Result<(dialogue_slots::Model, dialogue_rounds::Model), AppError> {
     let s = dialogue_slots::Entity::find_by_id(id)
         .one(c)
         .await?
@@ -51,54 +55,39 @@ async fn slot_in<C: ConnectionTrait>(c: &C, tender: i32, id: i32) -> Result<(dia
     Ok((s, r))
 }
 
-pub async fn create_round(
-    tx: &WriteTx,
-    now: DateTime<Utc>,
-    tender: i32,
-    by: Actor,
-    title: &str,
-    themes_md: &str,
-) -> Result<dialogue_rounds::Model, AppError> {
+pub async fn create_round(op: &mut Op, title: &str, themes_md: &str) -> Result<dialogue_rounds::Model, AppError> {
     let title = title.trim();
     if title.is_empty() || title.chars().count() > 200 {
         return Err(AppError::Invalid("Geef de ronde een titel van hoogstens 200 tekens.".into()));
     }
-    let number = rounds(&tx.txn, tender).await?.len() as i32 + 1;
+    let tender = op.tender_id();
+    let number = rounds(op.txn(), tender).await?.len() as i32 + 1;
     let r = dialogue_rounds::ActiveModel {
         tender_id: Set(tender),
         number: Set(number),
         title: Set(title.into()),
         themes_md: Set(themes_md.trim().into()),
-        status: Set("open".into()),
+        status: Set(Coded(RoundStatus::Open)),
         outcome_md: Set(None),
         closed_at: Set(None),
-        created_at: Set(now),
+        created_at: Set(op.now()),
         ..Default::default()
     }
-    .insert(&tx.txn)
+    .insert(op.txn())
     .await?;
-    audit::append(tx, now, NewEvent {
-        tender: Some(tender),
-        actor: by,
-        action: "dialogue.round_created",
-        subject: format!("dialoogronde:{}", r.id),
-        payload: json!({ "nummer": number.to_string(), "titel": title }),
-    })
-    .await?;
+    op.record(Event::DialogueRoundCreated { subject: Subject::DialogueRound(r.id), nummer: number.to_string(), titel: title.into() })
+        .await?;
     Ok(r)
 }
 
 pub async fn add_slot(
-    tx: &WriteTx,
-    now: DateTime<Utc>,
-    tender: i32,
-    by: Actor,
-    round: i32,
+    op: &mut Op,
+    round: DialogueRoundId,
     starts: DateTime<Utc>,
     ends: DateTime<Utc>,
     location: &str,
 ) -> Result<dialogue_slots::Model, AppError> {
-    let r = open_round(&tx.txn, tender, round).await?;
+    let r = open_round(op.txn(), op.tender_id(), round).await?;
     if ends <= starts {
         return Err(AppError::Invalid("Het einde van het tijdslot moet na het begin liggen.".into()));
     }
@@ -115,44 +104,37 @@ pub async fn add_slot(
         booked_at: Set(None),
         minutes_md: Set(None),
         minutes_at: Set(None),
-        minutes_status: Set("geen".into()),
+        minutes_status: Set(Coded(MinutesStatus::Geen)),
         minutes_comment: Set(None),
         ..Default::default()
     }
-    .insert(&tx.txn)
+    .insert(op.txn())
     .await?;
-    audit::append(tx, now, NewEvent {
-        tender: Some(tender),
-        actor: by,
-        action: "dialogue.slot_added",
-        subject: format!("tijdslot:{}", s.id),
-        payload: json!({ "ronde": r.id.to_string(), "begin": starts.to_rfc3339(), "einde": ends.to_rfc3339() }),
+    op.record(Event::SlotAdded {
+        subject: Subject::Slot(s.id),
+        ronde: r.id.to_string(),
+        begin: starts.to_rfc3339(),
+        einde: ends.to_rfc3339(),
     })
     .await?;
     Ok(s)
 }
 
-/// A bidder books a free slot (or the inkoper assigns one). One slot per
-/// organisation per round.
-pub async fn book(
-    tx: &WriteTx,
-    now: DateTime<Utc>,
-    tender_now: DateTime<Utc>,
-    tender: i32,
-    by: Actor,
-    slot: i32,
-    organisation: i32,
-) -> Result<(), AppError> {
-    let (s, r) = slot_in(&tx.txn, tender, slot).await?;
-    if r.status != "open" {
+/// Books a free slot for `organisation` (the bidder itself, or the inkoper
+/// assigning one). One slot per organisation per round.
+pub async fn book(op: &mut Op, slot: SlotId, organisation: OrganisationId) -> Result<(), AppError> {
+    let tender = op.tender_id();
+    let tender_now = op.tender_now();
+    let (s, r) = slot_in(op.txn(), tender, slot).await?;
+    if r.status != RoundStatus::Open {
         return Err(AppError::Conflict("Deze dialoogronde is gesloten.".into()));
     }
     let active = tender_bidders::Entity::find()
         .filter(tender_bidders::Column::TenderId.eq(tender))
         .filter(tender_bidders::Column::OrganisationId.eq(organisation))
-        .one(&tx.txn)
+        .one(op.txn())
         .await?;
-    if active.as_ref().is_none_or(|b| b.status != "actief") {
+    if active.as_ref().is_none_or(|b| b.status != BidderStatus::Actief) {
         return Err(AppError::Forbidden("Deze organisatie neemt niet (meer) deel aan de dialoog.".into()));
     }
     if s.organisation_id.is_some() {
@@ -161,7 +143,7 @@ pub async fn book(
     if s.starts_at <= tender_now {
         return Err(AppError::Conflict("Dit tijdslot is al begonnen of voorbij.".into()));
     }
-    if slots(&tx.txn, r.id).await?.iter().any(|x| x.organisation_id == Some(organisation)) {
+    if slots(op.txn(), r.id).await?.iter().any(|x| x.organisation_id == Some(organisation)) {
         return Err(AppError::Conflict("Uw organisatie heeft in deze ronde al een tijdslot.".into()));
     }
     // Conditional update: two organisations booking the same slot at once cannot both win.
@@ -170,25 +152,20 @@ pub async fn book(
         .col_expr(dialogue_slots::Column::BookedAt, sea_orm::sea_query::Expr::value(tender_now))
         .filter(dialogue_slots::Column::Id.eq(s.id))
         .filter(dialogue_slots::Column::OrganisationId.is_null())
-        .exec(&tx.txn)
+        .exec(op.txn())
         .await?;
     if res.rows_affected != 1 {
         return Err(AppError::Conflict("Dit tijdslot is al bezet. Kies een ander tijdslot.".into()));
     }
-    audit::append(tx, now, NewEvent {
-        tender: Some(tender),
-        actor: by,
-        action: "dialogue.slot_booked",
-        subject: format!("tijdslot:{}", s.id),
-        payload: json!({ "organisatie": organisation.to_string() }),
-    })
-    .await?;
+    op.record(Event::SlotBooked { subject: Subject::Slot(s.id), organisatie: organisation.to_string() }).await?;
     Ok(())
 }
 
 /// The inkoper writes (or rewrites) the minutes of a session; the bidder is asked to respond.
-pub async fn write_minutes(tx: &WriteTx, now: DateTime<Utc>, tender: i32, by: Actor, slot: i32, md: &str) -> Result<(), AppError> {
-    let (s, r) = slot_in(&tx.txn, tender, slot).await?;
+pub async fn write_minutes(op: &mut Op, slot: SlotId, md: &str) -> Result<(), AppError> {
+    let tender = op.tender_id();
+    let now = op.now();
+    let (s, r) = slot_in(op.txn(), tender, slot).await?;
     let Some(org) = s.organisation_id else {
         return Err(AppError::Conflict("Dit tijdslot is niet geboekt; er is geen sessie om te verslaan.".into()));
     };
@@ -196,17 +173,17 @@ pub async fn write_minutes(tx: &WriteTx, now: DateTime<Utc>, tender: i32, by: Ac
     if md.is_empty() || md.len() > 100_000 {
         return Err(AppError::Invalid("Het verslag is leeg of te lang.".into()));
     }
-    if s.minutes_status == "bevestigd" {
+    if s.minutes_status == MinutesStatus::Bevestigd {
         return Err(AppError::Conflict("De aanbieder heeft dit verslag al bevestigd; het verandert niet meer.".into()));
     }
     let mut m = s.clone().into_active_model();
     m.minutes_md = Set(Some(md.into()));
     m.minutes_at = Set(Some(now));
-    m.minutes_status = Set("open".into());
+    m.minutes_status = Set(Coded(MinutesStatus::Open));
     m.minutes_comment = Set(None);
-    m.update(&tx.txn).await?;
+    m.update(op.txn()).await?;
     messages::to_organisation(
-        &tx.txn,
+        op,
         now,
         Some(tender),
         org,
@@ -215,33 +192,17 @@ pub async fn write_minutes(tx: &WriteTx, now: DateTime<Utc>, tender: i32, by: Ac
         Some(&format!("/aanbesteding/{tender}/dialoog")),
     )
     .await?;
-    audit::append(tx, now, NewEvent {
-        tender: Some(tender),
-        actor: by,
-        action: "dialogue.minutes_written",
-        subject: format!("tijdslot:{}", s.id),
-        payload: json!({ "sha256": super::documents::sha256_hex(md.as_bytes()) }),
-    })
-    .await?;
+    op.record(Event::MinutesWritten { subject: Subject::Slot(s.id), sha256: sha256_hex(md.as_bytes()) }).await?;
     Ok(())
 }
 
 /// The bidder confirms the minutes or comments on them.
-pub async fn respond(
-    tx: &WriteTx,
-    now: DateTime<Utc>,
-    tender: i32,
-    by: Actor,
-    slot: i32,
-    organisation: i32,
-    confirm: bool,
-    comment: &str,
-) -> Result<(), AppError> {
-    let (s, _) = slot_in(&tx.txn, tender, slot).await?;
+pub async fn respond(op: &mut Op, slot: SlotId, organisation: OrganisationId, confirm: bool, comment: &str) -> Result<(), AppError> {
+    let (s, _) = slot_in(op.txn(), op.tender_id(), slot).await?;
     if s.organisation_id != Some(organisation) {
         return Err(AppError::NotFound("Dit tijdslot bestaat niet.".into()));
     }
-    if s.minutes_status != "open" {
+    if s.minutes_status != MinutesStatus::Open {
         return Err(AppError::Conflict("Er is geen verslag dat op uw reactie wacht.".into()));
     }
     let comment = comment.trim();
@@ -249,48 +210,41 @@ pub async fn respond(
         return Err(AppError::Invalid("Schrijf uw opmerking bij het verslag.".into()));
     }
     let mut m = s.clone().into_active_model();
-    m.minutes_status = Set(if confirm { "bevestigd" } else { "opmerking" }.into());
+    m.minutes_status = Set(Coded(if confirm { MinutesStatus::Bevestigd } else { MinutesStatus::Opmerking }));
     m.minutes_comment = Set((!comment.is_empty()).then(|| comment.chars().take(10_000).collect()));
-    m.update(&tx.txn).await?;
-    audit::append(tx, now, NewEvent {
-        tender: Some(tender),
-        actor: by,
-        action: if confirm { "dialogue.minutes_confirmed" } else { "dialogue.minutes_commented" },
-        subject: format!("tijdslot:{}", s.id),
-        payload: json!({}),
-    })
-    .await?;
+    m.update(op.txn()).await?;
+    let subject = Subject::Slot(s.id);
+    op.record(if confirm { Event::MinutesConfirmed { subject } } else { Event::MinutesCommented { subject } }).await?;
     Ok(())
 }
 
 /// Closes a round with its outcome. Organisations not in `proceeding` (when
 /// given) do not continue to the next round.
 pub async fn close_round(
-    tx: &WriteTx,
-    now: DateTime<Utc>,
-    tender: i32,
-    by: Actor,
-    round: i32,
+    op: &mut Op,
+    round: DialogueRoundId,
     outcome_md: &str,
-    proceeding: Option<Vec<i32>>,
+    proceeding: Option<Vec<OrganisationId>>,
 ) -> Result<(), AppError> {
-    let r = open_round(&tx.txn, tender, round).await?;
+    let tender = op.tender_id();
+    let now = op.now();
+    let r = open_round(op.txn(), tender, round).await?;
     let outcome = outcome_md.trim();
     if outcome.is_empty() {
         return Err(AppError::Invalid("Beschrijf de uitkomst van de ronde.".into()));
     }
     let mut m = r.clone().into_active_model();
-    m.status = Set("gesloten".into());
+    m.status = Set(Coded(RoundStatus::Gesloten));
     m.outcome_md = Set(Some(outcome.into()));
     m.closed_at = Set(Some(now));
-    m.update(&tx.txn).await?;
+    m.update(op.txn()).await?;
     let mut dropped = vec![];
     if let Some(keep) = &proceeding {
-        for b in tender_bidders::Entity::find().filter(tender_bidders::Column::TenderId.eq(tender)).all(&tx.txn).await? {
-            if b.status == "actief" && !keep.contains(&b.organisation_id) {
+        for b in tender_bidders::Entity::find().filter(tender_bidders::Column::TenderId.eq(tender)).all(op.txn()).await? {
+            if b.status == BidderStatus::Actief && !keep.contains(&b.organisation_id) {
                 dropped.push(b.organisation_id.to_string());
                 messages::to_organisation(
-                    &tx.txn,
+                    op,
                     now,
                     Some(tender),
                     b.organisation_id,
@@ -304,13 +258,13 @@ pub async fn close_round(
                 )
                 .await?;
                 let mut bm = b.into_active_model();
-                bm.status = Set("afgevallen".into());
-                bm.update(&tx.txn).await?;
+                bm.status = Set(Coded(BidderStatus::Afgevallen));
+                bm.update(op.txn()).await?;
             }
         }
     }
     messages::to_all_bidders(
-        &tx.txn,
+        op,
         now,
         tender,
         &format!("Dialoogronde {} gesloten", r.number),
@@ -318,13 +272,6 @@ pub async fn close_round(
         Some(&format!("/aanbesteding/{tender}/dialoog")),
     )
     .await?;
-    audit::append(tx, now, NewEvent {
-        tender: Some(tender),
-        actor: by,
-        action: "dialogue.round_closed",
-        subject: format!("dialoogronde:{}", r.id),
-        payload: json!({ "afgevallen": dropped }),
-    })
-    .await?;
+    op.record(Event::DialogueRoundClosed { subject: Subject::DialogueRound(r.id), afgevallen: dropped }).await?;
     Ok(())
 }

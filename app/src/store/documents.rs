@@ -2,17 +2,18 @@
 //! freely; afterwards a new version belongs to an unpublished Nota van
 //! Inlichtingen and becomes visible to bidders when that NvI is published.
 
-use super::audit::{self, Actor, NewEvent};
+use super::column::Coded;
 use super::entities::{document_versions, documents, nvi_rounds};
-use super::WriteTx;
+use super::event::{Event, Subject};
+use super::op::Op;
 use crate::domain::access::Phase;
+use crate::domain::digest::sha256_hex;
+use crate::domain::status::DocumentKind;
 use crate::error::AppError;
-use chrono::{DateTime, Utc};
+use crate::ids::{DocumentId, FileId, QuestionRoundId, TenderId};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
-use serde_json::json;
-use sha2::{Digest, Sha256};
 
-pub async fn list<C: ConnectionTrait>(c: &C, tender: i32) -> Result<Vec<documents::Model>, DbErr> {
+pub async fn list<C: ConnectionTrait>(c: &C, tender: TenderId) -> Result<Vec<documents::Model>, DbErr> {
     documents::Entity::find()
         .filter(documents::Column::TenderId.eq(tender))
         .order_by_asc(documents::Column::Position)
@@ -21,7 +22,7 @@ pub async fn list<C: ConnectionTrait>(c: &C, tender: i32) -> Result<Vec<document
         .await
 }
 
-pub async fn get<C: ConnectionTrait>(c: &C, tender: i32, id: i32) -> Result<documents::Model, AppError> {
+pub async fn get<C: ConnectionTrait>(c: &C, tender: TenderId, id: DocumentId) -> Result<documents::Model, AppError> {
     documents::Entity::find_by_id(id)
         .one(c)
         .await?
@@ -38,7 +39,7 @@ pub struct Version {
 }
 
 /// All versions of a document, oldest first.
-pub async fn versions<C: ConnectionTrait>(c: &C, doc: i32) -> Result<Vec<Version>, DbErr> {
+pub async fn versions<C: ConnectionTrait>(c: &C, doc: DocumentId) -> Result<Vec<Version>, DbErr> {
     let vs = document_versions::Entity::find()
         .filter(document_versions::Column::DocumentId.eq(doc))
         .order_by_asc(document_versions::Column::Version)
@@ -56,13 +57,9 @@ pub async fn versions<C: ConnectionTrait>(c: &C, doc: i32) -> Result<Vec<Version
     Ok(out)
 }
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
 /// Checks that a change to a document is allowed now: freely in concept, through
 /// an unpublished NvI of this tender afterwards.
-async fn check_change<C: ConnectionTrait>(c: &C, tender: i32, phase: Phase, nvi: Option<i32>) -> Result<(), AppError> {
+async fn check_change<C: ConnectionTrait>(c: &C, tender: TenderId, phase: Phase, nvi: Option<QuestionRoundId>) -> Result<(), AppError> {
     match (phase, nvi) {
         (Phase::Concept, None) => Ok(()),
         (Phase::Concept, Some(_)) => Err(AppError::Invalid(
@@ -87,63 +84,41 @@ async fn check_change<C: ConnectionTrait>(c: &C, tender: i32, phase: Phase, nvi:
 
 pub struct NewVersion {
     pub body_md: Option<String>,
-    pub file: Option<(i32, String, i64)>,
+    /// (stored file, its SHA-256, its size)
+    pub file: Option<(FileId, String, i64)>,
     pub note: String,
-    pub nvi: Option<i32>,
+    pub nvi: Option<QuestionRoundId>,
 }
 
 /// Creates a document (with its first version).
-pub async fn create(
-    tx: &WriteTx,
-    now: DateTime<Utc>,
-    tender: i32,
-    phase: Phase,
-    by: Actor,
-    title: &str,
-    kind: &str,
-    first: NewVersion,
-) -> Result<documents::Model, AppError> {
-    check_change(&tx.txn, tender, phase, first.nvi).await?;
+pub async fn create(op: &mut Op, title: &str, kind: DocumentKind, first: NewVersion) -> Result<documents::Model, AppError> {
+    let tender = op.tender_id();
+    check_change(op.txn(), tender, op.phase(), first.nvi).await?;
     let title = title.trim();
     if title.is_empty() || title.len() > 200 {
         return Err(AppError::Invalid("Geef het document een titel van hoogstens 200 tekens.".into()));
     }
-    let position = list(&tx.txn, tender).await?.len() as i32 + 1;
+    let position = list(op.txn(), tender).await?.len() as i32 + 1;
     let d = documents::ActiveModel {
         tender_id: Set(tender),
         title: Set(title.into()),
-        kind: Set(kind.into()),
+        kind: Set(Coded(kind)),
         position: Set(position),
-        created_at: Set(now),
+        created_at: Set(op.now()),
         ..Default::default()
     }
-    .insert(&tx.txn)
+    .insert(op.txn())
     .await?;
-    audit::append(tx, now, NewEvent {
-        tender: Some(tender),
-        actor: by.clone(),
-        action: "document.created",
-        subject: format!("document:{}", d.id),
-        payload: json!({ "titel": title, "soort": kind }),
-    })
-    .await?;
-    add_version(tx, now, tender, phase, by, &d, first).await?;
+    op.record(Event::DocumentCreated { subject: Subject::Document(d.id), titel: title.into(), soort: kind.code().into() }).await?;
+    add_version(op, &d, first).await?;
     Ok(d)
 }
 
 /// Adds a version to a document.
-pub async fn add_version(
-    tx: &WriteTx,
-    now: DateTime<Utc>,
-    tender: i32,
-    phase: Phase,
-    by: Actor,
-    d: &documents::Model,
-    nv: NewVersion,
-) -> Result<document_versions::Model, AppError> {
-    check_change(&tx.txn, tender, phase, nv.nvi).await?;
+pub async fn add_version(op: &mut Op, d: &documents::Model, nv: NewVersion) -> Result<document_versions::Model, AppError> {
+    check_change(op.txn(), op.tender_id(), op.phase(), nv.nvi).await?;
     let (sha, size, file_id, body) = match (&nv.body_md, &nv.file) {
-        (Some(md), None) if d.kind == "markdown" => {
+        (Some(md), None) if *d.kind == DocumentKind::Markdown => {
             if md.trim().is_empty() {
                 return Err(AppError::Invalid("Het document is leeg.".into()));
             }
@@ -152,13 +127,13 @@ pub async fn add_version(
             }
             (sha256_hex(md.as_bytes()), md.len() as i64, None, Some(md.clone()))
         }
-        (None, Some((id, sha, size))) if d.kind == "bestand" => (sha.clone(), *size, Some(*id), None),
+        (None, Some((id, sha, size))) if *d.kind == DocumentKind::Bestand => (sha.clone(), *size, Some(*id), None),
         _ => return Err(AppError::Invalid("Deze wijziging past niet bij het soort document.".into())),
     };
     let prev = document_versions::Entity::find()
         .filter(document_versions::Column::DocumentId.eq(d.id))
         .order_by_desc(document_versions::Column::Version)
-        .one(&tx.txn)
+        .one(op.txn())
         .await?;
     if prev.as_ref().is_some_and(|p| p.sha256 == sha) {
         return Err(AppError::Invalid("Deze versie is gelijk aan de vorige; er is niets gewijzigd.".into()));
@@ -173,18 +148,17 @@ pub async fn add_version(
         size: Set(size),
         note: Set(nv.note.trim().chars().take(500).collect()),
         nvi_id: Set(nv.nvi),
-        author: Set(by.id.clone()),
-        created_at: Set(now),
+        author: Set(op.actor().id().to_string()),
+        created_at: Set(op.now()),
         ..Default::default()
     }
-    .insert(&tx.txn)
+    .insert(op.txn())
     .await?;
-    audit::append(tx, now, NewEvent {
-        tender: Some(tender),
-        actor: by,
-        action: "document.version_added",
-        subject: format!("document:{}", d.id),
-        payload: json!({ "versie": version.to_string(), "sha256": sha, "nvi": nv.nvi.map(|n| n.to_string()) }),
+    op.record(Event::VersionAdded {
+        subject: Subject::Document(d.id),
+        versie: version.to_string(),
+        sha256: sha,
+        nvi: nv.nvi.map(|n| n.to_string()),
     })
     .await?;
     Ok(v)

@@ -1,15 +1,19 @@
 //! sea-orm entities, one module per table (see the `migration` crate for the schema).
+//! Ids are typed (`crate::ids`), statuses, phases and checked values are
+//! domain types stored as their code ([`super::column::Coded`]).
 
 pub mod users {
+    use crate::store::column::Coded;
+    use domain::values::Username;
     use sea_orm::entity::prelude::*;
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "users")]
     pub struct Model {
         #[sea_orm(primary_key)]
-        pub id: i32,
+        pub id: crate::ids::UserId,
         #[sea_orm(unique)]
-        pub username: String,
+        pub username: Coded<Username>,
         pub display_name: String,
         pub password_hash: String,
         #[sea_orm(unique)]
@@ -47,17 +51,20 @@ pub mod sessions {
 }
 
 pub mod tenders {
+    use crate::store::column::Coded;
+    use domain::access::Phase;
+    use domain::participation::ShareRule;
     use sea_orm::entity::prelude::*;
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "tenders")]
     pub struct Model {
         #[sea_orm(primary_key)]
-        pub id: i32,
+        pub id: crate::ids::TenderId,
         #[sea_orm(unique)]
         pub reference: String,
         pub title: String,
-        pub phase: String,
+        pub phase: Coded<Phase>,
         pub training: bool,
         pub simulated_now: Option<DateTimeUtc>,
         pub publication_planned: DateTimeUtc,
@@ -72,13 +79,13 @@ pub mod tenders {
         pub award_planned: Option<DateTimeUtc>,
         pub signing_planned: Option<DateTimeUtc>,
         /// The phase to return to when a suspension ends.
-        pub suspended_phase: Option<String>,
+        pub suspended_phase: Option<Coded<Phase>>,
         /// Why the tender was suspended or cancelled.
         pub phase_note: Option<String>,
         /// The award method (`domain::scoring::Method`) as JSON; frozen at publication.
         pub award_method: Option<String>,
-        /// How volume and budget are divided over the gemeenten: "scholen" or "sleutel".
-        pub share_rule: String,
+        /// How volume and budget are divided over the gemeenten.
+        pub share_rule: Coded<ShareRule>,
         pub budget_cents: Option<i64>,
         /// Length of the standstill in calendar days (a setting, default 20).
         pub standstill_days: i32,
@@ -96,6 +103,9 @@ pub mod tenders {
 }
 
 pub mod tender_roles {
+    use crate::ids::{TenderId, UserId};
+    use crate::store::column::Coded;
+    use domain::access::Role;
     use sea_orm::entity::prelude::*;
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -103,9 +113,9 @@ pub mod tender_roles {
     pub struct Model {
         #[sea_orm(primary_key)]
         pub id: i32,
-        pub tender_id: i32,
-        pub user_id: i32,
-        pub role: String,
+        pub tender_id: TenderId,
+        pub user_id: UserId,
+        pub role: Coded<Role>,
         /// The bidding organisation (aanbieder) or gemeente slug (gemeente).
         pub organisation: Option<String>,
     }
@@ -117,6 +127,9 @@ pub mod tender_roles {
 }
 
 pub mod tender_buyers {
+    use crate::ids::TenderId;
+    use crate::store::column::Coded;
+    use domain::tender::Participation;
     use sea_orm::entity::prelude::*;
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -124,10 +137,10 @@ pub mod tender_buyers {
     pub struct Model {
         #[sea_orm(primary_key)]
         pub id: i32,
-        pub tender_id: i32,
+        pub tender_id: TenderId,
         pub slug: String,
         pub name: String,
-        pub status: String,
+        pub status: Coded<Participation>,
         pub status_since: DateTimeUtc,
         /// Schools in scope located in this gemeente.
         pub schools: i32,
@@ -148,6 +161,7 @@ pub mod tender_buyers {
 }
 
 pub mod tender_partners {
+    use crate::ids::TenderId;
     use sea_orm::entity::prelude::*;
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -155,7 +169,7 @@ pub mod tender_partners {
     pub struct Model {
         #[sea_orm(primary_key)]
         pub id: i32,
-        pub tender_id: i32,
+        pub tender_id: TenderId,
         pub name: String,
     }
 
@@ -166,6 +180,7 @@ pub mod tender_partners {
 }
 
 pub mod tender_schools {
+    use crate::ids::TenderId;
     use sea_orm::entity::prelude::*;
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -173,7 +188,7 @@ pub mod tender_schools {
     pub struct Model {
         #[sea_orm(primary_key)]
         pub id: i32,
-        pub tender_id: i32,
+        pub tender_id: TenderId,
         pub school_type: String,
         pub count: i32,
         pub name: Option<String>,
@@ -188,6 +203,7 @@ pub mod tender_schools {
 }
 
 pub mod tender_profiles {
+    use crate::ids::TenderId;
     use sea_orm::entity::prelude::*;
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -195,7 +211,7 @@ pub mod tender_profiles {
     pub struct Model {
         #[sea_orm(primary_key)]
         pub id: i32,
-        pub tender_id: i32,
+        pub tender_id: TenderId,
         pub name: String,
         pub note: String,
     }
@@ -225,6 +241,7 @@ pub mod audit_head {
 }
 
 pub mod audit_events {
+    use crate::ids::TenderId;
     use sea_orm::entity::prelude::*;
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -233,7 +250,7 @@ pub mod audit_events {
         #[sea_orm(primary_key, auto_increment = false)]
         pub seq: i64,
         pub time: String,
-        pub tender_id: Option<i32>,
+        pub tender_id: Option<TenderId>,
         pub tseq: Option<i64>,
         pub actor: String,
         pub role: String,
@@ -272,15 +289,23 @@ pub mod audit_payloads {
 /// A table with an integer `id` primary key and no relations declared
 /// (joins are written out in the store).
 macro_rules! entity {
-    ($module:ident, $table:literal, { $($field:tt)* }) => {
+    ($module:ident, $table:literal, $id:ty, { $($field:tt)* }) => {
         pub mod $module {
+            #[allow(unused_imports)]
+            use crate::ids::*;
+            #[allow(unused_imports)]
+            use crate::store::column::Coded;
+            #[allow(unused_imports)]
+            use domain::status::*;
+            #[allow(unused_imports)]
+            use domain::values::*;
             use sea_orm::entity::prelude::*;
 
             #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
             #[sea_orm(table_name = $table)]
             pub struct Model {
                 #[sea_orm(primary_key)]
-                pub id: i32,
+                pub id: $id,
                 $($field)*
             }
 
@@ -292,7 +317,7 @@ macro_rules! entity {
     };
 }
 
-entity!(files, "files", {
+entity!(files, "files", FileId, {
     pub sha256: String,
     pub size: i64,
     pub original_name: String,
@@ -300,58 +325,56 @@ entity!(files, "files", {
     pub created_at: DateTimeUtc,
 });
 
-entity!(documents, "documents", {
-    pub tender_id: i32,
+entity!(documents, "documents", DocumentId, {
+    pub tender_id: TenderId,
     pub title: String,
-    /// "markdown" or "bestand".
-    pub kind: String,
+    pub kind: Coded<DocumentKind>,
     pub position: i32,
     pub created_at: DateTimeUtc,
 });
 
-entity!(document_versions, "document_versions", {
-    pub document_id: i32,
+entity!(document_versions, "document_versions", VersionId, {
+    pub document_id: DocumentId,
     pub version: i32,
     pub body_md: Option<String>,
-    pub file_id: Option<i32>,
+    pub file_id: Option<FileId>,
     pub sha256: String,
     pub size: i64,
     pub note: String,
     /// The Nota van Inlichtingen through which a published document changed.
-    pub nvi_id: Option<i32>,
+    pub nvi_id: Option<QuestionRoundId>,
     /// Pseudonym of the author.
     pub author: String,
     pub created_at: DateTimeUtc,
 });
 
-entity!(organisations, "organisations", {
-    pub kvk: String,
+entity!(organisations, "organisations", OrganisationId, {
+    pub kvk: Coded<Kvk>,
     pub name: String,
     pub address: String,
-    pub postcode: String,
+    pub postcode: Coded<Postcode>,
     pub place: String,
     pub created_at: DateTimeUtc,
 });
 
-entity!(organisation_members, "organisation_members", {
-    pub organisation_id: i32,
-    pub user_id: i32,
-    pub email: String,
+entity!(organisation_members, "organisation_members", i32, {
+    pub organisation_id: OrganisationId,
+    pub user_id: UserId,
+    pub email: Coded<Email>,
     pub phone: String,
     pub contact: bool,
     pub created_at: DateTimeUtc,
 });
 
-entity!(tender_bidders, "tender_bidders", {
-    pub tender_id: i32,
-    pub organisation_id: i32,
-    /// "actief" or "afgevallen" (not admitted to a next dialogue round).
-    pub status: String,
+entity!(tender_bidders, "tender_bidders", i32, {
+    pub tender_id: TenderId,
+    pub organisation_id: OrganisationId,
+    pub status: Coded<BidderStatus>,
     pub registered_at: DateTimeUtc,
 });
 
-entity!(nvi_rounds, "nvi_rounds", {
-    pub tender_id: i32,
+entity!(nvi_rounds, "nvi_rounds", QuestionRoundId, {
+    pub tender_id: TenderId,
     pub title: String,
     pub question_deadline: DateTimeUtc,
     pub closed_at: Option<DateTimeUtc>,
@@ -364,30 +387,30 @@ entity!(nvi_rounds, "nvi_rounds", {
     pub created_at: DateTimeUtc,
 });
 
-entity!(questions, "questions", {
-    pub tender_id: i32,
-    pub round_id: i32,
+entity!(questions, "questions", QuestionId, {
+    pub tender_id: TenderId,
+    pub round_id: QuestionRoundId,
     /// None for a point the buyer adds itself (e.g. shared from a dialogue session).
-    pub organisation_id: Option<i32>,
-    pub asked_by: Option<i32>,
+    pub organisation_id: Option<OrganisationId>,
+    pub asked_by: Option<UserId>,
     pub reference: String,
     pub body: String,
     pub asked_at: DateTimeUtc,
     pub answer_md: Option<String>,
-    pub merged_into: Option<i32>,
+    pub merged_into: Option<QuestionId>,
 });
 
-entity!(messages, "messages", {
-    pub tender_id: Option<i32>,
-    pub organisation_id: Option<i32>,
-    pub user_id: Option<i32>,
+entity!(messages, "messages", i32, {
+    pub tender_id: Option<TenderId>,
+    pub organisation_id: Option<OrganisationId>,
+    pub user_id: Option<UserId>,
     pub subject: String,
     pub body_md: String,
     pub link: Option<String>,
     pub created_at: DateTimeUtc,
 });
 
-entity!(outbox, "outbox", {
+entity!(outbox, "outbox", i32, {
     pub to_address: String,
     pub subject: String,
     pub body: String,
@@ -395,69 +418,65 @@ entity!(outbox, "outbox", {
     pub sent_at: Option<DateTimeUtc>,
 });
 
-entity!(dialogue_rounds, "dialogue_rounds", {
-    pub tender_id: i32,
+entity!(dialogue_rounds, "dialogue_rounds", DialogueRoundId, {
+    pub tender_id: TenderId,
     pub number: i32,
     pub title: String,
     pub themes_md: String,
-    /// "open" or "gesloten".
-    pub status: String,
+    pub status: Coded<RoundStatus>,
     pub outcome_md: Option<String>,
     pub closed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
 });
 
-entity!(dialogue_slots, "dialogue_slots", {
-    pub round_id: i32,
+entity!(dialogue_slots, "dialogue_slots", SlotId, {
+    pub round_id: DialogueRoundId,
     pub starts_at: DateTimeUtc,
     pub ends_at: DateTimeUtc,
     pub location: String,
-    pub organisation_id: Option<i32>,
+    pub organisation_id: Option<OrganisationId>,
     pub booked_at: Option<DateTimeUtc>,
     pub minutes_md: Option<String>,
     pub minutes_at: Option<DateTimeUtc>,
-    /// "geen", "open", "bevestigd" or "opmerking".
-    pub minutes_status: String,
+    pub minutes_status: Coded<MinutesStatus>,
     pub minutes_comment: Option<String>,
 });
 
-entity!(bid_part_defs, "bid_part_defs", {
-    pub tender_id: i32,
+entity!(bid_part_defs, "bid_part_defs", PartDefId, {
+    pub tender_id: TenderId,
     pub envelope: i32,
     pub name: String,
     pub description: String,
-    /// "bestand" or "formulier".
-    pub kind: String,
+    pub kind: Coded<PartKind>,
     pub required: bool,
     pub max_bytes: i64,
     pub position: i32,
 });
 
-entity!(bids, "bids", {
-    pub tender_id: i32,
-    pub organisation_id: i32,
-    /// "concept", "ingediend" or "ingetrokken".
-    pub status: String,
+entity!(bids, "bids", BidId, {
+    pub tender_id: TenderId,
+    pub organisation_id: OrganisationId,
+    pub status: Coded<BidStatus>,
     pub submitted_at: Option<DateTimeUtc>,
     pub withdrawn_at: Option<DateTimeUtc>,
     pub submissions: i32,
     pub created_at: DateTimeUtc,
 });
 
-entity!(bid_parts, "bid_parts", {
-    pub bid_id: i32,
-    pub part_def_id: i32,
-    pub file_id: Option<i32>,
+entity!(bid_parts, "bid_parts", PartId, {
+    pub bid_id: BidId,
+    pub part_def_id: PartDefId,
+    pub file_id: Option<FileId>,
     pub form_text: Option<String>,
     pub sha256: String,
     pub size: i64,
     pub uploaded_at: DateTimeUtc,
 });
 
-entity!(receipts, "receipts", {
-    pub bid_id: i32,
-    pub user_id: i32,
-    pub idempotency_key: String,
+entity!(receipts, "receipts", ReceiptId, {
+    pub bid_id: BidId,
+    pub user_id: UserId,
+    pub idempotency_key: Coded<IdempotencyKey>,
     pub request_hash: String,
     pub seq: i64,
     /// The receipt as issued (JSON).
@@ -465,30 +484,29 @@ entity!(receipts, "receipts", {
     pub created_at: DateTimeUtc,
 });
 
-entity!(openings, "openings", {
-    pub tender_id: i32,
-    pub started_by: i32,
+entity!(openings, "openings", OpeningId, {
+    pub tender_id: TenderId,
+    pub started_by: UserId,
     pub started_at: DateTimeUtc,
-    pub confirmed_by: Option<i32>,
+    pub confirmed_by: Option<UserId>,
     pub confirmed_at: Option<DateTimeUtc>,
     /// The proces-verbaal (JSON), once confirmed.
     pub record: Option<String>,
 });
 
-entity!(evaluators, "evaluators", {
-    pub tender_id: i32,
-    pub user_id: i32,
+entity!(evaluators, "evaluators", EvaluatorId, {
+    pub tender_id: TenderId,
+    pub user_id: UserId,
     pub chair: bool,
-    /// "aangewezen" or "vervangen".
-    pub status: String,
+    pub status: Coded<EvaluatorStatus>,
     pub appointed_at: DateTimeUtc,
     pub appointed_by: String,
     /// When the evaluator signed the conflict-of-interest declaration.
     pub declaration_at: Option<DateTimeUtc>,
     /// The interests and relations the evaluator declared ("geen" when none).
     pub declaration_interests: Option<String>,
-    /// "open", "geen_conflict" or "conflict": the inkoper's check against the bidders.
-    pub check_status: String,
+    /// The inkoper's check against the bidders.
+    pub check_status: Coded<DeclarationCheck>,
     pub check_note: Option<String>,
     pub checked_at: Option<DateTimeUtc>,
     pub checked_by: Option<String>,
@@ -497,43 +515,41 @@ entity!(evaluators, "evaluators", {
     pub sheet_locked_at: Option<DateTimeUtc>,
 });
 
-entity!(eval_plans, "eval_plans", {
-    pub tender_id: i32,
-    pub bid_id: i32,
+entity!(eval_plans, "eval_plans", PlanId, {
+    pub tender_id: TenderId,
+    pub bid_id: BidId,
     /// Drawn at random at the opening: "K" is shown as "Inschrijving K".
-    pub pseudonym: String,
-    /// "te_beoordelen" or "ongeldig".
-    pub status: String,
+    pub pseudonym: Coded<Pseudonym>,
+    pub status: Coded<PlanStatus>,
     pub status_note: Option<String>,
     pub created_at: DateTimeUtc,
 });
 
-entity!(eval_flags, "eval_flags", {
-    pub tender_id: i32,
-    pub plan_id: i32,
+entity!(eval_flags, "eval_flags", FlagId, {
+    pub tender_id: TenderId,
+    pub plan_id: PlanId,
     /// The evaluator's user id; None when the check at the opening raised it.
-    pub raised_by: Option<i32>,
+    pub raised_by: Option<UserId>,
     pub note: String,
     pub raised_at: DateTimeUtc,
-    /// "open", "doorgaan" or "ongeldig".
-    pub decision: String,
+    pub decision: Coded<FlagDecision>,
     pub decision_note: Option<String>,
     pub decided_at: Option<DateTimeUtc>,
     pub decided_by: Option<String>,
 });
 
-entity!(eval_scores, "eval_scores", {
-    pub evaluator_id: i32,
-    pub plan_id: i32,
+entity!(eval_scores, "eval_scores", i32, {
+    pub evaluator_id: EvaluatorId,
+    pub plan_id: PlanId,
     pub criterion: String,
     pub level: i32,
     pub motivation: String,
     pub updated_at: DateTimeUtc,
 });
 
-entity!(consensus_scores, "consensus_scores", {
-    pub tender_id: i32,
-    pub plan_id: i32,
+entity!(consensus_scores, "consensus_scores", i32, {
+    pub tender_id: TenderId,
+    pub plan_id: PlanId,
     pub criterion: String,
     pub level: i32,
     pub motivation: String,
@@ -543,8 +559,8 @@ entity!(consensus_scores, "consensus_scores", {
     pub recorded_by: String,
 });
 
-entity!(evaluations, "evaluations", {
-    pub tender_id: i32,
+entity!(evaluations, "evaluations", i32, {
+    pub tender_id: TenderId,
     /// Salt of the commitment to the pseudonym assignment (hex), revealed at the consensus lock.
     pub pseudonym_salt: String,
     pub pseudonym_commitment: String,
@@ -560,10 +576,10 @@ entity!(evaluations, "evaluations", {
     pub created_at: DateTimeUtc,
 });
 
-entity!(award_letters, "award_letters", {
-    pub tender_id: i32,
-    pub bid_id: i32,
-    pub organisation_id: i32,
+entity!(award_letters, "award_letters", i32, {
+    pub tender_id: TenderId,
+    pub bid_id: BidId,
+    pub organisation_id: OrganisationId,
     /// A passage for this addressee only.
     pub note_md: String,
     /// The letter as sent (Markdown), frozen.
@@ -574,27 +590,25 @@ entity!(award_letters, "award_letters", {
     pub read_at: Option<DateTimeUtc>,
 });
 
-entity!(objections, "objections", {
-    pub tender_id: i32,
-    /// "bezwaar" or "kort_geding".
-    pub kind: String,
+entity!(objections, "objections", ObjectionId, {
+    pub tender_id: TenderId,
+    pub kind: Coded<ObjectionKind>,
     pub filed_by: String,
     pub received_at: DateTimeUtc,
     pub description: String,
     pub registered_at: DateTimeUtc,
     pub registered_by: String,
-    /// None while pending; "hervat" (the procedure continues) or "ingetrokken" (the tender is cancelled).
-    pub outcome: Option<String>,
+    /// None while pending.
+    pub outcome: Option<Coded<ObjectionOutcome>>,
     pub outcome_note: Option<String>,
     pub decided_at: Option<DateTimeUtc>,
     pub decided_by: Option<String>,
 });
 
-entity!(contract_options, "contract_options", {
-    pub tender_id: i32,
+entity!(contract_options, "contract_options", i32, {
+    pub tender_id: TenderId,
     pub number: i32,
-    /// "uitgeoefend" or "niet_uitgeoefend".
-    pub decision: String,
+    pub decision: Coded<OptionDecision>,
     pub decided_at: DateTimeUtc,
     pub decided_by: String,
     pub decision_ref: String,

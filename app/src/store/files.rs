@@ -4,7 +4,6 @@
 //! anything refers to it; a failed or oversized upload leaves nothing behind.
 
 use super::entities::files;
-use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Set};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -38,7 +37,7 @@ pub fn show_size(bytes: u64) -> String {
     const MB: u64 = 1_000_000;
     if bytes >= MB {
         let tenths = (bytes * 10 + MB / 2) / MB;
-        if tenths % 10 == 0 {
+        if tenths.is_multiple_of(10) {
             format!("{} MB", tenths / 10)
         } else {
             format!("{},{} MB", tenths / 10, tenths % 10)
@@ -147,9 +146,8 @@ impl Drop for Upload {
 }
 
 /// Records a stored file in the database.
-pub async fn record<C: ConnectionTrait>(
-    c: &C,
-    now: DateTime<Utc>,
+pub async fn record<Sc: super::op::Scope>(
+    op: &super::op::Op<Sc>,
     s: &Stored,
     original_name: &str,
     media_type: &str,
@@ -159,14 +157,14 @@ pub async fn record<C: ConnectionTrait>(
         size: Set(s.size as i64),
         original_name: Set(original_name.to_string()),
         media_type: Set(media_type.to_string()),
-        created_at: Set(now),
+        created_at: Set(op.now()),
         ..Default::default()
     }
-    .insert(c)
+    .insert(op.txn())
     .await
 }
 
-pub async fn by_id<C: ConnectionTrait>(c: &C, id: i32) -> Result<Option<files::Model>, DbErr> {
+pub async fn by_id<C: ConnectionTrait>(c: &C, id: crate::ids::FileId) -> Result<Option<files::Model>, DbErr> {
     files::Entity::find_by_id(id).one(c).await
 }
 

@@ -3,15 +3,17 @@
 //! registered bidders receive it at the same moment.
 
 use super::entities::{messages, organisation_members, outbox, tender_bidders};
+use super::op::{Op, Scope};
+use crate::ids::{OrganisationId, TenderId, UserId};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 
 /// Sends one message to every organisation registered for `tender`, and an
 /// e-mail to each of their members. Returns the number of organisations.
-pub async fn to_all_bidders<C: ConnectionTrait>(
-    c: &C,
+pub async fn to_all_bidders<S: Scope>(
+    op: &Op<S>,
     now: DateTime<Utc>,
-    tender: i32,
+    tender: TenderId,
     subject: &str,
     body_md: &str,
     link: Option<&str>,
@@ -19,20 +21,20 @@ pub async fn to_all_bidders<C: ConnectionTrait>(
     let bidders = tender_bidders::Entity::find()
         .filter(tender_bidders::Column::TenderId.eq(tender))
         .order_by_asc(tender_bidders::Column::Id)
-        .all(c)
+        .all(op.txn())
         .await?;
     for b in &bidders {
-        to_organisation(c, now, Some(tender), b.organisation_id, subject, body_md, link).await?;
+        to_organisation(op, now, Some(tender), b.organisation_id, subject, body_md, link).await?;
     }
     Ok(bidders.len())
 }
 
 /// Sends a message to one organisation and e-mails its members.
-pub async fn to_organisation<C: ConnectionTrait>(
-    c: &C,
+pub async fn to_organisation<S: Scope>(
+    op: &Op<S>,
     now: DateTime<Utc>,
-    tender: Option<i32>,
-    organisation: i32,
+    tender: Option<TenderId>,
+    organisation: OrganisationId,
     subject: &str,
     body_md: &str,
     link: Option<&str>,
@@ -47,11 +49,11 @@ pub async fn to_organisation<C: ConnectionTrait>(
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(c)
+    .insert(op.txn())
     .await?;
     let members = organisation_members::Entity::find()
         .filter(organisation_members::Column::OrganisationId.eq(organisation))
-        .all(c)
+        .all(op.txn())
         .await?;
     for m in members {
         let text = format!(
@@ -59,21 +61,21 @@ pub async fn to_organisation<C: ConnectionTrait>(
             link.map(|l| format!("Bekijk het in Dialoog: {l}\n\n")).unwrap_or_default()
         );
         outbox::ActiveModel {
-            to_address: Set(m.email.clone()),
+            to_address: Set(m.email.to_string()),
             subject: Set(format!("[Dialoog] {subject}")),
             body: Set(text),
             created_at: Set(now),
             sent_at: Set(None),
             ..Default::default()
         }
-        .insert(c)
+        .insert(op.txn())
         .await?;
     }
     Ok(())
 }
 
 /// The messages a user receives: to them, or to their organisation.
-pub async fn inbox<C: ConnectionTrait>(c: &C, user: i32, organisation: Option<i32>) -> Result<Vec<messages::Model>, DbErr> {
+pub async fn inbox<C: ConnectionTrait>(c: &C, user: UserId, organisation: Option<OrganisationId>) -> Result<Vec<messages::Model>, DbErr> {
     let mut cond = Condition::any().add(messages::Column::UserId.eq(user));
     if let Some(o) = organisation {
         cond = cond.add(messages::Column::OrganisationId.eq(o));

@@ -1,51 +1,55 @@
-//! Persistence (server only). One operation that changes state = one database
-//! transaction = the rows it changes + exactly one audit event
-//! (see [`audit::append`]). Rules are decided in `crate::domain`, not here.
+//! Persistence (server only). Every change is an [`op::Op`]: one database
+//! transaction that holds the write lock, re-checks the role x phase table on
+//! the tender as it is inside the lock, and commits the rows it changes
+//! together with the audit events it recorded (at least one). Rules are
+//! decided in `crate::domain`, not here.
+//!
+//! The modules form layers, each using only those above it in this list:
+//! - foundation: `entities`, `column`, `clock`, `event`, `op`, `audit`,
+//!   `checkpoint`, `files`, `messages`, `session_store`
+//! - records: `users`, `tenders`, `organisations`, `documents`, `nvi`,
+//!   `dialogue`, `award`, `bids`, `evaluation` (panel, plans and flags,
+//!   sheets, consensus, result)
+//! - the procedure: `procedure` (facts, phase transitions, calendar, deadlines)
+//! - what moves the procedure on: `opening`, `buyers`, `decision`, `contract`,
+//!   `bootstrap`
+//!
+//! A test (`tests/layers.rs`) keeps them free of import circles.
 
 pub mod audit;
 pub mod award;
-pub mod bootstrap;
 pub mod bids;
+pub mod bootstrap;
 pub mod buyers;
 pub mod checkpoint;
+pub mod clock;
+pub mod column;
 pub mod contract;
 pub mod decision;
 pub mod dialogue;
 pub mod documents;
+pub mod entities;
 pub mod evaluation;
+pub mod event;
 pub mod files;
 pub mod messages;
 pub mod nvi;
+pub mod op;
+pub mod opening;
 pub mod organisations;
 pub mod procedure;
-pub mod entities;
 pub mod session_store;
 pub mod tenders;
 pub mod users;
+
+pub use column::Coded;
+pub use event::{Event, Subject};
+pub use op::{Actor, Anywhere, Caller, InTender, Op};
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 use std::sync::Arc;
 use std::time::Duration;
-
-/// A text from a form, trimmed, of at most `max` characters; `what` names it
-/// in the Dutch message ("De reden").
-pub fn text_up_to(s: &str, max: usize, what: &str) -> Result<String, crate::error::AppError> {
-    let t = s.trim();
-    if t.chars().count() > max {
-        return Err(crate::error::AppError::Invalid(format!("{what} is te lang (hoogstens {max} tekens).")));
-    }
-    Ok(t.to_string())
-}
-
-/// Like [`text_up_to`], and not empty.
-pub fn required_text(s: &str, max: usize, what: &str) -> Result<String, crate::error::AppError> {
-    let t = text_up_to(s, max, what)?;
-    if t.is_empty() {
-        return Err(crate::error::AppError::Invalid(format!("{what} is leeg.")));
-    }
-    Ok(t)
-}
 
 /// The database handle shared by the server.
 #[derive(Clone, Debug)]
@@ -56,8 +60,8 @@ pub struct Db {
     write_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
-/// A transaction that holds the write lock and will append audit events.
-pub struct WriteTx {
+/// A transaction that holds the write lock (only an [`Op`] has one).
+pub(crate) struct WriteTx {
     pub txn: DatabaseTransaction,
     _guard: tokio::sync::OwnedMutexGuard<()>,
 }
@@ -70,13 +74,9 @@ impl std::ops::Deref for WriteTx {
 }
 
 impl WriteTx {
-    pub async fn commit(self) -> Result<(), DbErr> {
-        self.txn.commit().await
-    }
-
     /// Commits, then runs `after` while still holding the write lock (e.g. to
     /// store a checkpoint of exactly the committed log, in order).
-    pub async fn commit_then<T>(self, after: impl FnOnce() -> T) -> Result<T, DbErr> {
+    pub(crate) async fn commit_then<T>(self, after: impl FnOnce() -> T) -> Result<T, DbErr> {
         let WriteTx { txn, _guard } = self;
         txn.commit().await?;
         let out = after();
@@ -110,7 +110,7 @@ impl Db {
     /// Begins a writing transaction. Its first statement takes the audit head's
     /// row lock (PostgreSQL) or the database write lock (SQLite), so appends are
     /// linear and a transaction never has to upgrade a read lock.
-    pub async fn write(&self) -> Result<WriteTx, DbErr> {
+    pub(crate) async fn write(&self) -> Result<WriteTx, DbErr> {
         let guard = self.write_lock.clone().lock_owned().await;
         let txn = self.conn.begin().await?;
         audit::lock_head(&txn).await?;

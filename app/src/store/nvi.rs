@@ -2,20 +2,22 @@
 //! drafted and merged by the inkoper, one numbered publication that reaches
 //! every registered bidder at the same moment. Published answers never change.
 
-use super::audit::{self, Actor, NewEvent};
 use super::entities::{nvi_rounds, questions, tenders};
-use super::{messages, WriteTx};
+use super::event::{Event, Subject};
+use super::messages;
+use super::op::Op;
 use crate::domain::calendar::show_instant;
 use crate::domain::procedure::question_window;
+use crate::domain::refusal::required_text;
 use crate::error::AppError;
+use crate::ids::{OrganisationId, QuestionId, QuestionRoundId, TenderId};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
     Set,
 };
-use serde_json::json;
 
-pub async fn rounds<C: ConnectionTrait>(c: &C, tender: i32) -> Result<Vec<nvi_rounds::Model>, DbErr> {
+pub async fn rounds<C: ConnectionTrait>(c: &C, tender: TenderId) -> Result<Vec<nvi_rounds::Model>, DbErr> {
     nvi_rounds::Entity::find()
         .filter(nvi_rounds::Column::TenderId.eq(tender))
         .order_by_asc(nvi_rounds::Column::Id)
@@ -23,7 +25,7 @@ pub async fn rounds<C: ConnectionTrait>(c: &C, tender: i32) -> Result<Vec<nvi_ro
         .await
 }
 
-pub async fn round<C: ConnectionTrait>(c: &C, tender: i32, id: i32) -> Result<nvi_rounds::Model, AppError> {
+pub async fn round<C: ConnectionTrait>(c: &C, tender: TenderId, id: QuestionRoundId) -> Result<nvi_rounds::Model, AppError> {
     nvi_rounds::Entity::find_by_id(id)
         .one(c)
         .await?
@@ -31,7 +33,7 @@ pub async fn round<C: ConnectionTrait>(c: &C, tender: i32, id: i32) -> Result<nv
         .ok_or_else(|| AppError::NotFound("Deze vragenronde bestaat niet.".into()))
 }
 
-pub async fn questions_of<C: ConnectionTrait>(c: &C, round: i32) -> Result<Vec<questions::Model>, DbErr> {
+pub async fn questions_of<C: ConnectionTrait>(c: &C, round: QuestionRoundId) -> Result<Vec<questions::Model>, DbErr> {
     questions::Entity::find()
         .filter(questions::Column::RoundId.eq(round))
         .order_by_asc(questions::Column::Id)
@@ -40,17 +42,10 @@ pub async fn questions_of<C: ConnectionTrait>(c: &C, round: i32) -> Result<Vec<q
 }
 
 /// Creates a question round with its deadline.
-pub async fn create_round(
-    tx: &WriteTx,
-    now: DateTime<Utc>,
-    tender_now: DateTime<Utc>,
-    t: &tenders::Model,
-    by: Actor,
-    title: &str,
-    deadline: DateTime<Utc>,
-) -> Result<nvi_rounds::Model, AppError> {
-    let title = super::required_text(title, 200, "De titel")?;
-    if deadline < tender_now {
+pub async fn create_round(op: &mut Op, title: &str, deadline: DateTime<Utc>) -> Result<nvi_rounds::Model, AppError> {
+    let title = required_text(title, 200, "De titel")?;
+    let t = op.tender().clone();
+    if deadline < op.tender_now() {
         return Err(AppError::Invalid("De vragentermijn ligt in het verleden.".into()));
     }
     if let Some(d) = t.submission_deadline {
@@ -70,42 +65,34 @@ pub async fn create_round(
         published_at: Set(None),
         intro_md: Set(String::new()),
         new_submission_deadline: Set(None),
-        created_at: Set(now),
+        created_at: Set(op.now()),
         ..Default::default()
     }
-    .insert(&tx.txn)
+    .insert(op.txn())
     .await?;
-    audit::append(tx, now, NewEvent {
-        tender: Some(t.id),
-        actor: by,
-        action: "nvi.round_created",
-        subject: format!("vragenronde:{}", r.id),
-        payload: json!({ "titel": title, "vragentermijn": deadline.to_rfc3339() }),
-    })
-    .await?;
+    op.record(Event::QuestionRoundCreated { subject: Subject::QuestionRound(r.id), titel: title, vragentermijn: deadline.to_rfc3339() })
+        .await?;
     Ok(r)
 }
 
-/// A bidder asks a question. Refused after the round's deadline, to the second.
-#[allow(clippy::too_many_arguments)]
+/// A bidder (the operation's caller, of `organisation`) asks a question.
+/// Refused after the round's deadline, to the second.
 pub async fn ask(
-    tx: &WriteTx,
-    now: DateTime<Utc>,
-    tender_now: DateTime<Utc>,
-    tender: i32,
-    round_id: i32,
-    organisation: i32,
-    user: i32,
-    by: Actor,
+    op: &mut Op,
+    round_id: QuestionRoundId,
+    organisation: OrganisationId,
     reference: &str,
     body: &str,
 ) -> Result<questions::Model, AppError> {
-    let r = round(&tx.txn, tender, round_id).await?;
+    let tender = op.tender_id();
+    let tender_now = op.tender_now();
+    let user = op.user()?.id;
+    let r = round(op.txn(), tender, round_id).await?;
     if r.published_at.is_some() {
         return Err(AppError::Conflict("Deze vragenronde is al gepubliceerd. Stel uw vraag in een open ronde.".into()));
     }
-    question_window(tender_now, r.question_deadline).map_err(AppError::Conflict)?;
-    let body = super::required_text(body, 4000, "De vraag")?;
+    question_window(tender_now, r.question_deadline)?;
+    let body = required_text(body, 4000, "De vraag")?;
     let reference = reference.trim().chars().take(200).collect::<String>();
     let q = questions::ActiveModel {
         tender_id: Set(tender),
@@ -119,20 +106,14 @@ pub async fn ask(
         merged_into: Set(None),
         ..Default::default()
     }
-    .insert(&tx.txn)
+    .insert(op.txn())
     .await?;
-    audit::append(tx, now, NewEvent {
-        tender: Some(tender),
-        actor: by,
-        action: "nvi.question_asked",
-        subject: format!("vraag:{}", q.id),
-        payload: json!({ "ronde": r.id.to_string(), "gesteld_op": tender_now.to_rfc3339() }),
-    })
-    .await?;
+    op.record(Event::QuestionAsked { subject: Subject::Question(q.id), ronde: r.id.to_string(), gesteld_op: tender_now.to_rfc3339() })
+        .await?;
     Ok(q)
 }
 
-async fn open_question<C: ConnectionTrait>(c: &C, tender: i32, id: i32) -> Result<(questions::Model, nvi_rounds::Model), AppError> {
+async fn open_question<C: ConnectionTrait>(c: &C, tender: TenderId, id: QuestionId) -> Result<(questions::Model, nvi_rounds::Model), AppError> {
     let q = questions::Entity::find_by_id(id)
         .one(c)
         .await?
@@ -148,32 +129,26 @@ async fn open_question<C: ConnectionTrait>(c: &C, tender: i32, id: i32) -> Resul
 }
 
 /// The inkoper drafts (or redrafts) an answer.
-pub async fn answer(tx: &WriteTx, now: DateTime<Utc>, tender: i32, by: Actor, id: i32, answer_md: &str) -> Result<(), AppError> {
-    let (q, _) = open_question(&tx.txn, tender, id).await?;
-    let a = super::required_text(answer_md, 20_000, "Het antwoord")?;
+pub async fn answer(op: &mut Op, id: QuestionId, answer_md: &str) -> Result<(), AppError> {
+    let (q, _) = open_question(op.txn(), op.tender_id(), id).await?;
+    let a = required_text(answer_md, 20_000, "Het antwoord")?;
     let mut m = q.into_active_model();
     m.answer_md = Set(Some(a));
     m.merged_into = Set(None);
-    m.update(&tx.txn).await?;
-    audit::append(tx, now, NewEvent {
-        tender: Some(tender),
-        actor: by,
-        action: "nvi.answer_drafted",
-        subject: format!("vraag:{id}"),
-        payload: json!({}),
-    })
-    .await?;
+    m.update(op.txn()).await?;
+    op.record(Event::AnswerDrafted { subject: Subject::Question(id) }).await?;
     Ok(())
 }
 
 /// Marks a question as a duplicate of another in the same round: it is
 /// published together with (under) that question's answer.
-pub async fn merge(tx: &WriteTx, now: DateTime<Utc>, tender: i32, by: Actor, id: i32, into: i32) -> Result<(), AppError> {
+pub async fn merge(op: &mut Op, id: QuestionId, into: QuestionId) -> Result<(), AppError> {
     if id == into {
         return Err(AppError::Invalid("Een vraag kan niet met zichzelf worden samengevoegd.".into()));
     }
-    let (q, r) = open_question(&tx.txn, tender, id).await?;
-    let (target, r2) = open_question(&tx.txn, tender, into).await?;
+    let tender = op.tender_id();
+    let (q, r) = open_question(op.txn(), tender, id).await?;
+    let (target, r2) = open_question(op.txn(), tender, into).await?;
     if r.id != r2.id {
         return Err(AppError::Invalid("Alleen vragen uit dezelfde ronde kunnen worden samengevoegd.".into()));
     }
@@ -183,40 +158,25 @@ pub async fn merge(tx: &WriteTx, now: DateTime<Utc>, tender: i32, by: Actor, id:
     questions::Entity::update_many()
         .col_expr(questions::Column::MergedInto, sea_orm::sea_query::Expr::value(into))
         .filter(questions::Column::MergedInto.eq(id))
-        .exec(&tx.txn)
+        .exec(op.txn())
         .await?;
     let mut m = q.into_active_model();
     m.merged_into = Set(Some(into));
     m.answer_md = Set(None);
-    m.update(&tx.txn).await?;
-    audit::append(tx, now, NewEvent {
-        tender: Some(tender),
-        actor: by,
-        action: "nvi.questions_merged",
-        subject: format!("vraag:{id}"),
-        payload: json!({ "samengevoegd_met": into.to_string() }),
-    })
-    .await?;
+    m.update(op.txn()).await?;
+    op.record(Event::QuestionsMerged { subject: Subject::Question(id), samengevoegd_met: into.to_string() }).await?;
     Ok(())
 }
 
 /// Adds a point of the buyer's own to an unpublished round (e.g. information
 /// from one bidder's dialogue session that is relevant to all).
-pub async fn add_own_point(
-    tx: &WriteTx,
-    now: DateTime<Utc>,
-    tender_now: DateTime<Utc>,
-    tender: i32,
-    round_id: i32,
-    by: Actor,
-    reference: &str,
-    text_md: &str,
-) -> Result<questions::Model, AppError> {
-    let r = round(&tx.txn, tender, round_id).await?;
+pub async fn add_own_point(op: &mut Op, round_id: QuestionRoundId, reference: &str, text_md: &str) -> Result<questions::Model, AppError> {
+    let tender = op.tender_id();
+    let r = round(op.txn(), tender, round_id).await?;
     if r.published_at.is_some() {
         return Err(AppError::Conflict("Deze Nota van Inlichtingen is al gepubliceerd.".into()));
     }
-    let text = super::required_text(text_md, 20_000, "De tekst")?;
+    let text = required_text(text_md, 20_000, "De tekst")?;
     let q = questions::ActiveModel {
         tender_id: Set(tender),
         round_id: Set(r.id),
@@ -224,43 +184,30 @@ pub async fn add_own_point(
         asked_by: Set(None),
         reference: Set(reference.trim().chars().take(200).collect()),
         body: Set("Mededeling van de aanbestedende diensten".into()),
-        asked_at: Set(tender_now),
+        asked_at: Set(op.tender_now()),
         answer_md: Set(Some(text)),
         merged_into: Set(None),
         ..Default::default()
     }
-    .insert(&tx.txn)
+    .insert(op.txn())
     .await?;
-    audit::append(tx, now, NewEvent {
-        tender: Some(tender),
-        actor: by,
-        action: "nvi.point_added",
-        subject: format!("vraag:{}", q.id),
-        payload: json!({ "ronde": r.id.to_string(), "referentie": reference.trim() }),
-    })
-    .await?;
+    op.record(Event::PointAdded { subject: Subject::Question(q.id), ronde: r.id.to_string(), referentie: reference.trim().into() })
+        .await?;
     Ok(q)
 }
 
 /// Publishes a round as the next numbered NvI: answers freeze, a new
 /// submission deadline (if any) takes effect, and every registered bidder gets
 /// a message and an e-mail in the same transaction.
-#[allow(clippy::too_many_arguments)]
-pub async fn publish(
-    tx: &WriteTx,
-    now: DateTime<Utc>,
-    tender_now: DateTime<Utc>,
-    t: &tenders::Model,
-    by: Actor,
-    round_id: i32,
-    intro_md: &str,
-    new_deadline: Option<DateTime<Utc>>,
-) -> Result<i32, AppError> {
-    let r = round(&tx.txn, t.id, round_id).await?;
+pub async fn publish(op: &mut Op, round_id: QuestionRoundId, intro_md: &str, new_deadline: Option<DateTime<Utc>>) -> Result<i32, AppError> {
+    let t = op.tender().clone();
+    let tender_now = op.tender_now();
+    let now = op.now();
+    let r = round(op.txn(), t.id, round_id).await?;
     if r.published_at.is_some() {
         return Err(AppError::Conflict("Deze Nota van Inlichtingen is al gepubliceerd.".into()));
     }
-    let qs = questions_of(&tx.txn, r.id).await?;
+    let qs = questions_of(op.txn(), r.id).await?;
     if crate::domain::calendar::on_time(tender_now, r.question_deadline) && qs.iter().any(|q| q.organisation_id.is_some()) {
         return Err(AppError::Conflict(format!(
             "De vragentermijn loopt nog tot {}. Publiceer daarna, zodat alle vragen meegaan.",
@@ -290,7 +237,7 @@ pub async fn publish(
         .select_only()
         .column_as(nvi_rounds::Column::Number.max(), "max")
         .into_tuple::<Option<i32>>()
-        .one(&tx.txn)
+        .one(op.txn())
         .await?
         .flatten()
         .unwrap_or(0)
@@ -303,14 +250,15 @@ pub async fn publish(
     if r.closed_at.is_none() {
         m.closed_at = Set(Some(tender_now));
     }
-    m.update(&tx.txn).await?;
+    m.update(op.txn()).await?;
     let old_deadline = t.submission_deadline;
     if let Some(d) = new_deadline {
         tenders::Entity::update_many()
             .col_expr(tenders::Column::SubmissionDeadline, sea_orm::sea_query::Expr::value(d))
             .filter(tenders::Column::Id.eq(t.id))
-            .exec(&tx.txn)
+            .exec(op.txn())
             .await?;
+        op.reload_tender().await?;
     }
     let mut body = format!("Nota van Inlichtingen {number} is gepubliceerd ({}).", show_instant(tender_now));
     if let Some(d) = new_deadline {
@@ -321,20 +269,15 @@ pub async fn publish(
         ));
     }
     let link = format!("/aanbesteding/{}/vragen", t.id);
-    let reached = messages::to_all_bidders(&tx.txn, now, t.id, &format!("Nota van Inlichtingen {number}"), &body, Some(&link)).await?;
-    audit::append(tx, now, NewEvent {
-        tender: Some(t.id),
-        actor: by,
-        action: "nvi.published",
-        subject: format!("vragenronde:{}", r.id),
-        payload: json!({
-            "nummer": number.to_string(),
-            "vragen": qs.len().to_string(),
-            "ontvangers": reached.to_string(),
-            "sluitingstermijn_oud": old_deadline.map(|d| d.to_rfc3339()),
-            "sluitingstermijn_nieuw": new_deadline.map(|d| d.to_rfc3339()),
-            "gepubliceerd_op": tender_now.to_rfc3339(),
-        }),
+    let reached = messages::to_all_bidders(op, now, t.id, &format!("Nota van Inlichtingen {number}"), &body, Some(&link)).await?;
+    op.record(Event::NviPublished {
+        subject: Subject::QuestionRound(r.id),
+        nummer: number.to_string(),
+        vragen: qs.len().to_string(),
+        ontvangers: reached.to_string(),
+        sluitingstermijn_oud: old_deadline.map(|d| d.to_rfc3339()),
+        sluitingstermijn_nieuw: new_deadline.map(|d| d.to_rfc3339()),
+        gepubliceerd_op: tender_now.to_rfc3339(),
     })
     .await?;
     Ok(number)

@@ -1,34 +1,34 @@
 //! Bidding organisations: registration with a KvK number, members, colleagues
 //! invited by a member, and registration for a tender.
 
-use super::audit::{self, Actor, NewEvent};
+use super::column::Coded;
 use super::entities::{organisation_members, organisations, tender_bidders, tender_roles, users};
-use super::{users as accounts, WriteTx};
+use super::event::{Event, Subject};
+use super::op::{Actor, Op, Scope};
+use super::users::{self as accounts, NewAccount};
 use crate::domain::access::Role;
+use crate::domain::status::BidderStatus;
+use crate::domain::values::{Email, Kvk, Postcode};
 use crate::error::AppError;
-use chrono::{DateTime, Utc};
+use crate::ids::{OrganisationId, TenderId, UserId};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
-use serde_json::json;
 
 pub struct NewOrganisation {
-    pub kvk: String,
+    pub kvk: Kvk,
     pub name: String,
     pub address: String,
-    pub postcode: String,
+    pub postcode: Postcode,
     pub place: String,
 }
 
 pub struct NewMember {
-    pub username: String,
-    pub display_name: String,
-    pub email: String,
+    pub account: NewAccount,
+    pub email: Email,
     pub phone: String,
-    pub password_hash: String,
-    pub must_change_password: bool,
 }
 
 /// The organisation a user belongs to, if any.
-pub async fn of_user<C: ConnectionTrait>(c: &C, user: i32) -> Result<Option<organisations::Model>, DbErr> {
+pub async fn of_user<C: ConnectionTrait>(c: &C, user: UserId) -> Result<Option<organisations::Model>, DbErr> {
     let Some(m) = organisation_members::Entity::find()
         .filter(organisation_members::Column::UserId.eq(user))
         .one(c)
@@ -41,7 +41,7 @@ pub async fn of_user<C: ConnectionTrait>(c: &C, user: i32) -> Result<Option<orga
 
 pub async fn members<C: ConnectionTrait>(
     c: &C,
-    organisation: i32,
+    organisation: OrganisationId,
 ) -> Result<Vec<(organisation_members::Model, users::Model)>, DbErr> {
     let ms = organisation_members::Entity::find()
         .filter(organisation_members::Column::OrganisationId.eq(organisation))
@@ -57,63 +57,44 @@ pub async fn members<C: ConnectionTrait>(
     Ok(out)
 }
 
-pub fn validate_email(s: &str) -> Result<String, AppError> {
-    let s = s.trim();
-    let ok = s.len() <= 254
-        && s.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))
-        && !s.chars().any(|c| c.is_whitespace() || c == ',' || c == ';');
-    if ok {
-        Ok(s.to_string())
-    } else {
-        Err(AppError::Invalid("Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl.".into()))
-    }
-}
-
-pub fn validate_username(s: &str) -> Result<String, AppError> {
-    let s = s.trim().to_lowercase();
-    if (3..=40).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.') {
-        Ok(s)
-    } else {
-        Err(AppError::Invalid(
-            "Een gebruikersnaam heeft 3 tot 40 tekens: letters, cijfers, punt, streepje of liggend streepje.".into(),
-        ))
-    }
-}
-
-/// Registers a new organisation with its first member (the contact person).
-pub async fn register(
-    tx: &WriteTx,
-    now: DateTime<Utc>,
+/// Registers a new organisation with its first member (the contact person),
+/// who is the actor of what follows in the operation.
+pub async fn register<S: Scope>(
+    op: &mut Op<S>,
     org: NewOrganisation,
     first: NewMember,
 ) -> Result<(organisations::Model, users::Model), AppError> {
-    if organisations::Entity::find().filter(organisations::Column::Kvk.eq(&org.kvk)).one(&tx.txn).await?.is_some() {
+    if organisations::Entity::find()
+        .filter(organisations::Column::Kvk.eq(Coded(org.kvk.clone())))
+        .one(op.txn())
+        .await?
+        .is_some()
+    {
         return Err(AppError::Conflict(format!(
             "Een organisatie met KvK-nummer {} is al geregistreerd. Vraag een collega van die organisatie om u uit te nodigen.",
             org.kvk
         )));
     }
-    if users::Entity::find().filter(users::Column::Username.eq(&first.username)).one(&tx.txn).await?.is_some() {
-        return Err(AppError::Conflict("Deze gebruikersnaam is al in gebruik. Kies een andere.".into()));
-    }
     let o = organisations::ActiveModel {
-        kvk: Set(org.kvk.clone()),
+        kvk: Set(Coded(org.kvk.clone())),
         name: Set(org.name.clone()),
         address: Set(org.address),
-        postcode: Set(org.postcode),
+        postcode: Set(Coded(org.postcode)),
         place: Set(org.place),
-        created_at: Set(now),
+        created_at: Set(op.now()),
         ..Default::default()
     }
-    .insert(&tx.txn)
+    .insert(op.txn())
     .await?;
-    let u = add_member(tx, now, Actor { id: "anoniem".into(), role: "registratie".into() }, &o, first, true).await?;
-    audit::append(tx, now, NewEvent {
+    op.act_as(Actor::registration());
+    let u = add_member(op, &o, first, true).await?;
+    op.act_as(Actor::in_role(&u, Role::Aanbieder));
+    op.record(Event::OrganisationRegistered {
+        subject: Subject::Organisation(o.id),
         tender: None,
-        actor: Actor { id: u.pseudonym.clone(), role: Role::Aanbieder.code().into() },
-        action: "organisation.registered",
-        subject: format!("organisatie:{}", o.id),
-        payload: json!({ "kvk": org.kvk, "naam": org.name }),
+        kvk: org.kvk.into_string(),
+        naam: org.name,
+        demo: None,
     })
     .await?;
     Ok((o, u))
@@ -121,91 +102,73 @@ pub async fn register(
 
 /// Adds an account to an organisation and gives it the aanbieder role in every
 /// tender the organisation is registered for.
-pub async fn add_member(
-    tx: &WriteTx,
-    now: DateTime<Utc>,
-    by: Actor,
+pub async fn add_member<S: Scope>(
+    op: &mut Op<S>,
     org: &organisations::Model,
     m: NewMember,
     contact: bool,
 ) -> Result<users::Model, AppError> {
-    if users::Entity::find().filter(users::Column::Username.eq(&m.username)).one(&tx.txn).await?.is_some() {
-        return Err(AppError::Conflict("Deze gebruikersnaam is al in gebruik. Kies een andere.".into()));
-    }
-    let u = accounts::create(tx, now, by.clone(), &m.username, &m.display_name, m.password_hash, m.must_change_password).await?;
+    let u = accounts::create(op, m.account).await?;
     organisation_members::ActiveModel {
         organisation_id: Set(org.id),
         user_id: Set(u.id),
-        email: Set(m.email),
+        email: Set(Coded(m.email)),
         phone: Set(m.phone),
         contact: Set(contact),
-        created_at: Set(now),
+        created_at: Set(op.now()),
         ..Default::default()
     }
-    .insert(&tx.txn)
+    .insert(op.txn())
     .await?;
     let tenders = tender_bidders::Entity::find()
         .filter(tender_bidders::Column::OrganisationId.eq(org.id))
-        .all(&tx.txn)
+        .all(op.txn())
         .await?;
     for t in tenders {
-        accounts::grant(tx, now, by.clone(), t.tender_id, &u, Role::Aanbieder, Some(&org.name)).await?;
+        accounts::grant(op, t.tender_id, &u, Role::Aanbieder, Some(&org.name)).await?;
     }
     Ok(u)
 }
 
 /// Registers an organisation as a bidder in a tender (all its members get the
-/// aanbieder role there). Idempotent.
-pub async fn register_for_tender(
-    tx: &WriteTx,
-    now: DateTime<Utc>,
-    by: Actor,
-    tender: i32,
-    org: &organisations::Model,
-) -> Result<(), DbErr> {
+/// aanbieder role there). Idempotent: a second registration records nothing.
+pub async fn register_for_tender<S: Scope>(op: &mut Op<S>, tender: TenderId, org: &organisations::Model) -> Result<bool, AppError> {
     let exists = tender_bidders::Entity::find()
         .filter(tender_bidders::Column::TenderId.eq(tender))
         .filter(tender_bidders::Column::OrganisationId.eq(org.id))
-        .one(&tx.txn)
+        .one(op.txn())
         .await?;
     if exists.is_some() {
-        return Ok(());
+        return Ok(false);
     }
     tender_bidders::ActiveModel {
         tender_id: Set(tender),
         organisation_id: Set(org.id),
-        status: Set("actief".into()),
-        registered_at: Set(now),
+        status: Set(Coded(BidderStatus::Actief)),
+        registered_at: Set(op.now()),
         ..Default::default()
     }
-    .insert(&tx.txn)
+    .insert(op.txn())
     .await?;
-    for (_, u) in members(&tx.txn, org.id).await? {
+    for (_, u) in members(op.txn(), org.id).await? {
         let has = tender_roles::Entity::find()
             .filter(tender_roles::Column::TenderId.eq(tender))
             .filter(tender_roles::Column::UserId.eq(u.id))
-            .filter(tender_roles::Column::Role.eq(Role::Aanbieder.code()))
-            .one(&tx.txn)
+            .filter(tender_roles::Column::Role.eq(Coded(Role::Aanbieder)))
+            .one(op.txn())
             .await?;
         if has.is_none() {
-            accounts::grant(tx, now, by.clone(), tender, &u, Role::Aanbieder, Some(&org.name)).await?;
+            accounts::grant(op, tender, &u, Role::Aanbieder, Some(&org.name)).await?;
         }
     }
-    audit::append(tx, now, NewEvent {
-        tender: Some(tender),
-        actor: by,
-        action: "bidder.registered",
-        subject: format!("organisatie:{}", org.id),
-        payload: json!({ "kvk": org.kvk }),
-    })
-    .await?;
-    Ok(())
+    op.record(Event::BidderRegistered { subject: Subject::Organisation(org.id), tender, kvk: org.kvk.to_string() }).await?;
+    Ok(true)
 }
 
 /// The organisations registered for a tender, with their status.
 pub async fn bidders<C: ConnectionTrait>(
     c: &C,
-    tender: i32,
+    tender: TenderId,
 ) -> Result<Vec<(tender_bidders::Model, organisations::Model)>, DbErr> {
     let rows = tender_bidders::Entity::find()
         .filter(tender_bidders::Column::TenderId.eq(tender))
@@ -221,59 +184,71 @@ pub async fn bidders<C: ConnectionTrait>(
     Ok(out)
 }
 
-pub async fn by_id<C: ConnectionTrait>(c: &C, id: i32) -> Result<Option<organisations::Model>, DbErr> {
+/// The registration of one organisation for one tender, if any.
+pub async fn bidder<C: ConnectionTrait>(
+    c: &C,
+    tender: TenderId,
+    org: OrganisationId,
+) -> Result<Option<tender_bidders::Model>, DbErr> {
+    tender_bidders::Entity::find()
+        .filter(tender_bidders::Column::TenderId.eq(tender))
+        .filter(tender_bidders::Column::OrganisationId.eq(org))
+        .one(c)
+        .await
+}
+
+pub async fn by_id<C: ConnectionTrait>(c: &C, id: OrganisationId) -> Result<Option<organisations::Model>, DbErr> {
     organisations::Entity::find_by_id(id).one(c).await
 }
 
 /// A demo organisation with one existing account as its contact person.
-pub async fn seed_demo(
-    tx: &WriteTx,
-    now: DateTime<Utc>,
+pub async fn seed_demo<S: Scope>(
+    op: &mut Op<S>,
     name: &str,
-    kvk: &str,
+    kvk: Kvk,
     user: &users::Model,
-    email: &str,
-    tender: Option<i32>,
-) -> Result<organisations::Model, DbErr> {
+    email: Email,
+    tender: Option<TenderId>,
+) -> Result<organisations::Model, AppError> {
     let o = organisations::ActiveModel {
-        kvk: Set(kvk.into()),
+        kvk: Set(Coded(kvk.clone())),
         name: Set(name.into()),
         address: Set("Voorbeeldstraat 1".into()),
-        postcode: Set("1811 AA".into()),
+        postcode: Set(Coded(Postcode::parse("1811 AA")?)),
         place: Set("Alkmaar".into()),
-        created_at: Set(now),
+        created_at: Set(op.now()),
         ..Default::default()
     }
-    .insert(&tx.txn)
+    .insert(op.txn())
     .await?;
     organisation_members::ActiveModel {
         organisation_id: Set(o.id),
         user_id: Set(user.id),
-        email: Set(email.into()),
+        email: Set(Coded(email)),
         phone: Set("072 000 00 00".into()),
         contact: Set(true),
-        created_at: Set(now),
+        created_at: Set(op.now()),
         ..Default::default()
     }
-    .insert(&tx.txn)
+    .insert(op.txn())
     .await?;
     if let Some(t) = tender {
         tender_bidders::ActiveModel {
             tender_id: Set(t),
             organisation_id: Set(o.id),
-            status: Set("actief".into()),
-            registered_at: Set(now),
+            status: Set(Coded(BidderStatus::Actief)),
+            registered_at: Set(op.now()),
             ..Default::default()
         }
-        .insert(&tx.txn)
+        .insert(op.txn())
         .await?;
     }
-    audit::append(tx, now, NewEvent {
+    op.record(Event::OrganisationRegistered {
+        subject: Subject::Organisation(o.id),
         tender,
-        actor: Actor::system(),
-        action: "organisation.registered",
-        subject: format!("organisatie:{}", o.id),
-        payload: json!({ "kvk": kvk, "naam": name, "demo": true }),
+        kvk: kvk.into_string(),
+        naam: name.into(),
+        demo: Some(true),
     })
     .await?;
     Ok(o)

@@ -2,53 +2,21 @@
 //! phase guards look at, phase transitions, the calendar, and the deadlines the
 //! scheduler closes.
 
-use super::audit::{self, Actor, NewEvent};
+use super::column::Coded;
 use super::entities::*;
-use super::WriteTx;
-use crate::domain::access::{Phase, Role};
+use super::event::{Event, Subject};
+use super::op::{InTender, Op};
+use crate::domain::access::Phase;
 use crate::domain::calendar::{on_time, show_instant};
 use crate::domain::procedure::{self as rules, Facts};
+use crate::domain::status::{BidStatus, Participation, RoundStatus};
 use crate::error::AppError;
 use crate::state::Clock;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
-};
-use serde_json::json;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set};
 
-/// The actor of an audit event for a user acting in a role.
-pub fn actor(user: &users::Model, role: Role) -> Actor {
-    Actor { id: user.pseudonym.clone(), role: role.code().into() }
-}
-
-/// "Now" for a tender: its simulated clock in training mode, the real clock otherwise.
-pub fn tender_now(t: &tenders::Model, clock: &Clock) -> DateTime<Utc> {
-    if t.training {
-        t.simulated_now.unwrap_or_else(|| clock.now())
-    } else {
-        clock.now()
-    }
-}
-
-/// Reads the tender again inside a write transaction (its phase may have moved).
-pub async fn reload<C: ConnectionTrait>(c: &C, id: i32) -> Result<tenders::Model, AppError> {
-    super::tenders::by_id(c, id).await?.ok_or_else(|| AppError::NotFound("Deze aanbesteding bestaat niet.".into()))
-}
-
-/// Begins a writing transaction on one tender: the tender as it is inside the
-/// lock, and "now" on its clock.
-pub async fn write_for(db: &super::Db, clock: &Clock, id: i32) -> Result<(WriteTx, tenders::Model, DateTime<Utc>), AppError> {
-    let tx = db.write().await?;
-    let t = reload(&tx.txn, id).await?;
-    let now = tender_now(&t, clock);
-    Ok((tx, t, now))
-}
-
-pub fn phase_of(t: &tenders::Model) -> Phase {
-    super::tenders::phase(t)
-}
+pub use super::clock::tender_now;
 
 /// Gathers what the phase guards look at.
 pub async fn facts<C: ConnectionTrait>(c: &C, t: &tenders::Model, now: DateTime<Utc>) -> Result<Facts, DbErr> {
@@ -77,7 +45,7 @@ pub async fn facts<C: ConnectionTrait>(c: &C, t: &tenders::Model, now: DateTime<
         .count(c)
         .await?
         > 0;
-    let (evaluators, chair, consensus_locked, ranking_problem) = super::evaluation::facts(c, t.id).await?;
+    let ev = super::evaluation::facts(c, t.id).await?;
     let buyers = tender_buyers::Entity::find().filter(tender_buyers::Column::TenderId.eq(t.id)).all(c).await?;
     Ok(Facts {
         now,
@@ -90,41 +58,35 @@ pub async fn facts<C: ConnectionTrait>(c: &C, t: &tenders::Model, now: DateTime<
             Some(m) => m.check().err().map(|e| e.join(" ")),
         },
         dialogue_rounds: rounds.len(),
-        open_dialogue_rounds: rounds.iter().filter(|r| r.status == "open").count(),
+        open_dialogue_rounds: rounds.iter().filter(|r| r.status == RoundStatus::Open).count(),
         unpublished_nvi_rounds: unpublished as usize,
         opening_confirmed,
-        evaluators,
-        chair,
-        consensus_locked,
-        ranking_problem,
+        evaluators: ev.evaluators,
+        chair: ev.chair,
+        consensus_locked: ev.consensus_locked,
+        ranking_problem: ev.ranking_problem,
         letters_sent: t.letters_sent_at.is_some(),
         standstill_ends: t.standstill_ends_at,
-        participating_gemeenten: buyers.iter().filter(|b| b.status != "teruggetrokken").count(),
-        signed_gemeenten: buyers.iter().filter(|b| b.status == "ondertekend").count(),
+        participating_gemeenten: buyers.iter().filter(|b| b.status != Participation::Teruggetrokken).count(),
+        signed_gemeenten: buyers.iter().filter(|b| b.status == Participation::Ondertekend).count(),
         contract_start: t.contract_start,
-        suspended_phase: t.suspended_phase.as_deref().and_then(Phase::parse),
+        suspended_phase: t.suspended_phase.map(Coded::into_inner),
     })
 }
 
-/// Moves the tender to `to` when the guard allows it, with one audit event.
-pub async fn transition(
-    tx: &WriteTx,
-    clock: &Clock,
-    tender_id: i32,
-    by: Actor,
-    to: Phase,
-    reason: &str,
-) -> Result<tenders::Model, AppError> {
-    let t = reload(&tx.txn, tender_id).await?;
-    let from = phase_of(&t);
-    let now = tender_now(&t, clock);
-    let f = facts(&tx.txn, &t, now).await?;
-    rules::check(from, to, &f, reason).map_err(AppError::Conflict)?;
+/// Moves the tender to `to` when the guard allows it, with one audit event
+/// (by the operation's actor).
+pub async fn transition(op: &mut Op<InTender>, to: Phase, reason: &str) -> Result<(), AppError> {
+    let t = op.reload_tender().await?.clone();
+    let from = *t.phase;
+    let now = op.tender_now();
+    let f = facts(op.txn(), &t, now).await?;
+    rules::check(from, to, &f, reason)?;
     let mut m = t.clone().into_active_model();
-    m.phase = Set(to.code().into());
+    m.phase = Set(Coded(to));
     match to {
         Phase::Opgeschort => {
-            m.suspended_phase = Set(Some(from.code().into()));
+            m.suspended_phase = Set(Some(Coded(from)));
             m.phase_note = Set(Some(reason.trim().into()));
         }
         Phase::Ingetrokken => m.phase_note = Set(Some(reason.trim().into())),
@@ -137,19 +99,17 @@ pub async fn transition(
     if to == Phase::Gepubliceerd {
         m.published_at = Set(Some(now));
     }
-    let t2 = m.update(&tx.txn).await?;
-    audit::append(tx, clock.now(), NewEvent {
-        tender: Some(t.id),
-        actor: by,
-        action: "tender.phase_changed",
-        subject: format!("tender:{}", t.id),
-        payload: json!({
-            "van": from.code(), "naar": to.code(), "reden": reason.trim(),
-            "tijdstip_aanbesteding": now.to_rfc3339(),
-        }),
+    let t2 = m.update(op.txn()).await?;
+    op.set_tender(t2);
+    op.record(Event::PhaseChanged {
+        subject: Subject::Tender(t.id),
+        van: from.code().into(),
+        naar: to.code().into(),
+        reden: reason.trim().into(),
+        tijdstip_aanbesteding: now.to_rfc3339(),
     })
     .await?;
-    Ok(t2)
+    Ok(())
 }
 
 /// The calendar as the inkoper plans it before publication.
@@ -162,9 +122,9 @@ pub struct Plan {
 
 /// Plans the calendar. Before publication only: afterwards a date changes only
 /// through a Nota van Inlichtingen.
-pub async fn plan(tx: &WriteTx, clock: &Clock, tender_id: i32, by: Actor, p: Plan) -> Result<(), AppError> {
-    let t = reload(&tx.txn, tender_id).await?;
-    if phase_of(&t) != Phase::Concept {
+pub async fn plan(op: &mut Op<InTender>, p: Plan) -> Result<(), AppError> {
+    let t = op.tender().clone();
+    if *t.phase != Phase::Concept {
         return Err(AppError::Conflict(
             "De aanbesteding is gepubliceerd: een datum verandert nu alleen via een genummerde Nota van Inlichtingen.".into(),
         ));
@@ -187,18 +147,14 @@ pub async fn plan(tx: &WriteTx, clock: &Clock, tender_id: i32, by: Actor, p: Pla
     m.submission_deadline = Set(Some(p.submission_deadline));
     m.award_planned = Set(p.award_planned);
     m.signing_planned = Set(p.signing_planned);
-    m.update(&tx.txn).await?;
-    audit::append(tx, clock.now(), NewEvent {
-        tender: Some(t.id),
-        actor: by,
-        action: "tender.calendar_planned",
-        subject: format!("tender:{}", t.id),
-        payload: json!({
-            "publicatie": p.publication.to_rfc3339(),
-            "sluitingstermijn": p.submission_deadline.to_rfc3339(),
-            "gunning_gepland": p.award_planned.map(|d| d.to_rfc3339()),
-            "ondertekening_gepland": p.signing_planned.map(|d| d.to_rfc3339()),
-        }),
+    let t2 = m.update(op.txn()).await?;
+    op.set_tender(t2);
+    op.record(Event::CalendarPlanned {
+        subject: Subject::Tender(t.id),
+        publicatie: p.publication.to_rfc3339(),
+        sluitingstermijn: p.submission_deadline.to_rfc3339(),
+        gunning_gepland: p.award_planned.map(|d| d.to_rfc3339()),
+        ondertekening_gepland: p.signing_planned.map(|d| d.to_rfc3339()),
     })
     .await?;
     Ok(())
@@ -206,14 +162,14 @@ pub async fn plan(tx: &WriteTx, clock: &Clock, tender_id: i32, by: Actor, p: Pla
 
 /// Sets the simulated clock of a training tender. It only moves forward; a real
 /// tender has no simulated clock.
-pub async fn set_clock(tx: &WriteTx, clock: &Clock, tender_id: i32, by: Actor, to: DateTime<Utc>) -> Result<(), AppError> {
-    let t = reload(&tx.txn, tender_id).await?;
+pub async fn set_clock(op: &mut Op<InTender>, to: DateTime<Utc>) -> Result<(), AppError> {
+    let t = op.tender().clone();
     if !t.training {
         return Err(AppError::Forbidden(
             "Deze aanbesteding is echt: zij loopt op de werkelijke tijd en heeft geen gesimuleerde klok.".into(),
         ));
     }
-    let current = tender_now(&t, clock);
+    let current = op.tender_now();
     if to < current {
         return Err(AppError::Invalid(format!(
             "De gesimuleerde klok kan alleen vooruit (nu {}).",
@@ -222,78 +178,75 @@ pub async fn set_clock(tx: &WriteTx, clock: &Clock, tender_id: i32, by: Actor, t
     }
     let mut m = t.clone().into_active_model();
     m.simulated_now = Set(Some(to));
-    m.update(&tx.txn).await?;
-    audit::append(tx, clock.now(), NewEvent {
-        tender: Some(t.id),
-        actor: by,
-        action: "training.clock_set",
-        subject: format!("tender:{}", t.id),
-        payload: json!({ "van": current.to_rfc3339(), "naar": to.to_rfc3339() }),
-    })
-    .await?;
+    let t2 = m.update(op.txn()).await?;
+    op.set_tender(t2);
+    op.record(Event::TrainingClockSet { subject: Subject::Tender(t.id), van: current.to_rfc3339(), naar: to.to_rfc3339() })
+        .await?;
     Ok(())
 }
 
 /// Closes every question round and submission window whose deadline has passed
-/// (on the tender's own clock). Returns how many were closed. Run by the
-/// scheduler: on time, and after a restart for whatever was missed.
-pub async fn close_due(db: &super::Db, clock: &Clock) -> Result<usize, DbErr> {
+/// (on the tender's own clock), one operation per tender. Returns how many
+/// were closed. Run by the scheduler: on time, and after a restart for
+/// whatever was missed.
+pub async fn close_due(db: &super::Db, clock: &Clock) -> Result<usize, AppError> {
     let mut closed = 0;
-    let tx = db.write().await?;
-    for t in super::tenders::all(&tx.txn).await? {
-        let now = tender_now(&t, clock);
-        let due = nvi_rounds::Entity::find()
-            .filter(nvi_rounds::Column::TenderId.eq(t.id))
-            .filter(nvi_rounds::Column::ClosedAt.is_null())
-            .filter(nvi_rounds::Column::QuestionDeadline.lt(now))
-            .order_by_asc(nvi_rounds::Column::Id)
-            .all(&tx.txn)
+    for t in super::tenders::all(&db.conn).await? {
+        let mut op = Op::system(db, clock, t.id).await?;
+        closed += close_due_in(&mut op).await?;
+        if op.recorded() > 0 {
+            op.commit().await?;
+        }
+    }
+    Ok(closed)
+}
+
+async fn close_due_in(op: &mut Op<InTender>) -> Result<usize, AppError> {
+    let mut closed = 0;
+    let t = op.tender().clone();
+    let now = op.tender_now();
+    let due = nvi_rounds::Entity::find()
+        .filter(nvi_rounds::Column::TenderId.eq(t.id))
+        .filter(nvi_rounds::Column::ClosedAt.is_null())
+        .filter(nvi_rounds::Column::QuestionDeadline.lt(now))
+        .order_by_asc(nvi_rounds::Column::Id)
+        .all(op.txn())
+        .await?;
+    for r in due.into_iter().filter(|r| !on_time(now, r.question_deadline)) {
+        nvi_rounds::Entity::update_many()
+            .col_expr(nvi_rounds::Column::ClosedAt, Expr::value(r.question_deadline))
+            .filter(nvi_rounds::Column::Id.eq(r.id))
+            .exec(op.txn())
             .await?;
-        for r in due.into_iter().filter(|r| !on_time(now, r.question_deadline)) {
-            nvi_rounds::Entity::update_many()
-                .col_expr(nvi_rounds::Column::ClosedAt, Expr::value(r.question_deadline))
-                .filter(nvi_rounds::Column::Id.eq(r.id))
-                .exec(&tx.txn)
+        op.record(Event::QuestionsClosed {
+            subject: Subject::QuestionRound(r.id),
+            termijn: r.question_deadline.to_rfc3339(),
+            gesloten_op_tijd_aanbesteding: now.to_rfc3339(),
+        })
+        .await?;
+        closed += 1;
+    }
+    if let (Some(deadline), None) = (t.submission_deadline, t.submission_closed_at) {
+        if *t.phase != Phase::Concept && !on_time(now, deadline) {
+            tenders::Entity::update_many()
+                .col_expr(tenders::Column::SubmissionClosedAt, Expr::value(deadline))
+                .filter(tenders::Column::Id.eq(t.id))
+                .exec(op.txn())
                 .await?;
-            audit::append(&tx, clock.now(), NewEvent {
-                tender: Some(t.id),
-                actor: Actor::system(),
-                action: "nvi.questions_closed",
-                subject: format!("vragenronde:{}", r.id),
-                payload: json!({ "termijn": r.question_deadline.to_rfc3339(), "gesloten_op_tijd_aanbesteding": now.to_rfc3339() }),
+            op.reload_tender().await?;
+            let submitted = bids::Entity::find()
+                .filter(bids::Column::TenderId.eq(t.id))
+                .filter(bids::Column::Status.eq(Coded(BidStatus::Ingediend)))
+                .count(op.txn())
+                .await?;
+            op.record(Event::SubmissionClosed {
+                subject: Subject::Tender(t.id),
+                sluitingstermijn: deadline.to_rfc3339(),
+                ingediende_inschrijvingen: submitted.to_string(),
             })
             .await?;
             closed += 1;
         }
-        if let (Some(deadline), None) = (t.submission_deadline, t.submission_closed_at) {
-            if t.phase != Phase::Concept.code() && !on_time(now, deadline) {
-                tenders::Entity::update_many()
-                    .col_expr(tenders::Column::SubmissionClosedAt, Expr::value(deadline))
-                    .filter(tenders::Column::Id.eq(t.id))
-                    .exec(&tx.txn)
-                    .await?;
-                let submitted = bids::Entity::find()
-                    .filter(bids::Column::TenderId.eq(t.id))
-                    .filter(bids::Column::Status.eq("ingediend"))
-                    .count(&tx.txn)
-                    .await?;
-                audit::append(&tx, clock.now(), NewEvent {
-                    tender: Some(t.id),
-                    actor: Actor::system(),
-                    action: "submission.closed",
-                    subject: format!("tender:{}", t.id),
-                    payload: json!({
-                        "sluitingstermijn": deadline.to_rfc3339(),
-                        "ingediende_inschrijvingen": submitted.to_string(),
-                    }),
-                })
-                .await?;
-                closed += 1;
-            }
-        }
-    }
-    if closed > 0 {
-        tx.commit().await?;
     }
     Ok(closed)
 }

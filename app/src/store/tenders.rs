@@ -1,20 +1,24 @@
 //! Tenders: the seeded Jeugd- en Schoolteam VO tender and the overview query.
 
-use super::audit::{self, Actor, NewEvent};
+use super::column::Coded;
 use super::entities::{tender_buyers, tender_partners, tender_profiles, tender_roles, tender_schools, tenders};
-use super::WriteTx;
+use super::event::{Event, SchoolCount, Subject};
+use super::op::{Op, Scope};
 use crate::domain::access::{Phase, Role};
 use crate::domain::calendar::{amsterdam, ContractTerm};
-use crate::domain::tender as facts;
+use crate::domain::participation::ShareRule;
+use crate::domain::status::{DocumentKind, PartKind};
+use crate::domain::tender::{self as facts, Participation};
+use crate::error::AppError;
+use crate::ids::{TenderId, UserId};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
-use serde_json::json;
 
 pub async fn by_reference<C: ConnectionTrait>(c: &C, reference: &str) -> Result<Option<tenders::Model>, DbErr> {
     tenders::Entity::find().filter(tenders::Column::Reference.eq(reference)).one(c).await
 }
 
-pub async fn by_id<C: ConnectionTrait>(c: &C, id: i32) -> Result<Option<tenders::Model>, DbErr> {
+pub async fn by_id<C: ConnectionTrait>(c: &C, id: TenderId) -> Result<Option<tenders::Model>, DbErr> {
     tenders::Entity::find_by_id(id).one(c).await
 }
 
@@ -23,32 +27,28 @@ pub async fn all<C: ConnectionTrait>(c: &C) -> Result<Vec<tenders::Model>, DbErr
 }
 
 /// The roles `user` holds in `tender`.
-pub async fn roles_of<C: ConnectionTrait>(c: &C, tender: i32, user: i32) -> Result<Vec<Role>, DbErr> {
+pub async fn roles_of<C: ConnectionTrait>(c: &C, tender: TenderId, user: UserId) -> Result<Vec<Role>, DbErr> {
     Ok(tender_roles::Entity::find()
         .filter(tender_roles::Column::TenderId.eq(tender))
         .filter(tender_roles::Column::UserId.eq(user))
         .all(c)
         .await?
         .into_iter()
-        .filter_map(|r| Role::parse(&r.role))
+        .map(|r| *r.role)
         .collect())
 }
 
 /// The gemeenten (slugs) a user represents in a tender.
-pub async fn gemeenten_of<C: ConnectionTrait>(c: &C, tender: i32, user: i32) -> Result<Vec<String>, DbErr> {
+pub async fn gemeenten_of<C: ConnectionTrait>(c: &C, tender: TenderId, user: UserId) -> Result<Vec<String>, DbErr> {
     Ok(tender_roles::Entity::find()
         .filter(tender_roles::Column::TenderId.eq(tender))
         .filter(tender_roles::Column::UserId.eq(user))
-        .filter(tender_roles::Column::Role.eq(Role::Gemeente.code()))
+        .filter(tender_roles::Column::Role.eq(Coded(Role::Gemeente)))
         .all(c)
         .await?
         .into_iter()
         .filter_map(|r| r.organisation)
         .collect())
-}
-
-pub fn phase(t: &tenders::Model) -> Phase {
-    Phase::parse(&t.phase).unwrap_or(Phase::Concept)
 }
 
 pub fn contract_term(t: &tenders::Model) -> ContractTerm {
@@ -68,7 +68,7 @@ pub struct Related {
     pub profiles: Vec<tender_profiles::Model>,
 }
 
-pub async fn related<C: ConnectionTrait>(c: &C, id: i32) -> Result<Related, DbErr> {
+pub async fn related<C: ConnectionTrait>(c: &C, id: TenderId) -> Result<Related, DbErr> {
     Ok(Related {
         buyers: tender_buyers::Entity::find()
             .filter(tender_buyers::Column::TenderId.eq(id))
@@ -96,8 +96,8 @@ pub async fn related<C: ConnectionTrait>(c: &C, id: i32) -> Result<Related, DbEr
 /// Seeds the Jeugd- en Schoolteam VO tender with the region's facts, as one
 /// audit event ("tender.seeded"). It runs on a simulated clock (training mode)
 /// because its dates lie in the past.
-pub async fn seed_jeugd_en_schoolteam(tx: &WriteTx, now: DateTime<Utc>) -> Result<tenders::Model, DbErr> {
-    let c = &tx.txn;
+pub async fn seed_jeugd_en_schoolteam<S: Scope>(op: &mut Op<S>) -> Result<tenders::Model, AppError> {
+    let now = op.now();
     let term = ContractTerm::jeugd_en_schoolteam();
     let publication = amsterdam(
         NaiveDate::from_ymd_opt(2023, 5, 17).expect("valid"),
@@ -107,7 +107,7 @@ pub async fn seed_jeugd_en_schoolteam(tx: &WriteTx, now: DateTime<Utc>) -> Resul
     let t = tenders::ActiveModel {
         reference: Set(facts::TENDER_REFERENCE.into()),
         title: Set(facts::TENDER_TITLE.into()),
-        phase: Set(Phase::Concept.code().into()),
+        phase: Set(Coded(Phase::Concept)),
         training: Set(true),
         simulated_now: Set(Some(
             amsterdam(NaiveDate::from_ymd_opt(2023, 5, 1).expect("valid"), NaiveTime::from_hms_opt(9, 0, 0).expect("valid"))
@@ -123,25 +123,26 @@ pub async fn seed_jeugd_en_schoolteam(tx: &WriteTx, now: DateTime<Utc>) -> Resul
         notice_months: Set(term.notice_months as i32),
         created_at: Set(now),
         award_method: Set(Some(serde_jcs::to_string(&seed_method()).expect("method serialises"))),
+        share_rule: Set(Coded(ShareRule::BySchools)),
         ..Default::default()
     }
-    .insert(c)
+    .insert(op.txn())
     .await?;
     for g in facts::GEMEENTEN.iter() {
         tender_buyers::ActiveModel {
             tender_id: Set(t.id),
             slug: Set(g.slug.into()),
             name: Set(g.name.into()),
-            status: Set("deelnemend".into()),
+            status: Set(Coded(Participation::Deelnemend)),
             status_since: Set(now),
             ..Default::default()
         }
-        .insert(c)
+        .insert(op.txn())
         .await?;
     }
     for p in facts::PARTNERS {
         tender_partners::ActiveModel { tender_id: Set(t.id), name: Set(p.into()), ..Default::default() }
-            .insert(c)
+            .insert(op.txn())
             .await?;
     }
     for (kind, n) in facts::SCHOOL_COUNTS {
@@ -154,7 +155,7 @@ pub async fn seed_jeugd_en_schoolteam(tx: &WriteTx, now: DateTime<Utc>) -> Resul
             pilot: Set(false),
             ..Default::default()
         }
-        .insert(c)
+        .insert(op.txn())
         .await?;
     }
     for (name, place) in facts::PILOT_SCHOOLS {
@@ -167,40 +168,32 @@ pub async fn seed_jeugd_en_schoolteam(tx: &WriteTx, now: DateTime<Utc>) -> Resul
             pilot: Set(true),
             ..Default::default()
         }
-        .insert(c)
+        .insert(op.txn())
         .await?;
     }
     for (name, note) in facts::TEAM_PROFILES {
         tender_profiles::ActiveModel { tender_id: Set(t.id), name: Set(name.into()), note: Set(note.into()), ..Default::default() }
-            .insert(c)
+            .insert(op.txn())
             .await?;
     }
-    seed_procedure(tx, now, t.id).await?;
-    audit::append(
-        tx,
-        now,
-        NewEvent {
-            tender: Some(t.id),
-            actor: Actor::system(),
-            action: "tender.seeded",
-            subject: format!("tender:{}", t.id),
-            payload: json!({
-                "referentie": facts::TENDER_REFERENCE,
-                "titel": facts::TENDER_TITLE,
-                "gemeenten": facts::GEMEENTEN.iter().map(|g| g.slug).collect::<Vec<_>>(),
-                "partners": facts::PARTNERS,
-                "scholen": facts::SCHOOL_COUNTS.iter().map(|(k, n)| json!({"type": k, "aantal": n.to_string()})).collect::<Vec<_>>(),
-                "pilotscholen": facts::PILOT_SCHOOLS.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
-                "publicatie_gepland": publication.to_rfc3339(),
-                "contract_start": term.start.to_string(),
-                "initiele_einddatum": term.initial_end.to_string(),
-                "maximale_einddatum": term.max_end().to_string(),
-                "opties_jaren": term.option_years.iter().map(|y| y.to_string()).collect::<Vec<_>>(),
-                "sluitingstermijn": local(2023, 6, 30, 12, 0).to_rfc3339(),
-                "vragentermijn_ronde_1": local(2023, 6, 7, 12, 0).to_rfc3339(),
-            }),
-        },
-    )
+    seed_procedure(op, t.id).await?;
+    op.record(Event::TenderSeeded {
+        subject: Subject::Tender(t.id),
+        tender: t.id,
+        referentie: facts::TENDER_REFERENCE.into(),
+        titel: facts::TENDER_TITLE.into(),
+        gemeenten: facts::GEMEENTEN.iter().map(|g| g.slug.to_string()).collect(),
+        partners: facts::PARTNERS.iter().map(|p| p.to_string()).collect(),
+        scholen: facts::SCHOOL_COUNTS.iter().map(|(k, n)| SchoolCount { kind: k.to_string(), aantal: n.to_string() }).collect(),
+        pilotscholen: facts::PILOT_SCHOOLS.iter().map(|(n, _)| n.to_string()).collect(),
+        publicatie_gepland: publication.to_rfc3339(),
+        contract_start: term.start.to_string(),
+        initiele_einddatum: term.initial_end.to_string(),
+        maximale_einddatum: term.max_end().to_string(),
+        opties_jaren: term.option_years.iter().map(|y| y.to_string()).collect(),
+        sluitingstermijn: local(2023, 6, 30, 12, 0).to_rfc3339(),
+        vragentermijn_ronde_1: local(2023, 6, 7, 12, 0).to_rfc3339(),
+    })
     .await?;
     Ok(t)
 }
@@ -280,25 +273,26 @@ K5 | Kwaliteit, verantwoording en ontwikkeling | 10 | 0-10
 ";
 
 /// The documents, bid parts and first question round of the seeded tender.
-async fn seed_procedure(tx: &WriteTx, now: DateTime<Utc>, tender: i32) -> Result<(), DbErr> {
+async fn seed_procedure<S: Scope>(op: &mut Op<S>, tender: TenderId) -> Result<(), AppError> {
+    let now = op.now();
     use super::entities::{bid_part_defs, document_versions, documents, nvi_rounds};
     for (i, (title, body)) in [("Aanbestedingsleidraad", LEIDRAAD), ("Programma van eisen", EISEN)].iter().enumerate() {
         let d = documents::ActiveModel {
             tender_id: Set(tender),
             title: Set(title.to_string()),
-            kind: Set("markdown".into()),
+            kind: Set(Coded(DocumentKind::Markdown)),
             position: Set(i as i32 + 1),
             created_at: Set(now),
             ..Default::default()
         }
-        .insert(&tx.txn)
+        .insert(op.txn())
         .await?;
         document_versions::ActiveModel {
             document_id: Set(d.id),
             version: Set(1),
             body_md: Set(Some(body.to_string())),
             file_id: Set(None),
-            sha256: Set(super::documents::sha256_hex(body.as_bytes())),
+            sha256: Set(crate::domain::digest::sha256_hex(body.as_bytes())),
             size: Set(body.len() as i64),
             note: Set("Eerste versie".into()),
             nvi_id: Set(None),
@@ -306,14 +300,14 @@ async fn seed_procedure(tx: &WriteTx, now: DateTime<Utc>, tender: i32) -> Result
             created_at: Set(now),
             ..Default::default()
         }
-        .insert(&tx.txn)
+        .insert(op.txn())
         .await?;
     }
-    let parts: [(i32, &str, &str, &str, bool, i64); 4] = [
-        (1, "Uniform Europees Aanbestedingsdocument (UEA)", "Het ingevulde en ondertekende UEA, als PDF.", "bestand", true, 10_000_000),
-        (1, "Uittreksel Kamer van Koophandel", "Niet ouder dan zes maanden.", "bestand", true, 10_000_000),
-        (1, "Verklaringen", "Bevestig de integriteits- en geheimhoudingsverklaring en de verklaring over het vaste budget.", "formulier", true, 10_000),
-        (2, "Kwaliteitsplan (anoniem)", "Zonder naam, logo of andere kenmerken van uw organisatie; hoogstens 25 MB.", "bestand", true, 25_000_000),
+    let parts: [(i32, &str, &str, PartKind, bool, i64); 4] = [
+        (1, "Uniform Europees Aanbestedingsdocument (UEA)", "Het ingevulde en ondertekende UEA, als PDF.", PartKind::Bestand, true, 10_000_000),
+        (1, "Uittreksel Kamer van Koophandel", "Niet ouder dan zes maanden.", PartKind::Bestand, true, 10_000_000),
+        (1, "Verklaringen", "Bevestig de integriteits- en geheimhoudingsverklaring en de verklaring over het vaste budget.", PartKind::Formulier, true, 10_000),
+        (2, "Kwaliteitsplan (anoniem)", "Zonder naam, logo of andere kenmerken van uw organisatie; hoogstens 25 MB.", PartKind::Bestand, true, 25_000_000),
     ];
     for (i, (env, name, desc, kind, req, max)) in parts.into_iter().enumerate() {
         bid_part_defs::ActiveModel {
@@ -321,13 +315,13 @@ async fn seed_procedure(tx: &WriteTx, now: DateTime<Utc>, tender: i32) -> Result
             envelope: Set(env),
             name: Set(name.into()),
             description: Set(desc.into()),
-            kind: Set(kind.into()),
+            kind: Set(Coded(kind)),
             required: Set(req),
             max_bytes: Set(max),
             position: Set(i as i32 + 1),
             ..Default::default()
         }
-        .insert(&tx.txn)
+        .insert(op.txn())
         .await?;
     }
     nvi_rounds::ActiveModel {
@@ -342,7 +336,7 @@ async fn seed_procedure(tx: &WriteTx, now: DateTime<Utc>, tender: i32) -> Result
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(&tx.txn)
+    .insert(op.txn())
     .await?;
     Ok(())
 }

@@ -1,12 +1,17 @@
 //! Accounts: creation, password login with lock-out, and the roles a user holds.
 
-use super::audit::{self, Actor, NewEvent};
+use super::column::Coded;
 use super::entities::{tender_roles, users};
-use super::{Db, WriteTx};
+use super::event::{Event, LoginFailure, Subject};
+use super::op::{Actor, Anywhere, Op, Scope};
+use super::Db;
 use crate::domain::access::Role;
+use crate::domain::values::Username;
+use crate::error::AppError;
+use crate::ids::{TenderId, UserId};
+use crate::state::Clock;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
-use serde_json::json;
 
 /// Failed attempts after which an account is locked for [`LOCK_MINUTES`].
 pub const MAX_FAILED: i32 = 5;
@@ -39,80 +44,78 @@ pub fn new_pseudonym() -> String {
     format!("p-{}", hex::encode(b))
 }
 
-/// Creates an account inside `tx` and logs it.
-pub async fn create(
-    tx: &WriteTx,
-    now: DateTime<Utc>,
-    by: Actor,
-    username: &str,
-    display_name: &str,
-    password_hash: String,
-    must_change_password: bool,
-) -> Result<users::Model, DbErr> {
+/// The subject of events about an account.
+pub fn subject_of(u: &users::Model) -> Subject {
+    Subject::Account(u.pseudonym.clone())
+}
+
+/// An account to create (its password already hashed, outside the lock).
+pub struct NewAccount {
+    pub username: Username,
+    pub display_name: String,
+    pub password_hash: String,
+    /// The password was generated and shown once: choose a new one first.
+    pub must_change_password: bool,
+}
+
+/// The account with this user name, if any.
+pub async fn by_username<C: ConnectionTrait>(c: &C, username: &Username) -> Result<Option<users::Model>, DbErr> {
+    users::Entity::find().filter(users::Column::Username.eq(Coded(username.clone()))).one(c).await
+}
+
+/// Creates an account inside an operation and records it. A user name taken
+/// meanwhile is a conflict, not a database error.
+pub async fn create<S: Scope>(op: &mut Op<S>, a: NewAccount) -> Result<users::Model, AppError> {
+    if by_username(op.txn(), &a.username).await?.is_some() {
+        return Err(AppError::Conflict("Deze gebruikersnaam is al in gebruik. Kies een andere.".into()));
+    }
     let user = users::ActiveModel {
-        username: Set(username.to_string()),
-        display_name: Set(display_name.to_string()),
-        password_hash: Set(password_hash),
+        username: Set(Coded(a.username.clone())),
+        display_name: Set(a.display_name.clone()),
+        password_hash: Set(a.password_hash),
         pseudonym: Set(new_pseudonym()),
         active: Set(true),
         failed_logins: Set(0),
         locked_until: Set(None),
-        created_at: Set(now),
-        must_change_password: Set(must_change_password),
+        created_at: Set(op.now()),
+        must_change_password: Set(a.must_change_password),
         ..Default::default()
     }
-    .insert(&tx.txn)
+    .insert(op.txn())
     .await?;
-    audit::append(
-        tx,
-        now,
-        NewEvent {
-            tender: None,
-            actor: by,
-            action: "account.created",
-            subject: format!("account:{}", user.pseudonym),
-            payload: json!({ "username": username, "naam": display_name }),
-        },
-    )
-    .await?;
+    op.record(Event::AccountCreated { subject: subject_of(&user), username: a.username.into_string(), naam: a.display_name })
+        .await?;
     Ok(user)
 }
 
-/// Gives `user` a role in a tender inside `tx` and logs it.
-pub async fn grant(
-    tx: &WriteTx,
-    now: DateTime<Utc>,
-    by: Actor,
-    tender: i32,
+/// Gives `user` a role in a tender inside an operation and records it.
+pub async fn grant<S: Scope>(
+    op: &mut Op<S>,
+    tender: TenderId,
     user: &users::Model,
     role: Role,
     organisation: Option<&str>,
-) -> Result<(), DbErr> {
+) -> Result<(), AppError> {
     tender_roles::ActiveModel {
         tender_id: Set(tender),
         user_id: Set(user.id),
-        role: Set(role.code().to_string()),
+        role: Set(Coded(role)),
         organisation: Set(organisation.map(str::to_string)),
         ..Default::default()
     }
-    .insert(&tx.txn)
+    .insert(op.txn())
     .await?;
-    audit::append(
-        tx,
-        now,
-        NewEvent {
-            tender: Some(tender),
-            actor: by,
-            action: "role.granted",
-            subject: format!("account:{}", user.pseudonym),
-            payload: json!({ "rol": role.code(), "organisatie": organisation }),
-        },
-    )
+    op.record(Event::RoleGranted {
+        subject: subject_of(user),
+        tender,
+        rol: role.code().into(),
+        organisatie: organisation.map(str::to_string),
+    })
     .await?;
     Ok(())
 }
 
-pub async fn by_id<C: ConnectionTrait>(c: &C, id: i32) -> Result<Option<users::Model>, DbErr> {
+pub async fn by_id<C: ConnectionTrait>(c: &C, id: UserId) -> Result<Option<users::Model>, DbErr> {
     users::Entity::find_by_id(id).one(c).await
 }
 
@@ -122,7 +125,7 @@ pub async fn count<C: ConnectionTrait>(c: &C) -> Result<u64, DbErr> {
 }
 
 /// The roles `user` holds, per tender.
-pub async fn roles<C: ConnectionTrait>(c: &C, user: i32) -> Result<Vec<tender_roles::Model>, DbErr> {
+pub async fn roles<C: ConnectionTrait>(c: &C, user: UserId) -> Result<Vec<tender_roles::Model>, DbErr> {
     tender_roles::Entity::find().filter(tender_roles::Column::UserId.eq(user)).all(c).await
 }
 
@@ -144,55 +147,42 @@ fn dummy_hash() -> String {
 }
 
 /// Checks a password and records the attempt (success or failure) in one
-/// transaction with its audit event.
-pub async fn login(db: &Db, now: DateTime<Utc>, username: &str, password: &str) -> Result<LoginOutcome, DbErr> {
-    let user = users::Entity::find()
-        .filter(users::Column::Username.eq(username))
-        .one(&db.conn)
-        .await?;
+/// operation. `username` is what was typed (it need not be a valid name).
+pub async fn login(db: &Db, clock: &Clock, username: &str, password: &str) -> Result<LoginOutcome, AppError> {
+    let user = match Username::parse(username) {
+        Ok(name) => by_username(&db.conn, &name).await?,
+        Err(_) => None,
+    };
     let password_ok = verify_password(password.to_string(), user.as_ref().map(|u| u.password_hash.clone())).await;
 
-    let tx = db.write().await?;
+    let mut op = Op::anywhere(db, clock, Actor::anonymous()).await?;
+    let now = op.now();
     // Re-read inside the transaction: the counters may have moved meanwhile.
     let user = match user {
-        Some(u) => users::Entity::find_by_id(u.id).one(&tx.txn).await?,
+        Some(u) => users::Entity::find_by_id(u.id).one(op.txn()).await?,
         None => None,
     };
     let outcome = match user {
         None => {
-            audit::append(
-                &tx,
-                now,
-                NewEvent {
-                    tender: None,
-                    actor: Actor { id: "anoniem".into(), role: "anoniem".into() },
-                    action: "auth.login_failed",
-                    subject: "account:onbekend".into(),
-                    payload: json!({ "username": username, "reden": "onbekende gebruiker" }),
-                },
-            )
+            op.record(Event::LoginFailed {
+                subject: Subject::UnknownAccount,
+                why: LoginFailure::UnknownUser { username: username.to_string(), reden: "onbekende gebruiker" },
+            })
             .await?;
             LoginOutcome::Wrong
         }
         Some(u) => {
-            let actor = Actor { id: u.pseudonym.clone(), role: "gebruiker".into() };
-            let subject = format!("account:{}", u.pseudonym);
+            op.act_as(Actor::user(&u));
+            let subject = subject_of(&u);
             if let Some(until) = u.locked_until.filter(|t| *t > now) {
-                audit::append(&tx, now, NewEvent {
-                    tender: None, actor, action: "auth.login_failed", subject,
-                    payload: json!({ "reden": "account tijdelijk geblokkeerd" }),
-                })
-                .await?;
+                op.record(Event::LoginFailed { subject, why: LoginFailure::Locked { reden: "account tijdelijk geblokkeerd" } }).await?;
                 LoginOutcome::Locked(until)
             } else if password_ok && u.active {
                 let mut am: users::ActiveModel = u.clone().into();
                 am.failed_logins = Set(0);
                 am.locked_until = Set(None);
-                let u = am.update(&tx.txn).await?;
-                audit::append(&tx, now, NewEvent {
-                    tender: None, actor, action: "auth.login", subject, payload: json!({}),
-                })
-                .await?;
+                let u = am.update(op.txn()).await?;
+                op.record(Event::Login { subject }).await?;
                 LoginOutcome::Ok(u)
             } else {
                 let failed = u.failed_logins + 1;
@@ -200,13 +190,13 @@ pub async fn login(db: &Db, now: DateTime<Utc>, username: &str, password: &str) 
                 let mut am: users::ActiveModel = u.clone().into();
                 am.failed_logins = Set(if locked.is_some() { 0 } else { failed });
                 am.locked_until = Set(locked);
-                am.update(&tx.txn).await?;
-                audit::append(&tx, now, NewEvent {
-                    tender: None, actor, action: "auth.login_failed", subject,
-                    payload: json!({
-                        "reden": if u.active { "onjuist wachtwoord" } else { "account niet actief" },
-                        "geblokkeerd_tot": locked.map(|t| t.to_rfc3339()),
-                    }),
+                am.update(op.txn()).await?;
+                op.record(Event::LoginFailed {
+                    subject,
+                    why: LoginFailure::Refused {
+                        reden: if u.active { "onjuist wachtwoord" } else { "account niet actief" },
+                        geblokkeerd_tot: locked.map(|t| t.to_rfc3339()),
+                    },
                 })
                 .await?;
                 match locked {
@@ -216,22 +206,15 @@ pub async fn login(db: &Db, now: DateTime<Utc>, username: &str, password: &str) 
             }
         }
     };
-    tx.commit().await?;
+    op.commit().await?;
     Ok(outcome)
 }
 
 /// Records a logout.
-pub async fn logout(db: &Db, now: DateTime<Utc>, user: &users::Model) -> Result<(), DbErr> {
-    let tx = db.write().await?;
-    audit::append(&tx, now, NewEvent {
-        tender: None,
-        actor: Actor { id: user.pseudonym.clone(), role: "gebruiker".into() },
-        action: "auth.logout",
-        subject: format!("account:{}", user.pseudonym),
-        payload: json!({}),
-    })
-    .await?;
-    tx.commit().await
+pub async fn logout(db: &Db, clock: &Clock, user: &users::Model) -> Result<(), AppError> {
+    let mut op = Op::anywhere(db, clock, Actor::user(user)).await?;
+    op.record(Event::Logout { subject: subject_of(user) }).await?;
+    op.commit().await
 }
 
 /// Why a password change was refused.
@@ -241,32 +224,24 @@ pub enum ChangeOutcome {
     WrongCurrent,
 }
 
-/// Changes a user's password after checking the current one; one transaction
-/// with its audit event.
+/// Changes a user's password after checking the current one; one operation.
 pub async fn change_password(
     db: &Db,
-    now: DateTime<Utc>,
+    clock: &Clock,
     user: &users::Model,
     current: &str,
     new_password: &str,
-) -> Result<ChangeOutcome, DbErr> {
+) -> Result<ChangeOutcome, AppError> {
     if !verify_password(current.to_string(), Some(user.password_hash.clone())).await {
         return Ok(ChangeOutcome::WrongCurrent);
     }
     let new_hash = hash_password(new_password.to_string()).await;
-    let tx = db.write().await?;
+    let mut op: Op<Anywhere> = Op::anywhere(db, clock, Actor::user(user)).await?;
     let mut am: users::ActiveModel = user.clone().into();
     am.password_hash = Set(new_hash);
     am.must_change_password = Set(false);
-    am.update(&tx.txn).await?;
-    audit::append(&tx, now, NewEvent {
-        tender: None,
-        actor: Actor { id: user.pseudonym.clone(), role: "gebruiker".into() },
-        action: "account.password_changed",
-        subject: format!("account:{}", user.pseudonym),
-        payload: json!({}),
-    })
-    .await?;
-    tx.commit().await?;
+    am.update(op.txn()).await?;
+    op.record(Event::PasswordChanged { subject: subject_of(user) }).await?;
+    op.commit().await?;
     Ok(ChangeOutcome::Ok)
 }

@@ -3,33 +3,18 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A role a user holds in one tender.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-pub enum Role {
-    Inkoper,
-    Beoordelaar,
-    Aanbieder,
-    Gemeente,
-    Waarnemer,
+crate::coded_enum! {
+    /// A role a user holds in one tender.
+    pub enum Role {
+        Inkoper = "inkoper",
+        Beoordelaar = "beoordelaar",
+        Aanbieder = "aanbieder",
+        Gemeente = "gemeente",
+        Waarnemer = "waarnemer",
+    }
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Inkoper, Role::Beoordelaar, Role::Aanbieder, Role::Gemeente, Role::Waarnemer];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Inkoper => "inkoper",
-            Role::Beoordelaar => "beoordelaar",
-            Role::Aanbieder => "aanbieder",
-            Role::Gemeente => "gemeente",
-            Role::Waarnemer => "waarnemer",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.code() == s)
-    }
-
     /// How the role is named to a user.
     pub fn label(self) -> &'static str {
         match self {
@@ -42,53 +27,26 @@ impl Role {
     }
 }
 
-/// The phase a tender is in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Phase {
-    Concept,
-    Gepubliceerd,
-    Dialoog,
-    Inschrijving,
-    Geopend,
-    Beoordeling,
-    Gunningsvoornemen,
-    Standstill,
-    Gegund,
-    Ondertekend,
-    Contract,
-    Ingetrokken,
-    Opgeschort,
+crate::coded_enum! {
+    /// The phase a tender is in.
+    pub enum Phase {
+        Concept = "concept",
+        Gepubliceerd = "gepubliceerd",
+        Dialoog = "dialoog",
+        Inschrijving = "inschrijving",
+        Geopend = "geopend",
+        Beoordeling = "beoordeling",
+        Gunningsvoornemen = "gunningsvoornemen",
+        Standstill = "standstill",
+        Gegund = "gegund",
+        Ondertekend = "ondertekend",
+        Contract = "contract",
+        Ingetrokken = "ingetrokken",
+        Opgeschort = "opgeschort",
+    }
 }
 
 impl Phase {
-    pub const ALL: [Phase; 13] = [
-        Phase::Concept, Phase::Gepubliceerd, Phase::Dialoog, Phase::Inschrijving, Phase::Geopend,
-        Phase::Beoordeling, Phase::Gunningsvoornemen, Phase::Standstill, Phase::Gegund,
-        Phase::Ondertekend, Phase::Contract, Phase::Ingetrokken, Phase::Opgeschort,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Phase::Concept => "concept",
-            Phase::Gepubliceerd => "gepubliceerd",
-            Phase::Dialoog => "dialoog",
-            Phase::Inschrijving => "inschrijving",
-            Phase::Geopend => "geopend",
-            Phase::Beoordeling => "beoordeling",
-            Phase::Gunningsvoornemen => "gunningsvoornemen",
-            Phase::Standstill => "standstill",
-            Phase::Gegund => "gegund",
-            Phase::Ondertekend => "ondertekend",
-            Phase::Contract => "contract",
-            Phase::Ingetrokken => "ingetrokken",
-            Phase::Opgeschort => "opgeschort",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Phase> {
-        Phase::ALL.into_iter().find(|p| p.code() == s)
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             Phase::Concept => "Concept",

@@ -4,6 +4,7 @@
 
 use super::access::Phase;
 use super::calendar::{amsterdam, on_time, show_instant};
+use crate::refusal::{Refusal, Ruling};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -75,7 +76,11 @@ pub fn candidates(from: Phase, suspended_phase: Option<Phase>) -> Vec<Phase> {
 
 /// Whether the tender may move from `from` to `to` given `f`. `reason` is the
 /// explanation a person gives for a suspension or cancellation.
-pub fn check(from: Phase, to: Phase, f: &Facts, reason: &str) -> Result<(), String> {
+pub fn check(from: Phase, to: Phase, f: &Facts, reason: &str) -> Ruling {
+    check_text(from, to, f, reason).map_err(Refusal::Conflict)
+}
+
+fn check_text(from: Phase, to: Phase, f: &Facts, reason: &str) -> Result<(), String> {
     use Phase::*;
     if !candidates(from, f.suspended_phase).contains(&to) {
         return Err(format!(
@@ -180,26 +185,26 @@ pub fn check(from: Phase, to: Phase, f: &Facts, reason: &str) -> Result<(), Stri
 }
 
 /// Whether a bid may still be changed or submitted at `now`: late is late, to the second.
-pub fn bid_window(now: DateTime<Utc>, deadline: Option<DateTime<Utc>>) -> Result<(), String> {
+pub fn bid_window(now: DateTime<Utc>, deadline: Option<DateTime<Utc>>) -> Ruling {
     match deadline {
         Some(d) if on_time(now, d) => Ok(()),
-        Some(d) => Err(format!(
+        Some(d) => Err(Refusal::Conflict(format!(
             "De sluitingstermijn ({}) is verstreken. Te laat is te laat: uw inschrijving kan niet meer worden gewijzigd of ingediend.",
             show_instant(d)
-        )),
-        None => Err("Er is nog geen sluitingstermijn gepland.".into()),
+        ))),
+        None => Err(Refusal::conflict("Er is nog geen sluitingstermijn gepland.")),
     }
 }
 
 /// Whether a question may still be asked in a round.
-pub fn question_window(now: DateTime<Utc>, deadline: DateTime<Utc>) -> Result<(), String> {
+pub fn question_window(now: DateTime<Utc>, deadline: DateTime<Utc>) -> Ruling {
     if on_time(now, deadline) {
         Ok(())
     } else {
-        Err(format!(
+        Err(Refusal::Conflict(format!(
             "De termijn voor vragen in deze ronde is verstreken ({}). Uw vraag is niet opgeslagen.",
             show_instant(deadline)
-        ))
+        )))
     }
 }
 
@@ -208,41 +213,52 @@ pub fn opening_confirmable(started: DateTime<Utc>, now: DateTime<Utc>) -> bool {
     now >= started && (now - started).num_seconds() <= OPENING_CONFIRM_MINUTES * 60
 }
 
-/// Checks a KvK number: exactly 8 digits, not all zeros.
-pub fn check_kvk(s: &str) -> Result<String, String> {
-    let t: String = s.chars().filter(|c| !c.is_whitespace() && *c != '.').collect();
-    if t.len() != 8 || !t.chars().all(|c| c.is_ascii_digit()) {
-        return Err("Een KvK-nummer bestaat uit precies 8 cijfers.".into());
+/// Whether the first inkoper may start the opening at `now` (on the
+/// tender's clock): after the deadline, once, and not while another start
+/// waits for its confirmation.
+pub fn may_start_opening(now: DateTime<Utc>, deadline: Option<DateTime<Utc>>, opened: bool, pending: bool) -> Ruling {
+    match deadline {
+        Some(d) if !on_time(now, d) => {}
+        Some(d) => return Err(Refusal::Conflict(format!("Openen kan pas na de sluitingstermijn ({}).", show_instant(d)))),
+        None => return Err(Refusal::conflict("Er is geen sluitingstermijn gepland.")),
     }
-    if t == "00000000" {
-        return Err("Dit KvK-nummer bestaat niet.".into());
+    if opened {
+        return Err(Refusal::conflict("De inschrijvingen zijn al geopend."));
     }
-    Ok(t)
+    if pending {
+        return Err(Refusal::Conflict(format!(
+            "Er loopt al een opening. Een tweede inkoper moet die binnen {OPENING_CONFIRM_MINUTES} minuten bevestigen."
+        )));
+    }
+    Ok(())
 }
 
-/// Checks a Dutch postcode ("1811 AB") and returns it normalised.
-pub fn check_postcode(s: &str) -> Result<String, String> {
-    let t: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
-    let ok = t.len() == 6
-        && t[..4].chars().all(|c| c.is_ascii_digit())
-        && !t.starts_with('0')
-        && t[4..].chars().all(|c| c.is_ascii_uppercase());
-    if ok {
-        Ok(format!("{} {}", &t[..4], &t[4..]))
-    } else {
-        Err("Vul een Nederlandse postcode in, bijvoorbeeld 1811 AB.".into())
+/// Whether an inkoper may confirm the opening started at `started` (real
+/// time): a second, different inkoper, within the confirmation window.
+pub fn may_confirm_opening(started: Option<DateTime<Utc>>, started_by_me: bool, now: DateTime<Utc>) -> Ruling {
+    let Some(started) = started else {
+        return Err(Refusal::conflict("Er is geen opening gestart."));
+    };
+    if started_by_me {
+        return Err(Refusal::conflict("U heeft de opening zelf gestart. Een tweede, andere inkoper moet haar bevestigen."));
     }
+    if !opening_confirmable(started, now) {
+        return Err(Refusal::Conflict(format!(
+            "De opening is verlopen: zij werd niet binnen {OPENING_CONFIRM_MINUTES} minuten bevestigd. Start de opening opnieuw."
+        )));
+    }
+    Ok(())
 }
 
 /// Reads a local date-time from a form ("2023-06-30T12:00", as an
 /// `<input type="datetime-local">` sends it) as an instant in Europe/Amsterdam.
-pub fn parse_local(s: &str) -> Result<DateTime<Utc>, String> {
+pub fn parse_local(s: &str) -> Ruling<DateTime<Utc>> {
     let s = s.trim();
     let naive = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
         .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M"))
-        .map_err(|_| format!("'{s}' is geen geldige datum en tijd (verwacht: JJJJ-MM-DDTUU:MM)."))?;
-    amsterdam(naive.date(), naive.time()).map_err(|e| e.to_string())
+        .map_err(|_| Refusal::Invalid(format!("'{s}' is geen geldige datum en tijd (verwacht: JJJJ-MM-DDTUU:MM).")))?;
+    amsterdam(naive.date(), naive.time()).map_err(|e| Refusal::Invalid(e.to_string()))
 }
 
 /// Formats an instant for a `datetime-local` input (Amsterdam wall-clock time).
@@ -278,23 +294,23 @@ mod tests {
         let f = ready();
         assert_eq!(check(Concept, Gepubliceerd, &f, ""), Ok(()));
         let early = Facts { now: t(2023, 5, 16, 7, 0, 0), ..ready() };
-        assert!(check(Concept, Gepubliceerd, &early, "").unwrap_err().contains("17-05-2023 09:00 (+02:00)"));
+        assert!(check(Concept, Gepubliceerd, &early, "").unwrap_err().message().contains("17-05-2023 09:00 (+02:00)"));
         let no_docs = Facts { documents: 0, ..ready() };
-        assert!(check(Concept, Gepubliceerd, &no_docs, "").unwrap_err().contains("aanbestedingsdocument"));
+        assert!(check(Concept, Gepubliceerd, &no_docs, "").unwrap_err().message().contains("aanbestedingsdocument"));
         let no_parts = Facts { part_defs: 0, ..ready() };
-        assert!(check(Concept, Gepubliceerd, &no_parts, "").unwrap_err().contains("onderdelen"));
+        assert!(check(Concept, Gepubliceerd, &no_parts, "").unwrap_err().message().contains("onderdelen"));
         let no_method = Facts { award_method_problem: Some("Er is nog geen gunningscriterium.".into()), ..ready() };
-        assert!(check(Concept, Gepubliceerd, &no_method, "").unwrap_err().contains("gunningsmethode is niet compleet"));
+        assert!(check(Concept, Gepubliceerd, &no_method, "").unwrap_err().message().contains("gunningsmethode is niet compleet"));
         let no_deadline = Facts { submission_deadline: None, ..ready() };
-        assert!(check(Concept, Gepubliceerd, &no_deadline, "").unwrap_err().contains("sluitingstermijn"));
+        assert!(check(Concept, Gepubliceerd, &no_deadline, "").unwrap_err().message().contains("sluitingstermijn"));
         let past = Facts { submission_deadline: Some(t(2023, 5, 1, 0, 0, 0)), ..ready() };
-        assert!(check(Concept, Gepubliceerd, &past, "").unwrap_err().contains("na het moment"));
+        assert!(check(Concept, Gepubliceerd, &past, "").unwrap_err().message().contains("na het moment"));
     }
 
     #[test]
     fn phases_cannot_be_skipped_or_reversed() {
         let f = ready();
-        assert!(check(Concept, Inschrijving, &f, "").unwrap_err().contains("kan de aanbesteding niet"));
+        assert!(check(Concept, Inschrijving, &f, "").unwrap_err().message().contains("kan de aanbesteding niet"));
         assert!(check(Inschrijving, Gepubliceerd, &f, "").is_err());
         assert!(check(Contract, Opgeschort, &f, "kort geding").is_err());
         assert!(check(Ingetrokken, Concept, &f, "").is_err());
@@ -304,24 +320,24 @@ mod tests {
     #[test]
     fn dialogue_and_submission_guards() {
         let f = Facts { now: t(2023, 5, 20, 0, 0, 0), ..ready() };
-        assert!(check(Gepubliceerd, Dialoog, &f, "").unwrap_err().contains("dialoogronde"));
+        assert!(check(Gepubliceerd, Dialoog, &f, "").unwrap_err().message().contains("dialoogronde"));
         let open = Facts { dialogue_rounds: 1, open_dialogue_rounds: 1, ..f.clone() };
         assert_eq!(check(Gepubliceerd, Dialoog, &open, ""), Ok(()));
-        assert!(check(Dialoog, Inschrijving, &open, "").unwrap_err().contains("dialoogrondes"));
+        assert!(check(Dialoog, Inschrijving, &open, "").unwrap_err().message().contains("dialoogrondes"));
         let closed = Facts { dialogue_rounds: 1, open_dialogue_rounds: 0, ..f.clone() };
         assert_eq!(check(Dialoog, Inschrijving, &closed, ""), Ok(()));
         let nvi = Facts { unpublished_nvi_rounds: 1, ..closed.clone() };
-        assert!(check(Dialoog, Inschrijving, &nvi, "").unwrap_err().contains("Nota van Inlichtingen"));
+        assert!(check(Dialoog, Inschrijving, &nvi, "").unwrap_err().message().contains("Nota van Inlichtingen"));
         let late = Facts { now: t(2023, 7, 1, 0, 0, 0), ..closed };
-        assert!(check(Dialoog, Inschrijving, &late, "").unwrap_err().contains("verstreken"));
+        assert!(check(Dialoog, Inschrijving, &late, "").unwrap_err().message().contains("verstreken"));
     }
 
     #[test]
     fn opening_needs_the_deadline_passed_and_a_second_inkoper() {
         let at_deadline = Facts { now: t(2023, 6, 30, 10, 0, 0), opening_confirmed: true, ..ready() };
-        assert!(check(Inschrijving, Geopend, &at_deadline, "").unwrap_err().contains("na de sluitingstermijn"));
+        assert!(check(Inschrijving, Geopend, &at_deadline, "").unwrap_err().message().contains("na de sluitingstermijn"));
         let after = Facts { now: t(2023, 6, 30, 10, 0, 1), ..ready() };
-        assert!(check(Inschrijving, Geopend, &after, "").unwrap_err().contains("twee verschillende"));
+        assert!(check(Inschrijving, Geopend, &after, "").unwrap_err().message().contains("twee verschillende"));
         let confirmed = Facts { opening_confirmed: true, ..after };
         assert_eq!(check(Inschrijving, Geopend, &confirmed, ""), Ok(()));
     }
@@ -330,16 +346,16 @@ mod tests {
     fn later_guards() {
         let f = ready();
         assert!(check(Geopend, Beoordeling, &Facts { evaluators: 1, chair: true, ..f.clone() }, "").is_err());
-        assert!(check(Geopend, Beoordeling, &Facts { evaluators: 3, ..f.clone() }, "").unwrap_err().contains("voorzitter"));
+        assert!(check(Geopend, Beoordeling, &Facts { evaluators: 3, ..f.clone() }, "").unwrap_err().message().contains("voorzitter"));
         assert_eq!(check(Geopend, Beoordeling, &Facts { evaluators: 3, chair: true, ..f.clone() }, ""), Ok(()));
         assert!(check(Beoordeling, Gunningsvoornemen, &f, "").is_err());
         assert_eq!(check(Beoordeling, Gunningsvoornemen, &Facts { consensus_locked: true, ..f.clone() }, ""), Ok(()));
         let tie = Facts { consensus_locked: true, ranking_problem: Some("Leg eerst de loting vast.".into()), ..f.clone() };
-        assert!(check(Beoordeling, Gunningsvoornemen, &tie, "").unwrap_err().contains("loting"));
+        assert!(check(Beoordeling, Gunningsvoornemen, &tie, "").unwrap_err().message().contains("loting"));
         assert!(check(Gunningsvoornemen, Standstill, &f, "").is_err());
         let end = t(2023, 11, 10, 23, 0, 0);
         let running = Facts { standstill_ends: Some(end), now: end - chrono::Duration::seconds(1), ..f.clone() };
-        assert!(check(Standstill, Gegund, &running, "").unwrap_err().contains("loopt nog"));
+        assert!(check(Standstill, Gegund, &running, "").unwrap_err().message().contains("loopt nog"));
         assert_eq!(check(Standstill, Gegund, &Facts { now: end, ..running }, ""), Ok(()));
         let some = Facts { signed_gemeenten: 5, participating_gemeenten: 6, ..f.clone() };
         assert!(check(Gegund, Ondertekend, &some, "").is_err());
@@ -352,24 +368,24 @@ mod tests {
     #[test]
     fn suspension_and_cancellation_need_a_reason_and_suspension_returns() {
         let f = ready();
-        assert!(check(Inschrijving, Opgeschort, &f, "  ").unwrap_err().contains("kort geding"));
+        assert!(check(Inschrijving, Opgeschort, &f, "  ").unwrap_err().message().contains("kort geding"));
         assert_eq!(check(Inschrijving, Opgeschort, &f, "kort geding aangespannen"), Ok(()));
         let s = Facts { suspended_phase: Some(Standstill), ..f.clone() };
         assert_eq!(candidates(Opgeschort, Some(Standstill)), vec![Standstill, Ingetrokken]);
         assert_eq!(check(Opgeschort, Standstill, &s, ""), Ok(()));
         assert!(check(Opgeschort, Gegund, &s, "").is_err());
-        assert!(check(Gepubliceerd, Ingetrokken, &f, "").unwrap_err().contains("intrekking"));
+        assert!(check(Gepubliceerd, Ingetrokken, &f, "").unwrap_err().message().contains("intrekking"));
     }
 
     #[test]
     fn late_is_late_to_the_second() {
         let d = t(2023, 6, 30, 10, 0, 0);
         assert_eq!(bid_window(d, Some(d)), Ok(()));
-        let err = bid_window(d + chrono::Duration::seconds(1), Some(d)).unwrap_err();
+        let err = bid_window(d + chrono::Duration::seconds(1), Some(d)).unwrap_err().message().to_string();
         assert!(err.contains("30-06-2023 12:00 (+02:00)") && err.contains("Te laat is te laat"), "{err}");
         // A deadline in winter shows +01:00.
         let winter = t(2023, 11, 1, 11, 0, 0);
-        assert!(bid_window(winter + chrono::Duration::seconds(1), Some(winter)).unwrap_err().contains("01-11-2023 12:00 (+01:00)"));
+        assert!(bid_window(winter + chrono::Duration::seconds(1), Some(winter)).unwrap_err().message().contains("01-11-2023 12:00 (+01:00)"));
         assert!(question_window(d + chrono::Duration::milliseconds(999), d).is_ok(), "within the same second");
         assert!(question_window(d + chrono::Duration::seconds(1), d).is_err());
     }
@@ -383,23 +399,39 @@ mod tests {
 
     #[test]
     fn kvk_and_postcode() {
-        assert_eq!(check_kvk("3712 3456"), Ok("37123456".into()));
-        assert!(check_kvk("1234567").is_err());
-        assert!(check_kvk("123456789").is_err());
-        assert!(check_kvk("1234567a").is_err());
-        assert!(check_kvk("00000000").is_err());
-        assert_eq!(check_postcode("1811ab"), Ok("1811 AB".into()));
-        assert!(check_postcode("0811 AB").is_err());
-        assert!(check_postcode("1811").is_err());
+        use crate::values::{Kvk, Postcode};
+        assert_eq!(Kvk::parse("3712 3456").unwrap().as_str(), "37123456");
+        assert!(Kvk::parse("1234567").is_err());
+        assert!(Kvk::parse("123456789").is_err());
+        assert!(Kvk::parse("1234567a").is_err());
+        assert!(Kvk::parse("00000000").is_err());
+        assert_eq!(Postcode::parse("1811ab").unwrap().as_str(), "1811 AB");
+        assert!(Postcode::parse("0811 AB").is_err());
+        assert!(Postcode::parse("1811").is_err());
     }
 
     #[test]
     fn local_times_are_read_in_amsterdam_and_dst_gaps_refused() {
         assert_eq!(parse_local("2023-06-30T12:00").unwrap(), t(2023, 6, 30, 10, 0, 0));
         assert_eq!(parse_local("2023-11-01T12:00").unwrap(), t(2023, 11, 1, 11, 0, 0));
-        assert!(parse_local("2023-03-26T02:30").unwrap_err().contains("bestaat niet"));
-        assert!(parse_local("2023-10-29T02:30").unwrap_err().contains("twee keer"));
+        assert!(parse_local("2023-03-26T02:30").unwrap_err().message().contains("bestaat niet"));
+        assert!(parse_local("2023-10-29T02:30").unwrap_err().message().contains("twee keer"));
         assert!(parse_local("morgen").is_err());
         assert_eq!(to_local_input(t(2023, 6, 30, 10, 0, 0)), "2023-06-30T12:00");
+    }
+
+    #[test]
+    fn an_opening_starts_after_the_deadline_once_and_is_confirmed_by_another_inkoper_in_time() {
+        let d = t(2023, 6, 30, 10, 0, 0);
+        assert!(may_start_opening(d, Some(d), false, false).unwrap_err().message().contains("pas na de sluitingstermijn"));
+        let after = d + chrono::Duration::seconds(1);
+        assert_eq!(may_start_opening(after, Some(d), false, false), Ok(()));
+        assert!(may_start_opening(after, None, false, false).is_err());
+        assert!(may_start_opening(after, Some(d), true, false).unwrap_err().message().contains("al geopend"));
+        assert!(may_start_opening(after, Some(d), false, true).unwrap_err().message().contains("loopt al"));
+        assert!(may_confirm_opening(None, false, after).unwrap_err().message().contains("geen opening"));
+        assert!(may_confirm_opening(Some(after), true, after).unwrap_err().message().contains("zelf gestart"));
+        assert_eq!(may_confirm_opening(Some(after), false, after + chrono::Duration::minutes(10)), Ok(()));
+        assert!(may_confirm_opening(Some(after), false, after + chrono::Duration::seconds(601)).unwrap_err().message().contains("verlopen"));
     }
 }

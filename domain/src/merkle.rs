@@ -280,7 +280,9 @@ mod tests {
                 let proof = inclusion_proof(idx, &lh[..size]).unwrap();
                 let leaf = lh[idx];
                 let (i, n) = (idx as u64, size as u64);
-                let mut probes: Vec<(u64, u64, Hash, Vec<Hash>, Hash, &str)> = vec![
+                // (index, size, leaf, proof, root, what is wrong)
+                type Probe<'a> = (u64, u64, Hash, Vec<Hash>, Hash, &'a str);
+                let mut probes: Vec<Probe> = vec![
                     (i.wrapping_sub(1), n, leaf, proof.clone(), root, "index - 1"),
                     (i + 1, n, leaf, proof.clone(), root, "index + 1"),
                     (i ^ 2, n, leaf, proof.clone(), root, "index ^ 2"),

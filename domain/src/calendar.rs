@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Amsterdam;
+use crate::refusal::{Refusal, Ruling};
 use serde::{Deserialize, Serialize};
 
 /// Formats an instant as Dutch local time with its UTC offset,
@@ -192,28 +193,28 @@ impl ContractTerm {
 
     /// A decision on option `number` (1-based) on `today`. Options go in order;
     /// an option is decided only while it is open, before its deadline.
-    pub fn decide(&self, number: usize, exercise: bool, today: NaiveDate) -> Result<OptionStatus, String> {
+    pub fn decide(&self, number: usize, exercise: bool, today: NaiveDate) -> Ruling<OptionStatus> {
         let opts = self.options(today);
         let Some(o) = number.checked_sub(1).and_then(|i| opts.get(i)) else {
-            return Err(format!("Optie {number} bestaat niet; het contract heeft {} opties.", opts.len()));
+            return Err(Refusal::Conflict(format!("Optie {number} bestaat niet; het contract heeft {} opties.", opts.len())));
         };
         match o.status {
             OptionStatus::Uitgeoefend | OptionStatus::NietUitgeoefend => {
-                return Err(format!("Over optie {number} is al beslist: {}.", o.status.label()))
+                return Err(Refusal::Conflict(format!("Over optie {number} is al beslist: {}.", o.status.label())))
             }
             OptionStatus::Verlopen if today > o.decision_deadline => {
-                return Err(format!(
+                return Err(Refusal::Conflict(format!(
                     "De beslistermijn van optie {number} is op {} verstreken; de optie is vervallen.",
                     show_date(o.decision_deadline)
-                ))
+                )))
             }
             OptionStatus::Verlopen => {
-                return Err(format!("Optie {number} kan niet meer: een eerdere optie is niet uitgeoefend of vervallen."))
+                return Err(Refusal::Conflict(format!("Optie {number} kan niet meer: een eerdere optie is niet uitgeoefend of vervallen.")))
             }
             OptionStatus::Open => {}
         }
         if number != self.decisions.len() + 1 {
-            return Err(format!("Opties gaan op volgorde: beslis eerst over optie {}.", self.decisions.len() + 1));
+            return Err(Refusal::Conflict(format!("Opties gaan op volgorde: beslis eerst over optie {}.", self.decisions.len() + 1)));
         }
         Ok(if exercise { OptionStatus::Uitgeoefend } else { OptionStatus::NietUitgeoefend })
     }
@@ -343,16 +344,16 @@ mod tests {
     fn options_are_decided_in_order_and_only_before_their_deadline() {
         let mut c = ContractTerm::jeugd_en_schoolteam();
         let today = d(2024, 3, 1);
-        assert!(c.decide(2, true, today).unwrap_err().contains("beslis eerst over optie 1"));
-        assert!(c.decide(4, true, today).unwrap_err().contains("bestaat niet"));
+        assert!(c.decide(2, true, today).unwrap_err().message().contains("beslis eerst over optie 1"));
+        assert!(c.decide(4, true, today).unwrap_err().message().contains("bestaat niet"));
         assert_eq!(c.decide(1, true, today), Ok(OptionStatus::Uitgeoefend));
         c.decisions.push(OptionStatus::Uitgeoefend);
-        assert!(c.decide(1, false, today).unwrap_err().contains("al beslist"));
+        assert!(c.decide(1, false, today).unwrap_err().message().contains("al beslist"));
         // Option 2's deadline: six months before 31 December 2031.
-        assert!(c.decide(2, true, d(2031, 7, 1)).unwrap_err().contains("30 juni 2031 verstreken"));
+        assert!(c.decide(2, true, d(2031, 7, 1)).unwrap_err().message().contains("30 juni 2031 verstreken"));
         assert_eq!(c.decide(2, false, d(2031, 6, 30)), Ok(OptionStatus::NietUitgeoefend));
         c.decisions.push(OptionStatus::NietUitgeoefend);
-        assert!(c.decide(3, true, today).unwrap_err().contains("eerdere optie"));
+        assert!(c.decide(3, true, today).unwrap_err().message().contains("eerdere optie"));
         assert_eq!(c.current_end(), d(2031, 12, 31));
         assert_eq!(c.next_deadline(today), None);
     }
@@ -362,7 +363,7 @@ mod tests {
         let mut c = ContractTerm::jeugd_en_schoolteam();
         c.notice_months = 9;
         assert_eq!(c.options(d(2024, 1, 1))[0].decision_deadline, d(2030, 3, 31));
-        assert_eq!(c.decide(1, true, d(2030, 4, 1)).unwrap_err(), "De beslistermijn van optie 1 is op 31 maart 2030 verstreken; de optie is vervallen.");
+        assert_eq!(c.decide(1, true, d(2030, 4, 1)).unwrap_err().message(), "De beslistermijn van optie 1 is op 31 maart 2030 verstreken; de optie is vervallen.");
     }
 
     #[test]

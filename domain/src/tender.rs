@@ -1,26 +1,12 @@
 //! The facts of the seeded tender "Jeugd- en Schoolteam VO regio Alkmaar" and the
 //! per-gemeente participation status.
 
-use serde::{Deserialize, Serialize};
-
-/// A gemeente's participation in the procurement.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Participation {
-    Deelnemend,
-    Teruggetrokken,
-    Ondertekend,
-}
-
-impl Participation {
-    pub fn code(self) -> &'static str {
-        match self {
-            Participation::Deelnemend => "deelnemend",
-            Participation::Teruggetrokken => "teruggetrokken",
-            Participation::Ondertekend => "ondertekend",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Deelnemend, Self::Teruggetrokken, Self::Ondertekend].into_iter().find(|p| p.code() == s)
+crate::coded_enum! {
+    /// A gemeente's participation in the procurement.
+    pub enum Participation {
+        Deelnemend = "deelnemend",
+        Teruggetrokken = "teruggetrokken",
+        Ondertekend = "ondertekend",
     }
 }
 

@@ -4,16 +4,18 @@
 //! scope and each gemeente's share of volume and budget by the tender's rule.
 
 use super::tender::Participation;
+use crate::refusal::{Refusal, Ruling};
 use serde::{Deserialize, Serialize};
 
-/// How volume and budget are divided over the gemeenten that take part, as
-/// the tender documents state it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum ShareRule {
-    /// In proportion to the number of schools in scope in each gemeente.
-    BySchools,
-    /// In proportion to a published key per gemeente (e.g. pupils or inhabitants 12-17).
-    ByKey,
+crate::coded_enum! {
+    /// How volume and budget are divided over the gemeenten that take part, as
+    /// the tender documents state it.
+    pub enum ShareRule {
+        /// In proportion to the number of schools in scope in each gemeente.
+        BySchools = "scholen",
+        /// In proportion to a published key per gemeente (e.g. pupils or inhabitants 12-17).
+        ByKey = "sleutel",
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -27,16 +29,16 @@ pub struct Buyer {
 }
 
 /// A withdrawal, refused once the gemeente has signed.
-pub fn withdraw(b: &Buyer, reason: &str, decision: &str) -> Result<Participation, String> {
+pub fn withdraw(b: &Buyer, reason: &str, decision: &str) -> Ruling<Participation> {
     match b.status {
-        Participation::Ondertekend => Err(format!(
+        Participation::Ondertekend => Err(Refusal::Conflict(format!(
             "{} heeft de overeenkomst al ondertekend; terugtrekken kan alleen tot het moment van ondertekenen.",
             b.name
-        )),
-        Participation::Teruggetrokken => Err(format!("{} heeft zich al teruggetrokken.", b.name)),
-        Participation::Deelnemend if reason.trim().is_empty() => Err("Geef de reden van het terugtrekken.".into()),
+        ))),
+        Participation::Teruggetrokken => Err(Refusal::Conflict(format!("{} heeft zich al teruggetrokken.", b.name))),
+        Participation::Deelnemend if reason.trim().is_empty() => Err(Refusal::Invalid("Geef de reden van het terugtrekken.".into())),
         Participation::Deelnemend if decision.trim().is_empty() => {
-            Err("Geef het kenmerk van het besluit (bijvoorbeeld het collegebesluit) waarmee de gemeente zich terugtrekt.".into())
+            Err(Refusal::Invalid("Geef het kenmerk van het besluit (bijvoorbeeld het collegebesluit) waarmee de gemeente zich terugtrekt.".into()))
         }
         Participation::Deelnemend => Ok(Participation::Teruggetrokken),
     }
@@ -44,10 +46,10 @@ pub fn withdraw(b: &Buyer, reason: &str, decision: &str) -> Result<Participation
 
 /// A signature, possible only while the gemeente takes part and the procedure
 /// allows signing (standstill over, not suspended): `procedure` says why not.
-pub fn sign(b: &Buyer, procedure: Result<(), String>) -> Result<Participation, String> {
+pub fn sign(b: &Buyer, procedure: Ruling) -> Ruling<Participation> {
     match b.status {
-        Participation::Ondertekend => Err(format!("{} heeft al ondertekend.", b.name)),
-        Participation::Teruggetrokken => Err(format!("{} heeft zich teruggetrokken en ondertekent niet.", b.name)),
+        Participation::Ondertekend => Err(Refusal::Conflict(format!("{} heeft al ondertekend.", b.name))),
+        Participation::Teruggetrokken => Err(Refusal::Conflict(format!("{} heeft zich teruggetrokken en ondertekent niet.", b.name))),
         Participation::Deelnemend => procedure.map(|_| Participation::Ondertekend),
     }
 }
@@ -128,21 +130,21 @@ mod tests {
     fn withdrawal_is_possible_until_signing_and_needs_a_reason_and_a_decision() {
         let g = six();
         assert_eq!(withdraw(&g[1], "Eigen inkoop", "B&W 2023/114"), Ok(Teruggetrokken));
-        assert!(withdraw(&g[1], "", "B&W 2023/114").unwrap_err().contains("reden"));
-        assert!(withdraw(&g[1], "Eigen inkoop", " ").unwrap_err().contains("besluit"));
+        assert!(withdraw(&g[1], "", "B&W 2023/114").unwrap_err().message().contains("reden"));
+        assert!(withdraw(&g[1], "Eigen inkoop", " ").unwrap_err().message().contains("besluit"));
         let signed = b("Heiloo", Ondertekend, 3, 9.0);
-        assert!(withdraw(&signed, "Te laat", "B&W 1").unwrap_err().contains("al ondertekend"));
+        assert!(withdraw(&signed, "Te laat", "B&W 1").unwrap_err().message().contains("al ondertekend"));
         let gone = b("Uitgeest", Teruggetrokken, 1, 4.0);
-        assert!(withdraw(&gone, "x", "y").unwrap_err().contains("al teruggetrokken"));
+        assert!(withdraw(&gone, "x", "y").unwrap_err().message().contains("al teruggetrokken"));
     }
 
     #[test]
     fn signing_needs_participation_and_the_procedure_to_allow_it() {
         let g = six();
         assert_eq!(sign(&g[0], Ok(())), Ok(Ondertekend));
-        assert!(sign(&g[0], Err("De standstilltermijn loopt nog tot 26-10-2023 24:00.".into())).unwrap_err().contains("standstill"));
-        assert!(sign(&b("Uitgeest", Teruggetrokken, 1, 4.0), Ok(())).unwrap_err().contains("teruggetrokken"));
-        assert!(sign(&b("Heiloo", Ondertekend, 3, 9.0), Ok(())).unwrap_err().contains("al ondertekend"));
+        assert!(sign(&g[0], Err(Refusal::conflict("De standstilltermijn loopt nog tot 26-10-2023 24:00."))).unwrap_err().message().contains("standstill"));
+        assert!(sign(&b("Uitgeest", Teruggetrokken, 1, 4.0), Ok(())).unwrap_err().message().contains("teruggetrokken"));
+        assert!(sign(&b("Heiloo", Ondertekend, 3, 9.0), Ok(())).unwrap_err().message().contains("al ondertekend"));
     }
 
     #[test]

@@ -367,7 +367,7 @@ mod tests {
             if in_tender {
                 tseq += 1;
             }
-            let t = in_tender.then(|| ("1", tseq, tprev.as_str()));
+            let t = in_tender.then_some(("1", tseq, tprev.as_str()));
             let e = make_entry(seq, "2023-05-17T08:00:00.000000Z", t, "u-1", "inkoper", "test.event", "tender:1", c, &prev);
             let hash = hex::encode(e.leaf_hash());
             prev = hash.clone();

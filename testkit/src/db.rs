@@ -1,0 +1,39 @@
+//! A database of the test's own: a SQLite file in the test's directory, or a
+//! fresh PostgreSQL database when `DIALOOG_TEST_PG_URL` is set (each test
+//! creates its own, so tests run in parallel on both).
+
+use sea_orm::{ConnectionTrait, Database};
+use std::path::Path;
+
+/// A database of the test's own.
+#[derive(Clone, Debug)]
+pub struct TestDb {
+    pub url: String,
+    pub postgres: bool,
+}
+
+fn unique(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    format!("{prefix}_{}_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst), nanos)
+}
+
+impl TestDb {
+    pub async fn new(dir: &Path) -> Self {
+        match std::env::var("DIALOOG_TEST_PG_URL").ok().filter(|s| !s.is_empty()) {
+            Some(base) => {
+                let name = unique("dialoog_t");
+                let admin = Database::connect(&base).await.expect("PostgreSQL reachable at DIALOOG_TEST_PG_URL");
+                admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create database");
+                admin.close().await.ok();
+                let (prefix, _) = base.rsplit_once('/').expect("url has a database part");
+                TestDb { url: format!("{prefix}/{name}"), postgres: true }
+            }
+            None => TestDb {
+                url: format!("sqlite://{}?mode=rwc", dir.join("test.sqlite3").display()),
+                postgres: false,
+            },
+        }
+    }
+}

@@ -40,6 +40,24 @@ fn flag(name: &'static str, default: bool) -> Result<bool, ConfigError> {
     }
 }
 
+/// What the logs show, in `RUST_LOG` syntax ("info", "dialoog=debug,warn").
+pub const DEFAULT_LOG: &str = "info";
+
+/// Sets up the logs (to standard error, so a command's own output on standard
+/// output stays clean) from `DIALOOG_LOG`.
+pub fn init_logging() -> Result<(), ConfigError> {
+    let directives = var("DIALOOG_LOG").unwrap_or_else(|| DEFAULT_LOG.into());
+    let filter = tracing_subscriber::EnvFilter::try_new(&directives)
+        .map_err(|e| ConfigError("DIALOOG_LOG", format!("'{directives}' is geen geldig logfilter ({e}); bijvoorbeeld info of dialoog=debug")))?;
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_target(false)
+        .try_init()
+        .map_err(|e| ConfigError("DIALOOG_LOG", e.to_string()))
+}
+
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
         let addr: SocketAddr = var("DIALOOG_ADDR")

@@ -57,6 +57,10 @@ fn main() -> ExitCode {
 }
 
 async fn run() -> ExitCode {
+    if let Err(e) = config::init_logging() {
+        eprintln!("{e}");
+        return ExitCode::from(2);
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
     match words.as_slice() {

@@ -132,7 +132,8 @@ pub async fn serve(cfg: Config, args: &[&str]) -> ExitCode {
     let state = AppState::new(db.clone(), anchor, files, clock, report.demo, cfg.logins_per_minute);
     // A checkpoint at start-up when the log grew (the seed is a milestone).
     if let Err(e) = checkpoint_if_grown(&state).await {
-        eprintln!("controlepunt bij start mislukt: {e:?}");
+        tracing::error!(error = %e, "checkpoint at start-up failed");
+        eprintln!("controlepunt bij start mislukt: {e}");
         return ExitCode::FAILURE;
     }
 
@@ -169,7 +170,7 @@ pub async fn serve(cfg: Config, args: &[&str]) -> ExitCode {
         .with_graceful_shutdown(shutdown_signal())
         .await;
     if let Err(e) = checkpoint_if_grown(&state).await {
-        eprintln!("controlepunt bij afsluiten mislukt: {e:?}");
+        tracing::error!(error = %e, "checkpoint at shutdown failed");
     }
     match served {
         Ok(()) => ExitCode::SUCCESS,
@@ -200,7 +201,7 @@ fn spawn_background(st: AppState) {
             tick.tick().await;
             let _ = sessions.delete_expired(st.clock.now()).await;
             if let Err(e) = checkpoint_if_grown(&st).await {
-                eprintln!("periodiek controlepunt mislukt: {e:?}");
+                tracing::error!(error = %e, "periodic checkpoint failed");
             }
         }
     });
@@ -213,9 +214,9 @@ fn spawn_background(st: AppState) {
 async fn deadline_scheduler(st: AppState) {
     loop {
         match store::procedure::close_due(&st.db, &st.clock).await {
-            Ok(n) if n > 0 => println!("termijnen gesloten: {n}"),
+            Ok(n) if n > 0 => tracing::info!(closed = n, "deadlines closed"),
             Ok(_) => {}
-            Err(e) => eprintln!("termijnen sluiten mislukt: {e}"),
+            Err(e) => tracing::error!(error = %e, "closing deadlines failed"),
         }
         let next = store::procedure::next_due(&st.db.conn).await.ok().flatten();
         let wait = next

@@ -65,6 +65,7 @@ pub fn router(app_state: AppState, leptos: LeptosOptions, secure_cookies: bool) 
         .with_state(state)
         .merge(app::uploads::router(app_state.clone()))
         .layer(middleware::from_fn(server_fn_statuses))
+        .layer(middleware::from_fn(trace_requests))
         .layer(sessions)
         .layer(CsrfLayer::new())
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
@@ -99,6 +100,32 @@ pub fn route_table() -> Vec<String> {
     out.sort();
     out.dedup();
     out
+}
+
+/// One span per request: method, path (never the query, which can carry a
+/// message), status, duration and, once the session names them, the user's
+/// pseudonym. Bodies (passwords, bids) are never logged.
+async fn trace_requests(req: Request<Body>, next: Next) -> Response {
+    use tracing::Instrument;
+    let span = tracing::info_span!(
+        "request",
+        method = %req.method(),
+        path = %req.uri().path(),
+        status = tracing::field::Empty,
+        ms = tracing::field::Empty,
+        user = tracing::field::Empty,
+    );
+    let started = std::time::Instant::now();
+    let res = next.run(req).instrument(span.clone()).await;
+    let status = res.status().as_u16();
+    span.record("status", status);
+    span.record("ms", started.elapsed().as_millis() as u64);
+    if status >= 500 {
+        tracing::error!(parent: &span, "answered");
+    } else {
+        tracing::info!(parent: &span, "answered");
+    }
+    res
 }
 
 /// A server function whose arguments could not be read fails inside the

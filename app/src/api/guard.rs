@@ -71,8 +71,12 @@ pub async fn user_of_session(st: &AppState, session: &tower_sessions::Session) -
         let _ = session.flush().await;
         return Ok(None);
     }
-    let user = crate::store::users::by_id(&st.db.conn, id).await?;
-    Ok(user.filter(|u| u.active))
+    let user = crate::store::users::by_id(&st.db.conn, id).await?.filter(|u| u.active);
+    if let Some(u) = &user {
+        // The request's span names who asked, by pseudonym only.
+        tracing::Span::current().record("user", u.pseudonym.as_str());
+    }
+    Ok(user)
 }
 
 /// The logged-in user, who has chosen their own password.

@@ -10,7 +10,7 @@
 //! not at all; an operation that recorded no event cannot commit.
 
 use super::clock::{tender_now, Clock};
-use super::entities::{audit_events, audit_head, audit_payloads, tenders, users};
+use super::entities::{audit_events, audit_head, audit_payloads, tender_roles, tenders, users};
 use super::event::Event;
 use super::{Db, WriteTx};
 use crate::domain::access::{self, Action, Phase, Role};
@@ -139,8 +139,15 @@ pub async fn allowed_role<C: ConnectionTrait>(
     user: UserId,
     actions: &[Action],
 ) -> Result<(Vec<Role>, Role), AppError> {
-    let roles = match tender {
-        Some(t) => super::tenders::roles_of(c, t.id, user).await?,
+    let roles: Vec<Role> = match tender {
+        Some(t) => tender_roles::Entity::find()
+            .filter(tender_roles::Column::TenderId.eq(t.id))
+            .filter(tender_roles::Column::UserId.eq(user))
+            .all(c)
+            .await?
+            .into_iter()
+            .map(|r| r.role.into_inner())
+            .collect(),
         None => vec![],
     };
     let Some(t) = tender.filter(|_| !roles.is_empty()) else {
@@ -164,10 +171,10 @@ impl Op<InTender> {
     /// Like [`Op::begin`], for a change that any one of `actions` allows
     /// (a document changed directly before publication, or through an NvI).
     pub async fn begin_any(db: &Db, clock: &Clock, user: users::Model, id: TenderId, actions: &[Action]) -> Result<Self, AppError> {
-        let outside = super::tenders::by_id(&db.conn, id).await?;
+        let outside = tenders::Entity::find_by_id(id).one(&db.conn).await?;
         allowed_role(&db.conn, outside.as_ref(), user.id, actions).await?;
         let tx = db.write().await?;
-        let tender = super::tenders::by_id(&tx.txn, id).await?;
+        let tender = tenders::Entity::find_by_id(id).one(&tx.txn).await?;
         let (roles, role) = allowed_role(&tx.txn, tender.as_ref(), user.id, actions).await?;
         let tender = tender.ok_or(AppError::Internal)?;
         let caller = Caller { user, roles, role };
@@ -178,7 +185,8 @@ impl Op<InTender> {
     /// scheduler): no caller, no table.
     pub async fn system(db: &Db, clock: &Clock, id: TenderId) -> Result<Self, AppError> {
         let tx = db.write().await?;
-        let tender = super::tenders::by_id(&tx.txn, id)
+        let tender = tenders::Entity::find_by_id(id)
+            .one(&tx.txn)
             .await?
             .ok_or_else(|| AppError::NotFound("Deze aanbesteding bestaat niet.".into()))?;
         Ok(Op { tx, now: clock.now(), actor: Actor::system(), scope: InTender { tender, caller: None }, recorded: 0 })
@@ -219,7 +227,7 @@ impl Op<InTender> {
     /// Reads the tender row again (after a change made by a bulk update).
     pub async fn reload_tender(&mut self) -> Result<&tenders::Model, AppError> {
         let id = self.scope.tender.id;
-        self.scope.tender = super::tenders::by_id(&self.tx.txn, id).await?.ok_or(AppError::Internal)?;
+        self.scope.tender = tenders::Entity::find_by_id(id).one(&self.tx.txn).await?.ok_or(AppError::Internal)?;
         Ok(&self.scope.tender)
     }
 }

@@ -39,6 +39,27 @@ fn to_chrono(t: time::OffsetDateTime) -> DateTime<Utc> {
 
 #[async_trait]
 impl SessionStore for DbSessionStore {
+    /// A new session: inserted only under an id nobody has, drawing a new id
+    /// until it is unique (an existing session is never overwritten).
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        loop {
+            let inserted = sessions::Entity::insert(sessions::ActiveModel {
+                id: Set(record.id.to_string()),
+                data: Set(data.clone()),
+                expires_at: Set(to_chrono(record.expiry_date)),
+            })
+            .on_conflict(OnConflict::column(sessions::Column::Id).do_nothing().to_owned())
+            .exec_without_returning(&self.conn)
+            .await
+            .map_err(backend)?;
+            if inserted == 1 {
+                return Ok(());
+            }
+            record.id = Id::default();
+        }
+    }
+
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
         sessions::Entity::insert(sessions::ActiveModel {

@@ -56,6 +56,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::dashboard::Dashboard ssr=SsrMode::Async/>
                     <Route path=path!("/inloggen") view=pages::login::Login ssr=SsrMode::Async/>
                     <Route path=path!("/wachtwoord") view=pages::password::ChangePassword ssr=SsrMode::Async/>
+                    <Route path=path!("/inloggen/code") view=pages::account::LoginCodePage ssr=SsrMode::Async/>
+                    <Route path=path!("/uitnodiging") view=pages::account::Invitation ssr=SsrMode::Async/>
+                    <Route path=path!("/tweede-factor") view=pages::account::SecondFactor ssr=SsrMode::Async/>
+                    <Route path=path!("/beheer") view=pages::admin::Accounts ssr=SsrMode::Async/>
+                    <Route path=path!("/beheer/aanbestedingen") view=pages::admin::AllTenders ssr=SsrMode::Async/>
                     <Route path=path!("/aanbesteding/:id") view=pages::tender::TenderOverview ssr=SsrMode::Async/>
                     <Route path=path!("/audittrail") view=pages::audit::AuditTrail ssr=SsrMode::Async/>
                     <Route path=path!("/aanbesteding/:id/documenten") view=pages::documents::Documents ssr=SsrMode::Async/>
@@ -110,6 +115,8 @@ fn Frame(children: Children) -> impl IntoView {
                                 <nav class="user-nav" aria-label="Gebruiker">
                                     <a href="/">"Overzicht"</a>
                                     <a href="/berichten">"Berichten"</a>
+                                    {u.beheerder.then(|| view! { <a href="/beheer" data-testid="beheer-link">"Beheer"</a> })}
+                                    <a href="/tweede-factor">"Inlogbeveiliging"</a>
                                     <span class="user-name" data-testid="ingelogd-als">{u.display_name.clone()}</span>
                                     <ActionForm action=logout attr:class="inline-form">
                                         <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Uitloggen"</button>

@@ -13,6 +13,8 @@ pub enum AppError {
     Forbidden(String),
     #[error("Uw wachtwoord was eenmalig. Kies eerst een eigen wachtwoord.")]
     PasswordChangeRequired,
+    #[error("Stel eerst de tweede stap van het inloggen in (een app die codes maakt).")]
+    SecondFactorRequired,
     #[error("{0}")]
     Invalid(String),
     #[error("{0}")]
@@ -35,7 +37,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::NotLoggedIn => 401,
-            AppError::Forbidden(_) | AppError::PasswordChangeRequired => 403,
+            AppError::Forbidden(_) | AppError::PasswordChangeRequired | AppError::SecondFactorRequired => 403,
             AppError::Invalid(_) => 400,
             AppError::NotFound(_) => 404,
             AppError::TooManyRequests(_) => 429,
@@ -43,6 +45,17 @@ impl AppError {
             AppError::Unprocessable(_) => 422,
             AppError::TooLarge(_) => 413,
             AppError::Internal | AppError::Network(_) => 500,
+        }
+    }
+
+    /// The refusal of a right outside tenders, worded for that right.
+    pub fn for_action(self, action: crate::domain::access::GlobalAction) -> Self {
+        use crate::domain::access::GlobalAction;
+        match action {
+            GlobalAction::CreateTender => {
+                AppError::Forbidden("U heeft niet het recht om aanbestedingen aan te maken. Vraag het de functioneel beheerder.".into())
+            }
+            _ => self,
         }
     }
 

@@ -10,6 +10,36 @@ use std::sync::Arc;
 
 pub use crate::store::clock::Clock;
 
+/// Settings that rules and pages read (from the server's configuration).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Where users reach Dialoog, for the links in e-mails ("https://dialoog.regio-alkmaar.nl").
+    pub public_url: String,
+    /// Accounts on the buyer's side must enrol a second factor before they can work.
+    pub require_2fa: bool,
+    /// The threshold of the light regime for social and other specific services.
+    pub light_regime_threshold: crate::domain::money::Money,
+    /// Login attempts per client address per minute.
+    pub logins_per_minute: u32,
+}
+
+impl Settings {
+    /// The settings of a command-line tool or test: no links, no second factor required.
+    pub fn local() -> Self {
+        Settings {
+            public_url: "http://127.0.0.1:3000".into(),
+            require_2fa: false,
+            light_regime_threshold: crate::domain::setup::LIGHT_REGIME_THRESHOLD,
+            logins_per_minute: 1,
+        }
+    }
+
+    /// An absolute link to `path` ("/uitnodiging?t=…").
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.public_url.trim_end_matches('/'))
+    }
+}
+
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
@@ -23,11 +53,12 @@ pub struct AppState {
     pub files: FileStore,
     /// Wakes the deadline scheduler (a deadline or a simulated clock changed).
     pub wake: Arc<tokio::sync::Notify>,
+    pub settings: Arc<Settings>,
 }
 
 impl AppState {
-    pub fn new(db: Db, anchor: Anchor, files: FileStore, clock: Clock, demo: bool, logins_per_minute: u32) -> Self {
-        let quota = Quota::per_minute(NonZeroU32::new(logins_per_minute.max(1)).expect("non-zero"));
+    pub fn new(db: Db, anchor: Anchor, files: FileStore, clock: Clock, demo: bool, settings: Settings) -> Self {
+        let quota = Quota::per_minute(NonZeroU32::new(settings.logins_per_minute.max(1)).expect("non-zero"));
         Self {
             db,
             anchor: Arc::new(anchor),
@@ -36,6 +67,7 @@ impl AppState {
             login_limiter: Arc::new(RateLimiter::keyed(quota)),
             files,
             wake: Arc::new(tokio::sync::Notify::new()),
+            settings: Arc::new(settings),
         }
     }
 }

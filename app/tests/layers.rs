@@ -8,9 +8,9 @@ use std::path::Path;
 
 const LAYERS: &[&[&str]] = &[
     &["entities", "column", "clock", "event", "op", "audit", "checkpoint", "files", "messages", "session_store"],
-    &["users", "tenders", "organisations", "documents", "nvi", "dialogue", "award", "bids", "evaluation"],
+    &["users", "second_factor", "invitations", "administration", "tenders", "organisations", "documents", "nvi", "dialogue", "award", "bids", "evaluation"],
     &["procedure"],
-    &["opening", "buyers", "decision", "contract", "bootstrap"],
+    &["opening", "buyers", "decision", "contract", "team", "bootstrap"],
 ];
 
 fn layer_of(m: &str) -> usize {

@@ -110,7 +110,7 @@ async fn an_erased_payload_keeps_the_stored_log_verifiable() {
     let dir = tempfile::tempdir().unwrap();
     let db = fresh_db(dir.path()).await;
     let mut o = op(&db).await;
-    o.record(Event::AccountCreated { subject: Subject::Account("p-1".into()), username: "jjansen".into(), naam: "Jan Jansen".into() })
+    o.record(Event::AccountCreated { subject: Subject::Account("p-1".into()), username: "jjansen".into(), naam: "Jan Jansen".into(), email: None })
         .await
         .unwrap();
     o.commit().await.unwrap();

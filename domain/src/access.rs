@@ -145,10 +145,16 @@ pub enum Action {
     ViewContract,
     /// Exercise or decline the extension options, set the notice period.
     ManageContract,
+    /// Set the tender up before publication: its details, buyers, partners,
+    /// schools, profiles, contract term and the parts of a bid.
+    SetUpTender,
+    /// See and change the tender's team: inkopers, waarnemers and the
+    /// representatives of the gemeenten (the panel has its own action).
+    ManageTeam,
 }
 
 impl Action {
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 38] = [
         Action::ViewTender, Action::ViewAuditTrail, Action::ExportAuditTrail, Action::WriteCheckpoint,
         Action::ManageProcedure, Action::ViewDocuments, Action::EditDocuments, Action::AskQuestion,
         Action::ViewNvi, Action::ManageNvi, Action::ManageDialogue, Action::ViewDialogue,
@@ -158,6 +164,7 @@ impl Action {
         Action::SignGemeente, Action::ManageShares, Action::ViewEvaluation, Action::ManageEvaluation,
         Action::SignDeclaration, Action::Evaluate, Action::PrepareAward, Action::ViewAwardLetters,
         Action::ReadAwardLetter, Action::ManageObjections, Action::ViewContract, Action::ManageContract,
+        Action::SetUpTender, Action::ManageTeam,
     ];
 }
 
@@ -226,7 +233,42 @@ const TABLE: &[(Action, &[Role], Phases)] = &[
     (ViewContract, &[Inkoper, Gemeente, Waarnemer], Phases::Any),
     (ViewContract, &[Aanbieder], Phases::In(&[Ondertekend, Contract])),
     (ManageContract, &[Inkoper], Phases::In(&[Ondertekend, Contract])),
+    (SetUpTender, &[Inkoper], Phases::In(&[Concept])),
+    (ManageTeam, &[Inkoper], Phases::Any),
 ];
+
+/// What an account may do outside any tender, by the rights it holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum GlobalAction {
+    /// Create, invite, deactivate, reactivate and anonymise accounts, reset a
+    /// second factor, grant the right to create tenders.
+    ManageAccounts,
+    /// See every tender's reference, title and phase (never its content).
+    ViewAllTenders,
+    /// Name the inkopers of any tender (so a tender without a team gets one).
+    AssignInkopers,
+    /// Create a new tender (and become its first inkoper).
+    CreateTender,
+}
+
+/// The rights an account holds outside tenders.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rights {
+    /// The functioneel beheerder.
+    pub beheerder: bool,
+    /// May create tenders.
+    pub creates_tenders: bool,
+}
+
+/// Whether an account with `rights` may perform `action`. The beheerder
+/// manages accounts and teams but reads no tender's content (bids, plans,
+/// scores): that needs a role in the tender, which the table above governs.
+pub fn global_allowed(rights: Rights, action: GlobalAction) -> bool {
+    match action {
+        GlobalAction::ManageAccounts | GlobalAction::ViewAllTenders | GlobalAction::AssignInkopers => rights.beheerder,
+        GlobalAction::CreateTender => rights.creates_tenders,
+    }
+}
 
 /// Whether `role` may perform `action` while the tender is in `phase`.
 pub fn allowed(role: Role, phase: Phase, action: Action) -> bool {
@@ -276,7 +318,7 @@ mod tests {
             WriteCheckpoint, ManageProcedure, EditDocuments, AskQuestion, ManageNvi, ManageDialogue,
             JoinDialogue, PrepareBid, SubmitBid, OpenBids, ReadBidContent, ManageOrganisation,
             ManageAwardMethod, WithdrawGemeente, SignGemeente, ManageShares, ManageEvaluation, SignDeclaration,
-            Evaluate, PrepareAward, ManageObjections, ManageContract,
+            Evaluate, PrepareAward, ManageObjections, ManageContract, SetUpTender, ManageTeam,
         ];
         for p in Phase::ALL {
             for a in changes {
@@ -337,5 +379,27 @@ mod tests {
         for p in Phase::ALL {
             assert_eq!(Phase::parse(p.code()), Some(p));
         }
+    }
+
+    #[test]
+    fn a_tender_is_set_up_by_its_inkopers_before_publication_only() {
+        for p in Phase::ALL {
+            for r in Role::ALL {
+                assert_eq!(allowed(r, p, SetUpTender), r == Inkoper && p == Concept, "{r:?} in {p:?}");
+                assert_eq!(allowed(r, p, ManageTeam), r == Inkoper, "{r:?} in {p:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_beheerder_manages_accounts_but_creating_tenders_is_a_right_of_its_own() {
+        let beheerder = Rights { beheerder: true, creates_tenders: false };
+        let maker = Rights { beheerder: false, creates_tenders: true };
+        assert!(global_allowed(beheerder, GlobalAction::ManageAccounts));
+        assert!(global_allowed(beheerder, GlobalAction::AssignInkopers));
+        assert!(!global_allowed(beheerder, GlobalAction::CreateTender));
+        assert!(global_allowed(maker, GlobalAction::CreateTender));
+        assert!(!global_allowed(maker, GlobalAction::ManageAccounts));
+        assert!(!global_allowed(Rights::default(), GlobalAction::ViewAllTenders));
     }
 }

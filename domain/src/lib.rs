@@ -11,6 +11,7 @@
 //! - the anonymous evaluation (pseudonyms, who sees which sheet, plans,
 //!   identity terms, award letters): [`evaluation`]
 //! - gemeenten withdrawing and signing, shares: [`participation`]
+//! - setting a tender up: procedure, threshold, schools, term, team: [`setup`]
 //! - checked values (KvK, e-mail, postcode, pseudonym, ...): [`values`], [`money`]
 //! - statuses as stored: [`status`]
 //! - the audit encoding, Merkle tree, verifier and receipts: [`audit`], [`merkle`], [`receipt`]
@@ -35,6 +36,7 @@ pub mod password;
 pub mod procedure;
 pub mod receipt;
 pub mod scoring;
+pub mod setup;
 pub mod status;
 pub mod tender;
 pub mod values;

@@ -12,6 +12,15 @@ pub struct Money(i64);
 impl Money {
     pub const ZERO: Money = Money(0);
 
+    /// For constants: the amount, when it is zero or more.
+    pub const fn from_cents_const(cents: i64) -> Option<Money> {
+        if cents >= 0 {
+            Some(Money(cents))
+        } else {
+            None
+        }
+    }
+
     pub fn from_cents(cents: i64) -> Ruling<Money> {
         if cents >= 0 {
             Ok(Money(cents))

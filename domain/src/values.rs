@@ -190,6 +190,163 @@ impl IdempotencyKey {
     }
 }
 
+/// A tender's reference ("JST-PO-2024"): 3 to 40 letters, digits, '-', '_'
+/// or '.', kept as typed (upper case stays upper case).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct TenderReference(String);
+text_value!(TenderReference);
+
+impl TenderReference {
+    pub fn parse(s: &str) -> Ruling<TenderReference> {
+        let t = s.trim();
+        if (3..=40).contains(&t.len()) && t.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
+            Ok(TenderReference(t.to_string()))
+        } else {
+            Err(Refusal::invalid("Een kenmerk heeft 3 tot 40 tekens: letters, cijfers, punt, streepje of liggend streepje."))
+        }
+    }
+}
+
+/// A CPV code of the main vocabulary: eight digits, a hyphen and the check
+/// digit ("85311300-5"). Only the form is checked: the Publications Office
+/// itself says the published check digits do not follow one computation.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CpvCode(String);
+text_value!(CpvCode);
+
+impl CpvCode {
+    pub fn parse(s: &str) -> Ruling<CpvCode> {
+        let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        let b = t.as_bytes();
+        let ok = b.len() == 10 && b[..8].iter().all(u8::is_ascii_digit) && b[8] == b'-' && b[9].is_ascii_digit() && &t[..2] != "00";
+        if ok {
+            Ok(CpvCode(t))
+        } else {
+            Err(Refusal::invalid("Vul een CPV-code in zoals 85311300-5: acht cijfers, een streepje en het controlecijfer."))
+        }
+    }
+}
+
+/// A school's BRIN code: two digits and two letters ("20AB"), optionally
+/// followed by a two-digit location number ("20AB00"); upper case.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Brin(String);
+text_value!(Brin);
+
+impl Brin {
+    pub fn parse(s: &str) -> Ruling<Brin> {
+        let t = s.trim().to_uppercase();
+        let b = t.as_bytes();
+        let ok = (b.len() == 4 || b.len() == 6)
+            && b[..2].iter().all(u8::is_ascii_digit)
+            && b[2..4].iter().all(u8::is_ascii_uppercase)
+            && b[4..].iter().all(u8::is_ascii_digit);
+        if ok {
+            Ok(Brin(t))
+        } else {
+            Err(Refusal::invalid("Een BRIN-code bestaat uit twee cijfers en twee letters, eventueel met een vestigingsnummer van twee cijfers (20AB of 20AB00)."))
+        }
+    }
+}
+
+/// A short name used in links and forms ("dijk-en-waard"): 2 to 40 lower-case
+/// letters, digits and hyphens, not starting or ending with a hyphen.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Slug(String);
+text_value!(Slug);
+
+impl Slug {
+    pub fn parse(s: &str) -> Ruling<Slug> {
+        let t = s.trim().to_lowercase();
+        let ok = (2..=40).contains(&t.len())
+            && t.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !t.starts_with('-')
+            && !t.ends_with('-');
+        if ok {
+            Ok(Slug(t))
+        } else {
+            Err(Refusal::invalid("Een korte naam heeft 2 tot 40 kleine letters, cijfers of streepjes (bijvoorbeeld dijk-en-waard)."))
+        }
+    }
+
+    /// A slug made from a name ("Dijk en Waard" -> "dijk-en-waard").
+    pub fn from_name(name: &str) -> Ruling<Slug> {
+        let mut out = String::new();
+        for c in name.trim().to_lowercase().chars() {
+            let c = match c {
+                'á' | 'à' | 'ä' | 'â' => 'a',
+                'é' | 'è' | 'ë' | 'ê' => 'e',
+                'í' | 'ì' | 'ï' | 'î' => 'i',
+                'ó' | 'ò' | 'ö' | 'ô' => 'o',
+                'ú' | 'ù' | 'ü' | 'û' => 'u',
+                c => c,
+            };
+            if c.is_ascii_alphanumeric() {
+                out.push(c);
+            } else if !out.ends_with('-') && !out.is_empty() {
+                out.push('-');
+            }
+        }
+        Slug::parse(out.trim_end_matches('-'))
+    }
+}
+
+/// A formation in fte with two decimals ("4,5", "0,44"), read with a comma
+/// or a dot; at most 1000 fte.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Fte(u32);
+
+impl Fte {
+    pub fn parse(s: &str) -> Ruling<Fte> {
+        let bad = || Refusal::Invalid(format!("'{}' is geen aantal fte (bijvoorbeeld 4,5).", s.trim()));
+        let t = s.trim().replace(',', ".");
+        let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+        if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let w: u32 = whole.parse().map_err(|_| bad())?;
+        let f: u32 = format!("{frac:0<2}").parse().map_err(|_| bad())?;
+        if w > 1000 {
+            return Err(bad());
+        }
+        Ok(Fte(w * 100 + f))
+    }
+
+    /// Hundredths of an fte.
+    pub fn hundredths(self) -> u32 {
+        self.0
+    }
+}
+
+impl std::fmt::Display for Fte {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (w, c) = (self.0 / 100, self.0 % 100);
+        match c {
+            0 => write!(f, "{w}"),
+            c if c % 10 == 0 => write!(f, "{w},{}", c / 10),
+            c => write!(f, "{w},{c:02}"),
+        }
+    }
+}
+
+impl TryFrom<String> for Fte {
+    type Error = Refusal;
+    fn try_from(s: String) -> Result<Self, Refusal> {
+        Fte::parse(&s)
+    }
+}
+
+impl From<Fte> for String {
+    fn from(v: Fte) -> String {
+        v.to_string()
+    }
+}
+
 /// A level chosen on a published scale (0 to 100). Whether it is a level of a
 /// particular criterion's scale is that criterion's rule
 /// ([`crate::scoring::Scale::contains`]).
@@ -282,7 +439,44 @@ mod tests {
         assert!(Postcode::from_code("1811ab").is_none());
     }
 
+    #[test]
+    fn the_set_up_values_of_a_tender_are_checked() {
+        assert_eq!(TenderReference::parse(" JST-PO-2024 ").unwrap().as_str(), "JST-PO-2024");
+        assert!(TenderReference::parse("x").is_err());
+        assert!(TenderReference::parse("JST PO").is_err());
+        assert_eq!(CpvCode::parse("85311300-5").unwrap().as_str(), "85311300-5");
+        assert!(CpvCode::parse("85311300").is_err(), "the check digit is part of the code");
+        assert!(CpvCode::parse("8531130A-5").is_err());
+        assert!(CpvCode::parse("00000000-0").is_err());
+        assert_eq!(Brin::parse("20ab").unwrap().as_str(), "20AB");
+        assert_eq!(Brin::parse("20AB01").unwrap().as_str(), "20AB01");
+        assert!(Brin::parse("2AB0").is_err());
+        assert_eq!(Slug::from_name("Dijk en Waard").unwrap().as_str(), "dijk-en-waard");
+        assert_eq!(Slug::from_name("Bergen (NH)").unwrap().as_str(), "bergen-nh");
+        assert!(Slug::parse("-x").is_err());
+        assert_eq!(Fte::parse("4.5").unwrap().to_string(), "4,5");
+        assert_eq!(Fte::parse("0,44").unwrap().to_string(), "0,44");
+        assert_eq!(Fte::parse("1").unwrap().to_string(), "1");
+        assert!(Fte::parse("1,234").is_err());
+        assert!(Fte::parse("-1").is_err());
+        assert!(Fte::parse("vier").is_err());
+    }
+
     proptest! {
+        #[test]
+        fn fte_reads_back_what_it_shows(h in 0u32..100_000) {
+            let f = Fte::parse(&format!("{}.{:02}", h / 100, h % 100)).unwrap();
+            prop_assert_eq!(Fte::parse(&f.to_string()).unwrap(), f);
+            prop_assert_eq!(f.hundredths(), h);
+        }
+
+        #[test]
+        fn a_slug_from_any_name_is_a_slug(s in "\\PC{0,30}") {
+            if let Ok(slug) = Slug::from_name(&s) {
+                prop_assert_eq!(Slug::parse(slug.as_str()).unwrap(), slug.clone());
+            }
+        }
+
         #[test]
         fn every_eight_digit_number_but_zero_is_a_kvk_number_and_round_trips(n in 1u32..100_000_000) {
             let s = format!("{n:08}");

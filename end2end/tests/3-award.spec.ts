@@ -55,12 +55,15 @@ test("three evaluators score, the chair reaches consensus, the award is sent and
     evaluators.push(page);
   }
 
-  // The inkoper checks the declarations against the real bidders.
+  // A second inkoper (not the one who appointed them) checks the declarations against the real bidders.
   await go(inkoper, "/aanbesteding/1/beoordeling");
-  await expect(inkoper.getByTestId("inschrijvers")).toContainText("Jeugdteam Duinstreek B.V.");
+  await expect(inkoper.getByTestId("panel-beoordelaar1").getByTestId("andere-inkoper-toetst")).toBeVisible();
+  const inkoper2 = await as(browser, "inkoper2");
+  await go(inkoper2, "/aanbesteding/1/beoordeling");
+  await expect(inkoper2.getByTestId("inschrijvers")).toContainText("Jeugdteam Duinstreek B.V.");
   for (const user of ["beoordelaar1", "beoordelaar2", "beoordelaar3"]) {
-    await inkoper.getByTestId(`toetsen-${user}`).click();
-    await expect(inkoper.getByTestId(`panel-${user}`).getByTestId("toetsing")).toHaveText("geen belangenconflict");
+    await inkoper2.getByTestId(`toetsen-${user}`).click();
+    await expect(inkoper2.getByTestId(`panel-${user}`).getByTestId("toetsing")).toHaveText("geen belangenconflict");
   }
   await toPhase(inkoper, "beoordeling", "Beoordeling");
 

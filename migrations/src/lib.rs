@@ -9,6 +9,7 @@ mod m20260201_000001_procedure;
 mod m20260301_000001_award_method;
 mod m20260302_000001_participation;
 mod m20260401_000001_evaluation;
+mod m20261201_000001_administration;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260301_000001_award_method::Migration),
             Box::new(m20260302_000001_participation::Migration),
             Box::new(m20260401_000001_evaluation::Migration),
+            Box::new(m20261201_000001_administration::Migration),
         ]
     }
 }

@@ -61,7 +61,7 @@ pub async fn audit_db(cfg: Config, args: &[&str]) -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             };
-            let st = app::state::AppState::new(db, anchor, files, app::state::Clock::System, false, 1);
+            let st = app::state::AppState::new(db, anchor, files, app::state::Clock::System, false, app::state::Settings::local());
             let res = async {
                 let op = app::store::Op::anywhere(&st.db, &st.clock, app::store::Actor::system()).await?;
                 app::server_ops::checkpoint_now(op, &st.anchor).await
@@ -225,7 +225,7 @@ async fn erase(cfg: Config, args: &[&str]) -> ExitCode {
     let Some((db, _)) = open(&cfg).await else { return ExitCode::FAILURE };
     let res = async {
         let mut op = app::store::Op::anywhere(&db, &app::state::Clock::System, app::store::Actor::system()).await?;
-        let done = app::store::audit::erase_payloads(&mut op, &seqs, subject.as_deref(), &reason).await?;
+        let done = app::store::audit::erase_payloads(&mut op, &seqs, subject.as_slice(), &reason).await?;
         if !done.is_empty() {
             op.commit().await?;
         }

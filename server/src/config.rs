@@ -15,6 +15,13 @@ pub struct Config {
     pub secure_cookies: bool,
     pub logins_per_minute: u32,
     pub site_root: String,
+    /// Where users reach Dialoog (links in e-mails); `http://` + the address when unset.
+    pub public_url: String,
+    /// Whether buyer-side accounts must enrol a second factor; unset means
+    /// yes, except on the demo database.
+    pub require_2fa: Option<bool>,
+    /// The threshold of the light regime, in cents.
+    pub threshold_cents: i64,
 }
 
 /// A configuration error: (variable, message in Dutch).
@@ -86,7 +93,33 @@ impl Config {
                 .filter(|n| *n > 0)
                 .ok_or_else(|| ConfigError("DIALOOG_LOGINS_PER_MINUTE", "verwacht een geheel getal groter dan 0".into()))?,
         };
+        let public_url = match var("DIALOOG_PUBLIC_URL") {
+            None => format!("http://{addr}"),
+            Some(u) if (u.starts_with("https://") || u.starts_with("http://")) && !u.contains(char::is_whitespace) => {
+                u.trim_end_matches('/').to_string()
+            }
+            Some(_) => {
+                return Err(ConfigError("DIALOOG_PUBLIC_URL", "verwacht een adres dat begint met https://, zoals https://dialoog.regio-alkmaar.nl".into()))
+            }
+        };
+        let require_2fa = match var("DIALOOG_REQUIRE_2FA") {
+            None => None,
+            Some(_) => Some(flag("DIALOOG_REQUIRE_2FA", true)?),
+        };
+        let threshold_cents = match var("DIALOOG_SAS_THRESHOLD_EUR") {
+            None => app::domain::setup::LIGHT_REGIME_THRESHOLD.cents(),
+            Some(v) => v
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (1..=1_000_000_000).contains(n))
+                .map(|n| n * 100)
+                .ok_or_else(|| ConfigError("DIALOOG_SAS_THRESHOLD_EUR", "verwacht een bedrag in hele euro's, zoals 750000".into()))?,
+        };
         Ok(Self {
+            public_url,
+            require_2fa,
+            threshold_cents,
             addr,
             data_dir,
             anchor_dir,

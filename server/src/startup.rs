@@ -129,7 +129,13 @@ pub async fn serve(cfg: Config, args: &[&str]) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let state = AppState::new(db.clone(), anchor, files, clock, report.demo, cfg.logins_per_minute);
+    let settings = app::state::Settings {
+        public_url: cfg.public_url.clone(),
+        require_2fa: cfg.require_2fa.unwrap_or(!report.demo),
+        light_regime_threshold: app::domain::money::Money::from_cents(cfg.threshold_cents).unwrap_or(app::domain::setup::LIGHT_REGIME_THRESHOLD),
+        logins_per_minute: cfg.logins_per_minute,
+    };
+    let state = AppState::new(db.clone(), anchor, files, clock, report.demo, settings);
     // A checkpoint at start-up when the log grew (the seed is a milestone).
     if let Err(e) = checkpoint_if_grown(&state).await {
         tracing::error!(error = %e, "checkpoint at start-up failed");
@@ -148,14 +154,15 @@ pub async fn serve(cfg: Config, args: &[&str]) -> ExitCode {
     println!("Dialoog draait op http://{addr}/");
     if let Some((user, pw, generated)) = &report.admin_created {
         if *generated {
-            println!("Eerste account aangemaakt: gebruikersnaam '{user}', eenmalig getoond wachtwoord: {pw}");
+            println!("Eerste account (functioneel beheerder) aangemaakt: gebruikersnaam '{user}', eenmalig getoond wachtwoord: {pw}");
         } else {
-            println!("Eerste account aangemaakt: gebruikersnaam '{user}' met het wachtwoord uit DIALOOG_ADMIN_PASSWORD");
+            println!("Eerste account (functioneel beheerder) aangemaakt: gebruikersnaam '{user}' met het wachtwoord uit DIALOOG_ADMIN_PASSWORD");
         }
+        println!("Log in, stel de tweede stap in en nodig via Beheer de inkopers en anderen uit.");
     }
     if report.demo {
         println!(
-            "Demo-accounts: inkoper1, inkoper2, beoordelaar1..3, aanbieder1..3, gemeente-alkmaar (en de andere gemeenten), \
+            "Demo-accounts: beheerder1, inkoper1, inkoper2, beoordelaar1..3, aanbieder1..3, gemeente-alkmaar (en de andere gemeenten), \
              waarnemer1; wachtwoord '{}'",
             bootstrap::DEMO_PASSWORD
         );

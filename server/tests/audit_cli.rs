@@ -175,8 +175,11 @@ async fn the_first_account_gets_a_one_time_password_printed_or_the_configured_on
     let db = TestDb::new(dir.path()).await;
     let (child, base) = spawn_fresh(dir.path(), &db, &[("DIALOOG_ADMIN_PASSWORD", "een-lang-geheim-wachtwoord")]).await;
     let mut c = Client { base, cookie: None, http: http_client() };
-    let r = c.post_form("/api/login", &[("username", "inkoper"), ("password", "een-lang-geheim-wachtwoord")]).await;
+    let r = c.post_form("/api/login", &[("username", "beheerder"), ("password", "een-lang-geheim-wachtwoord")]).await;
     assert_eq!(r.status, 200, "{}", r.body);
+    let me = json(&ok(&mut c, "/api/me", &[]).await);
+    assert_eq!(me["beheerder"], true, "the first account is the functioneel beheerder: {me}");
+    assert_eq!(me["roles"].as_array().map(Vec::len), Some(0), "with no role in any tender");
     let r = c.post_form("/api/demo_mode", &[]).await;
     assert_eq!(r.body, "false", "no demo accounts without --demo");
     drop(child);
@@ -216,7 +219,8 @@ async fn the_printed_first_password_works_once_and_must_be_replaced() {
     let dir = tempfile::tempdir().unwrap();
     let db = TestDb::new(dir.path()).await;
     // The password is printed before the server answers: read stdout from the start.
-    let (mut child, base) = spawn_fresh(dir.path(), &db, &[]).await;
+    // Without the second factor required, to follow the password alone.
+    let (mut child, base) = spawn_fresh(dir.path(), &db, &[("DIALOOG_REQUIRE_2FA", "false")]).await;
     let stdout = child.0.stdout.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -228,7 +232,7 @@ async fn the_printed_first_password_works_once_and_must_be_replaced() {
     });
     let password = rx.recv_timeout(std::time::Duration::from_secs(60)).expect("the password is printed");
     let mut c = Client { base: base.clone(), cookie: None, http: http_client() };
-    let r = c.post_html_form("/api/login", "/inloggen", &[("username", "inkoper"), ("password", &password)]).await;
+    let r = c.post_html_form("/api/login", "/inloggen", &[("username", "beheerder"), ("password", &password)]).await;
     assert_eq!(r.location.as_deref(), Some("/wachtwoord"), "sent to choose a password");
     let r = c.post_form("/api/dashboard", &[]).await;
     assert_eq!(r.status, 403, "nothing else until the password is changed");
@@ -236,7 +240,7 @@ async fn the_printed_first_password_works_once_and_must_be_replaced() {
     let page = c.get("/").await;
     assert_eq!(page.status, 302);
     assert_eq!(page.location.as_deref(), Some("/wachtwoord"));
-    assert_eq!(c.get("/export/audittrail.jsonl").await.status, 403);
+    assert_eq!(c.post_form("/api/accounts_view", &[]).await.status, 403);
 
     let short = c.post_form("/api/change_password", &[("current", &password), ("new_password", "kort"), ("repeat", "kort")]).await;
     assert_eq!(short.status, 400);
@@ -252,11 +256,17 @@ async fn the_printed_first_password_works_once_and_must_be_replaced() {
     assert_eq!(c.post_form("/api/dashboard", &[]).await.status, 200);
 
     let mut again = Client { base: base.clone(), cookie: None, http: http_client() };
-    let old = again.post_form("/api/login", &[("username", "inkoper"), ("password", &password)]).await;
+    let old = again.post_form("/api/login", &[("username", "beheerder"), ("password", &password)]).await;
     assert_eq!(old.status, 400, "the one-time password is spent");
-    let new = again.post_form("/api/login", &[("username", "inkoper"), ("password", "paarse olifant danst")]).await;
+    let new = again.post_form("/api/login", &[("username", "beheerder"), ("password", "paarse olifant danst")]).await;
     assert_eq!(new.status, 200);
-    let export = again.get("/export/audittrail.jsonl").await;
-    assert!(export.body.contains("account.password_changed"));
+    assert_eq!(again.post_form("/api/accounts_view", &[]).await.status, 200);
+    let export = std::process::Command::new(BIN)
+        .args(["audit", "export"])
+        .env("DIALOOG_DATA_DIR", dir.path())
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&export.stdout).contains("account.password_changed"));
     drop(child);
 }

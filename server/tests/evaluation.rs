@@ -132,8 +132,8 @@ async fn open_bids(s: &Server, ink: &mut Client) {
 }
 
 /// Appoints the three demo evaluators (the first chairs), has them sign and
-/// the inkoper clear their declarations.
-async fn panel_ready(ink: &mut Client, evs: &mut [Recorded]) {
+/// the second inkoper clear their declarations (who appoints does not check).
+async fn panel_ready(s: &Server, ink: &mut Client, evs: &mut [Recorded]) {
     for (i, u) in ["beoordelaar1", "beoordelaar2", "beoordelaar3"].iter().enumerate() {
         let mut form = vec![("id", "1"), ("gebruikersnaam", *u)];
         if i == 0 {
@@ -145,9 +145,10 @@ async fn panel_ready(ink: &mut Client, evs: &mut [Recorded]) {
         e.ok("/api/sign_declaration", &[("id", "1"), ("belangen", "geen"), ("akkoord", "ja")]).await;
     }
     let v = json(&ok(ink, "/api/evaluation_view", &[("id", "1")]).await);
+    let mut ink2 = s.login("inkoper2").await;
     for p in v["panel"].as_array().unwrap() {
         let id = p["id"].to_string();
-        ok(ink, "/api/check_declaration", &[("id", "1"), ("beoordelaar", &id), ("uitkomst", "geen_conflict")]).await;
+        ok(&mut ink2, "/api/check_declaration", &[("id", "1"), ("beoordelaar", &id), ("uitkomst", "geen_conflict")]).await;
     }
 }
 
@@ -186,7 +187,7 @@ async fn three_evaluators_score_anonymously_the_chair_reaches_consensus_and_the_
     let r = ink.post_form("/api/appoint_evaluator", &[("id", "1"), ("gebruikersnaam", "aanbieder1")]).await;
     assert_eq!(r.status, 409, "{}", r.body);
     bids_submitted(&s, &mut ink, None, plans).await;
-    panel_ready(&mut ink, &mut evs).await;
+    panel_ready(&s, &mut ink, &mut evs).await;
     let r = evs[0].post("/api/save_score", &[("id", "1"), ("plan", "K"), ("criterium", "K1"), ("niveau", "6"), ("motivering", "Voldoende uitgewerkt.")]).await;
     assert_eq!(r.status, 403, "no scoring before the evaluation phase: {}", r.body);
 
@@ -482,7 +483,7 @@ async fn prices_stay_sealed_until_the_consensus_is_locked_and_a_plan_naming_its_
         evs.push(Recorded { c: s.login(u).await, seen: vec![] });
     }
     bids_submitted(&s, &mut ink, Some(["1.000.000", "1.250.000", "900.000"]), plans).await;
-    panel_ready(&mut ink, &mut evs).await;
+    panel_ready(&s, &mut ink, &mut evs).await;
     open_bids(&s, &mut ink).await;
     ok(&mut ink, "/api/change_phase", &[("id", "1"), ("to", "beoordeling")]).await;
 
@@ -490,9 +491,9 @@ async fn prices_stay_sealed_until_the_consensus_is_locked_and_a_plan_naming_its_
     let pv = json(&ok(&mut ink, "/api/opening_record", &[("id", "1")]).await);
     let mut price_parts = vec![];
     for b in pv["bids"].as_array().unwrap() {
-        for p in b[3].as_array().unwrap() {
-            if p[0] == "3" {
-                price_parts.push(p[4].as_i64().unwrap());
+        for p in b["parts"].as_array().unwrap() {
+            if p["envelope"] == "3" {
+                price_parts.push(p["id"].as_i64().unwrap());
             }
         }
     }
@@ -609,16 +610,23 @@ async fn the_panel_is_appointed_checked_and_replaced_by_the_inkoper() {
     let r = ink.post_form("/api/appoint_evaluator", &[("id", "1"), ("gebruikersnaam", "beoordelaar1")]).await;
     assert_eq!(r.status, 409, "{}", r.body);
     let r = ink.post_form("/api/appoint_evaluator", &[("id", "1"), ("gebruikersnaam", "nieuwe-beoordelaar")]).await;
-    assert_eq!(r.status, 404, "an unknown account needs a name: {}", r.body);
-    // A new account: its one-time password is returned once.
-    let r = ok(&mut ink, "/api/appoint_evaluator", &[("id", "1"), ("gebruikersnaam", "nieuwe-beoordelaar"), ("naam", "Nieuwe Beoordelaar")]).await;
-    let pw: String = serde_json::from_str(&r.body).unwrap();
-    assert!(pw.len() >= 12, "{pw}");
+    assert_eq!(r.status, 404, "an unknown account needs a name and an e-mail address: {}", r.body);
+    let r = ink.post_form("/api/appoint_evaluator", &[("id", "1"), ("gebruikersnaam", "nieuwe-beoordelaar"), ("naam", "N. Beoordelaar"), ("email", "geen-adres")]).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    // A new account is invited: nobody but its owner sees a password.
+    let r = ok(&mut ink, "/api/appoint_evaluator", &[
+        ("id", "1"), ("gebruikersnaam", "nieuwe-beoordelaar"), ("naam", "Nieuwe Beoordelaar"), ("email", "nieuw@alkmaar.example"),
+    ])
+    .await;
+    assert_eq!(r.body.trim(), "true", "an invitation went out");
+    let token = s.invitation_token("nieuw@alkmaar.example");
     let mut new = s.client();
-    let r = new.post_form("/api/login", &[("username", "nieuwe-beoordelaar"), ("password", &pw)]).await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    let r = new.post_form("/api/login", &[("username", "nieuwe-beoordelaar"), ("password", "")]).await;
+    assert_eq!(r.status, 400, "no password before the invitation is accepted: {}", r.body);
+    ok(&mut new, "/api/accept_invitation", &[("t", &token), ("new_password", "mijn eigen zin van woorden"), ("repeat", "mijn eigen zin van woorden")]).await;
     let r = new.post_form("/api/evaluation_view", &[("id", "1")]).await;
-    assert_eq!(r.status, 403, "first a password of one's own: {}", r.body);
+    assert_eq!(r.status, 200, "the invitee is in, on the panel: {}", r.body);
+    assert!(r.body.contains("\"me\":{"), "{}", r.body);
 
     let mut b1 = s.login("beoordelaar1").await;
     let r = b1.post_form("/api/sign_declaration", &[("id", "1"), ("belangen", "geen")]).await;
@@ -629,9 +637,13 @@ async fn the_panel_is_appointed_checked_and_replaced_by_the_inkoper() {
     let v = json(&ok(&mut ink, "/api/evaluation_view", &[("id", "1")]).await);
     let b1_id = v["panel"][0]["id"].to_string();
     assert_eq!(v["panel"][0]["interests"], "Tot 2022 in dienst van Jeugdhulp Kennemerland.");
-    let r = ink.post_form("/api/check_declaration", &[("id", "1"), ("beoordelaar", &b1_id), ("uitkomst", "conflict")]).await;
+    let r = ink.post_form("/api/check_declaration", &[("id", "1"), ("beoordelaar", &b1_id), ("uitkomst", "geen_conflict")]).await;
+    assert_eq!(r.status, 409, "who appointed does not check: {}", r.body);
+    assert!(r.body.contains("andere inkoper"), "{}", r.body);
+    let mut ink2 = s.login("inkoper2").await;
+    let r = ink2.post_form("/api/check_declaration", &[("id", "1"), ("beoordelaar", &b1_id), ("uitkomst", "conflict")]).await;
     assert_eq!(r.status, 400, "a conflict needs a description: {}", r.body);
-    ok(&mut ink, "/api/check_declaration", &[("id", "1"), ("beoordelaar", &b1_id), ("uitkomst", "conflict"), ("toelichting", "Recent dienstverband bij een inschrijver.")]).await;
+    ok(&mut ink2, "/api/check_declaration", &[("id", "1"), ("beoordelaar", &b1_id), ("uitkomst", "conflict"), ("toelichting", "Recent dienstverband bij een inschrijver.")]).await;
     let r = ok(&mut b1, "/api/evaluation_view", &[("id", "1")]).await;
     assert!(r.body.contains("\"check\":\"conflict\""), "{}", r.body);
     // Replaced: the chair passes to the replacement.

@@ -161,7 +161,7 @@ async fn a_tender_runs_from_publication_to_a_four_eyes_opening() {
     assert!(pv.body.contains("Jeugdhulp Kennemerland B.V. (demo)") && pv.body.contains(&sha(SEALED)), "{}", pv.body);
     assert!(pv.body.contains("Inkoper Een (demo)") && pv.body.contains("Inkoper Twee (demo)"), "{}", pv.body);
     let v: serde_json::Value = serde_json::from_str(&pv.body).unwrap();
-    let plan_id = v["bids"][0][3][3][4].as_i64().unwrap();
+    let plan_id = v["bids"][0]["parts"][3]["id"].as_i64().unwrap();
     let r = ink.get(&format!("/bestand/inschrijving/1/{plan_id}")).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.body.as_bytes(), SEALED);
@@ -219,6 +219,12 @@ async fn an_organisation_registers_with_its_kvk_number_and_sees_only_its_own_dat
     assert!(bid.body.contains("Zorg Noord B.V."));
     let invite = ok(&mut c, "/api/invite_colleague", &[("naam", "P. Jansen"), ("email", "p@zorgnoord.nl"), ("gebruikersnaam", "pjansen")]).await;
     assert!(invite.body.contains("pjansen"), "{}", invite.body);
+    // The colleague chooses a password through the invitation and is a member, a bidder in the tender.
+    let token = s.invitation_token("p@zorgnoord.nl");
+    let mut p = s.client();
+    p.accept_invitation(&token, "een zin voor de collega").await;
+    let bid = ok(&mut p, "/api/bid_view", &[("id", "1")]).await;
+    assert!(bid.body.contains("Zorg Noord B.V."));
 }
 
 #[tokio::test]

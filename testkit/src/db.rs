@@ -36,4 +36,12 @@ impl TestDb {
             },
         }
     }
+
+    /// Runs one SQL statement on the test's database (to set up what a test
+    /// cannot wait for, such as an invitation sent 73 hours ago).
+    pub async fn execute(&self, sql: &str) {
+        let c = Database::connect(&self.url).await.expect("the test database");
+        c.execute_unprepared(sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+        c.close().await.ok();
+    }
 }

@@ -93,7 +93,8 @@ impl Scenario {
     }
 
     /// The first `n` demo evaluators appointed (the first chairs), their
-    /// declarations signed and cleared, and the tender in its evaluation.
+    /// declarations signed and cleared (by inkoper2: who appoints does not
+    /// check), and the tender in its evaluation.
     pub async fn panel(mut self, n: usize) -> Scenario {
         for (i, u) in EVALUATORS.iter().take(n).enumerate() {
             let mut form = vec![("id", TENDER), ("gebruikersnaam", *u)];
@@ -108,7 +109,7 @@ impl Scenario {
         let v = json(&ok(&mut self.inkoper, "/api/evaluation_view", &[("id", TENDER)]).await);
         for p in v["panel"].as_array().expect("a panel") {
             let id = p["id"].to_string();
-            ok(&mut self.inkoper, "/api/check_declaration", &[("id", TENDER), ("beoordelaar", &id), ("uitkomst", "geen_conflict")]).await;
+            ok(&mut self.inkoper2, "/api/check_declaration", &[("id", TENDER), ("beoordelaar", &id), ("uitkomst", "geen_conflict")]).await;
         }
         ok(&mut self.inkoper, "/api/change_phase", &[("id", TENDER), ("to", "beoordeling")]).await;
         self

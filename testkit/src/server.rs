@@ -34,6 +34,17 @@ impl Server {
         s
     }
 
+    /// A new server of binary `bin` on an empty database, as a real
+    /// installation starts: no demo accounts, the first account the
+    /// beheerder (its password from `DIALOOG_ADMIN_PASSWORD` in `env`).
+    pub async fn fresh_bin(bin: &str, env: &[(&str, &str)]) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let db = TestDb::new(dir.path()).await;
+        let mut s = Server { bin: bin.to_string(), stdout_path: dir.path().join("stdout.log"), dir, db, port: free_port(), child: None };
+        s.spawn_with_env(&["serve"], env).await;
+        s
+    }
+
     pub fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(&self.bin);
         c.args(args)

@@ -10,6 +10,10 @@ use serde::{Deserialize, Serialize};
 pub struct UserInfo {
     pub username: String,
     pub display_name: String,
+    /// The functioneel beheerder (the header links to Beheer).
+    pub beheerder: bool,
+    /// May create tenders (the header links to Nieuwe aanbesteding).
+    pub creates_tenders: bool,
     /// (tender id, tender title, role code, role label, organisation)
     pub roles: Vec<(TenderId, String, String, String, Option<String>)>,
 }
@@ -35,7 +39,13 @@ pub async fn me() -> Result<Option<UserInfo>, AppError> {
                 .unwrap_or_default();
             roles.push((r.tender_id, title, role.code().to_string(), role.label().to_string(), r.organisation));
         }
-        Ok(Some(UserInfo { username: user.username.to_string(), display_name: user.display_name, roles }))
+        Ok(Some(UserInfo {
+            username: user.username.to_string(),
+            display_name: user.display_name,
+            beheerder: user.beheerder,
+            creates_tenders: user.creates_tenders,
+            roles,
+        }))
     })
     .await
 }
@@ -65,12 +75,16 @@ pub async fn login(username: String, password: String) -> Result<(), AppError> {
         let now = st.clock.now();
         match users::login(&st.db, &st.clock, &username, &password).await? {
             LoginOutcome::Ok(user) => {
-                let session = guard::session().await?;
-                // A new session id at login (no session fixation).
-                session.cycle_id().await.map_err(|_| AppError::Internal)?;
-                session.insert(guard::SESSION_USER, user.id).await.map_err(|_| AppError::Internal)?;
-                session.insert(guard::SESSION_LOGIN_AT, now.timestamp()).await.map_err(|_| AppError::Internal)?;
+                guard::start_session(&user, now).await?;
                 leptos_axum::redirect(if user.must_change_password { "/wachtwoord" } else { "/" });
+                Ok(())
+            }
+            LoginOutcome::SecondFactor(user) => {
+                let session = guard::session().await?;
+                session.cycle_id().await.map_err(|_| AppError::Internal)?;
+                session.insert(guard::SESSION_PENDING, user.id).await.map_err(|_| AppError::Internal)?;
+                session.insert(guard::SESSION_PENDING_AT, now.timestamp()).await.map_err(|_| AppError::Internal)?;
+                leptos_axum::redirect("/inloggen/code");
                 Ok(())
             }
             LoginOutcome::Wrong => Err(AppError::Invalid("Gebruikersnaam of wachtwoord is onjuist.".into())),
@@ -121,6 +135,175 @@ pub async fn change_password(current: String, new_password: String, repeat: Stri
             }
             ChangeOutcome::WrongCurrent => Err(AppError::Invalid("Het huidige wachtwoord is onjuist.".into())),
         }
+    })
+    .await
+}
+
+/// The second step of logging in: the code from the authenticator app, or
+/// one of the recovery codes. Only after a right password, for five minutes.
+#[server(endpoint = "login_code")]
+pub async fn login_code(code: String) -> Result<(), AppError> {
+    use super::guard;
+    use crate::store::second_factor::{self, SecondStep};
+    guard::run(async move {
+        let st = guard::state()?;
+        let session = guard::session().await?;
+        let user = guard::pending_user(&st, &session).await?.ok_or_else(|| {
+            AppError::Conflict("Uw inlogpoging is verlopen (na vijf minuten). Log opnieuw in met uw wachtwoord.".into())
+        })?;
+        if code.trim().is_empty() || code.len() > 40 {
+            return Err(AppError::Invalid("Vul de code uit uw app in (zes cijfers), of een herstelcode.".into()));
+        }
+        let now = st.clock.now();
+        match second_factor::login_code(&st.db, &st.clock, user, &code).await? {
+            SecondStep::Ok(user) => {
+                guard::start_session(&user, now).await?;
+                leptos_axum::redirect(if user.must_change_password { "/wachtwoord" } else { "/" });
+                Ok(())
+            }
+            SecondStep::Refused(r) => Err(AppError::Invalid(r.message().into())),
+            SecondStep::Locked(until) => {
+                let _ = session.flush().await;
+                Err(AppError::TooManyRequests(format!(
+                    "Dit account is tijdelijk geblokkeerd na te veel mislukte pogingen. Probeer het opnieuw na {}.",
+                    crate::domain::calendar::show_instant(until)
+                )))
+            }
+        }
+    })
+    .await
+}
+
+/// What the page of the second factor shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SecondFactorState {
+    pub enrolled: bool,
+    /// Whether this account must have one before it can work.
+    pub required: bool,
+    pub recovery_codes_left: u64,
+    /// For an account without one: what to scan or type into the app.
+    pub enrolment: Option<EnrolmentView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EnrolmentView {
+    /// The secret in groups of four characters.
+    pub secret: String,
+    /// The otpauth:// link the QR code holds.
+    pub url: String,
+    /// The QR code, drawn on the server as SVG.
+    pub qr_svg: String,
+}
+
+/// The state of the caller's second factor; for an account without one, a
+/// new secret to enrol (kept in the session until the first code confirms it).
+#[server(endpoint = "second_factor_view")]
+pub async fn second_factor_view() -> Result<SecondFactorState, AppError> {
+    use super::guard;
+    use crate::store::{second_factor, users};
+    guard::run(async move {
+        let user = guard::current_user().await?.ok_or(AppError::NotLoggedIn)?;
+        let st = guard::state()?;
+        let enrolled = users::has_second_factor(&user);
+        let required = guard::second_factor_required(&st, &user).await?;
+        let enrolment = if enrolled {
+            None
+        } else {
+            let session = guard::session().await?;
+            let secret = match session.get::<String>(guard::SESSION_ENROL_SECRET).await.map_err(|_| AppError::Internal)? {
+                Some(s) => s,
+                None => {
+                    let s = second_factor::new_secret();
+                    session.insert(guard::SESSION_ENROL_SECRET, s.clone()).await.map_err(|_| AppError::Internal)?;
+                    s
+                }
+            };
+            let e = second_factor::enrolment(&secret, user.username.as_str())?;
+            Some(EnrolmentView { secret: e.grouped, url: e.url, qr_svg: e.qr_svg })
+        };
+        Ok(SecondFactorState {
+            enrolled,
+            required,
+            recovery_codes_left: second_factor::recovery_codes_left(&st.db.conn, user.id).await?,
+            enrolment,
+        })
+    })
+    .await
+}
+
+/// Confirms the enrolment with the first code from the app. Returns the ten
+/// recovery codes, shown this once.
+#[server(endpoint = "enrol_second_factor")]
+pub async fn enrol_second_factor(code: String) -> Result<Vec<String>, AppError> {
+    use super::guard;
+    use crate::store::{second_factor, Actor, Op};
+    guard::run(async move {
+        let user = guard::current_user().await?.ok_or(AppError::NotLoggedIn)?;
+        let st = guard::state()?;
+        let session = guard::session().await?;
+        let secret = session
+            .get::<String>(guard::SESSION_ENROL_SECRET)
+            .await
+            .map_err(|_| AppError::Internal)?
+            .ok_or_else(|| AppError::Conflict("Laad de pagina opnieuw en scan de QR-code die dan verschijnt.".into()))?;
+        if code.trim().is_empty() || code.len() > 20 {
+            return Err(AppError::Invalid("Vul de code uit uw app in (zes cijfers).".into()));
+        }
+        let mut op = Op::anywhere(&st.db, &st.clock, Actor::user(&user)).await?;
+        let codes = second_factor::enrol(&mut op, &user, &secret, &code).await?;
+        op.commit().await?;
+        let _ = session.remove::<String>(guard::SESSION_ENROL_SECRET).await;
+        Ok(codes)
+    })
+    .await
+}
+
+/// What the invitation page shows before the invitee chooses a password.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InvitationInfo {
+    pub name: String,
+    pub username: String,
+    pub valid_until: String,
+    /// A second factor follows the password (buyer's side, when required).
+    pub second_factor_next: bool,
+}
+
+#[server(endpoint = "invitation_view")]
+pub async fn invitation_view(t: String) -> Result<InvitationInfo, AppError> {
+    use super::guard;
+    guard::run(async move {
+        let st = guard::state()?;
+        let (inv, user) = crate::store::invitations::find(&st.db.conn, &t, st.clock.now()).await??;
+        Ok(InvitationInfo {
+            name: user.display_name.clone(),
+            username: user.username.to_string(),
+            valid_until: crate::domain::calendar::show_instant(inv.expires_at),
+            second_factor_next: guard::second_factor_required(&st, &user).await?,
+        })
+    })
+    .await
+}
+
+/// Accepts an invitation: the invitee's own password, then (on the buyer's
+/// side) straight on to the second factor. Logs the invitee in.
+#[server(endpoint = "accept_invitation")]
+pub async fn accept_invitation(t: String, new_password: String, repeat: String) -> Result<(), AppError> {
+    use super::guard;
+    guard::run(async move {
+        let st = guard::state()?;
+        crate::domain::password::check_length(&new_password).map_err(|why| AppError::Invalid(format!("Het wachtwoord {why}.")))?;
+        if new_password != repeat {
+            return Err(AppError::Invalid("De twee wachtwoorden zijn niet gelijk.".into()));
+        }
+        let user = crate::store::invitations::accept(&st.db, &st.clock, &t, &new_password).await?;
+        guard::start_session(&user, st.clock.now()).await?;
+        let next = if crate::store::users::has_second_factor(&user) || !guard::second_factor_required(&st, &user).await? {
+            "/"
+        } else {
+            "/tweede-factor"
+        };
+        leptos_axum::redirect(next);
+        Ok(())
     })
     .await
 }

@@ -240,6 +240,8 @@ pub struct OpeningData {
     pub pending: Option<(String, String, i64, bool)>,
     pub opened: bool,
     pub may_open: bool,
+    /// The caller confirms with a code from their app.
+    pub code_required: bool,
 }
 
 #[server(endpoint = "opening_view")]
@@ -269,30 +271,35 @@ pub async fn opening_view(id: TenderId) -> Result<OpeningData, AppError> {
             arrivals: bids::arrivals(&st.db.conn, id).await?.into_iter().map(show_instant).collect(),
             pending,
             opened: bids::confirmed_opening(&st.db.conn, id).await?.is_some(),
+            code_required: crate::store::users::has_second_factor(&ok.user),
             may_open: ok.may(Action::OpenBids),
         })
     })
     .await
 }
 
+/// The first inkoper starts the opening, confirming with a fresh code.
 #[server(endpoint = "start_opening")]
-pub async fn start_opening(id: TenderId) -> Result<(), AppError> {
+pub async fn start_opening(id: TenderId, code: Option<String>) -> Result<(), AppError> {
     use super::guard;
     use crate::domain::access::Action;
     guard::run(async move {
-        let mut op = guard::op(id, Action::OpenBids).await?;
+        let op = guard::op(id, Action::OpenBids).await?;
+        let mut op = guard::with_fresh_code(op, code).await?;
         crate::store::opening::start(&mut op).await?;
         op.commit().await
     })
     .await
 }
 
+/// A second inkoper confirms the opening, with a fresh code of their own.
 #[server(endpoint = "confirm_opening")]
-pub async fn confirm_opening(id: TenderId) -> Result<(), AppError> {
+pub async fn confirm_opening(id: TenderId, code: Option<String>) -> Result<(), AppError> {
     use super::guard;
     use crate::domain::access::Action;
     guard::run(async move {
-        let mut op = guard::op(id, Action::OpenBids).await?;
+        let op = guard::op(id, Action::OpenBids).await?;
+        let mut op = guard::with_fresh_code(op, code).await?;
         let st = guard::state()?;
         crate::store::opening::confirm(&mut op, &st.files).await?;
         op.commit().await

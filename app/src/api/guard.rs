@@ -12,6 +12,13 @@ use std::future::Future;
 
 pub const SESSION_USER: &str = "user_id";
 pub const SESSION_LOGIN_AT: &str = "login_at";
+/// A log-in waiting for its second factor: the account, and since when.
+pub const SESSION_PENDING: &str = "pending_user";
+pub const SESSION_PENDING_AT: &str = "pending_at";
+/// The secret shown during an enrolment, until its first code confirms it.
+pub const SESSION_ENROL_SECRET: &str = "enrol_secret";
+/// How long the second step of a log-in may wait for its code.
+pub const PENDING_MINUTES: i64 = 5;
 /// Absolute session lifetime, whatever the activity.
 pub const ABSOLUTE_HOURS: i64 = 12;
 
@@ -79,6 +86,38 @@ pub async fn user_of_session(st: &AppState, session: &tower_sessions::Session) -
     Ok(user)
 }
 
+/// Starts the session of a user who logged in (under a new session id: no
+/// session fixation).
+pub async fn start_session(user: &users::Model, now: chrono::DateTime<chrono::Utc>) -> Result<(), AppError> {
+    let session = session().await?;
+    session.cycle_id().await.map_err(|_| AppError::Internal)?;
+    let _ = session.remove::<UserId>(SESSION_PENDING).await;
+    let _ = session.remove::<i64>(SESSION_PENDING_AT).await;
+    session.insert(SESSION_USER, user.id).await.map_err(|_| AppError::Internal)?;
+    session.insert(SESSION_LOGIN_AT, now.timestamp()).await.map_err(|_| AppError::Internal)?;
+    Ok(())
+}
+
+/// The account whose log-in waits for its second factor, if it still may.
+pub async fn pending_user(st: &AppState, session: &tower_sessions::Session) -> Result<Option<UserId>, AppError> {
+    let Some(id) = session.get::<UserId>(SESSION_PENDING).await.map_err(|_| AppError::Internal)? else {
+        return Ok(None);
+    };
+    let at = session.get::<i64>(SESSION_PENDING_AT).await.map_err(|_| AppError::Internal)?.unwrap_or(0);
+    if st.clock.now().timestamp() - at > PENDING_MINUTES * 60 {
+        let _ = session.flush().await;
+        return Ok(None);
+    }
+    Ok(Some(id))
+}
+
+/// Whether `user` must have a second factor: the setting is on and the
+/// account is on the buyer's side (not a member of a bidding organisation;
+/// bidders may enrol, they need not).
+pub async fn second_factor_required(st: &AppState, user: &users::Model) -> Result<bool, AppError> {
+    Ok(st.settings.require_2fa && crate::store::organisations::of_user(&st.db.conn, user.id).await?.is_none())
+}
+
 /// The logged-in user, who has chosen their own password.
 pub async fn require_user() -> Result<users::Model, AppError> {
     let st = state()?;
@@ -91,6 +130,9 @@ pub async fn require_user_of_session(st: &AppState, session: &tower_sessions::Se
     let user = user_of_session(st, session).await?.ok_or(AppError::NotLoggedIn)?;
     if user.must_change_password {
         return Err(AppError::PasswordChangeRequired);
+    }
+    if !crate::store::users::has_second_factor(&user) && second_factor_required(st, &user).await? {
+        return Err(AppError::SecondFactorRequired);
     }
     Ok(user)
 }
@@ -149,6 +191,46 @@ pub async fn op_any(id: TenderId, actions: &[Action]) -> Result<Op, AppError> {
     let user = require_user().await?;
     let st = state()?;
     Op::begin_any(&st.db, &st.clock, user, id, actions).await
+}
+
+/// Confirms the act `op` is about to perform with a fresh code from the
+/// caller's authenticator app (the counterpart of a TAN per person): the two
+/// inkopers of an opening, the chair at the consensus lock. Accounts without
+/// a second factor (only where none is required) confirm without. A wrong
+/// or replayed code refuses the act (the operation is rolled back) and counts
+/// as a failed attempt, so codes cannot be guessed here either.
+pub async fn with_fresh_code(op: Op, code: Option<String>) -> Result<Op, AppError> {
+    use crate::store::second_factor::{confirm_act, count_refused};
+    let user = op.user()?.clone();
+    let code = code.map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
+    if code.is_none() && crate::store::users::has_second_factor(&user) {
+        return Err(AppError::Invalid("Bevestig met de code die uw app nu toont (zes cijfers).".into()));
+    }
+    match confirm_act(&op, &user, code.as_deref()).await? {
+        Ok(()) => Ok(op),
+        Err(refusal) => {
+            // Release the write lock before the refusal is counted in an operation of its own.
+            drop(op);
+            let st = state()?;
+            Err(count_refused(&st.db, &st.clock, &user, refusal).await?)
+        }
+    }
+}
+
+/// The logged-in user, if their account holds the right for `action` (for
+/// reading; a change is an [`Op::global`], which checks again in the lock).
+pub async fn require_right(action: crate::domain::access::GlobalAction) -> Result<users::Model, AppError> {
+    let user = require_user().await?;
+    let st = state()?;
+    crate::store::op::require_right(&st.db.conn, user.id, action).await
+}
+
+/// Begins a change outside tenders on a right of the logged-in user's
+/// account; gives the operation and the account as read inside it.
+pub async fn global_op(action: crate::domain::access::GlobalAction) -> Result<(Op<crate::store::Anywhere>, users::Model), AppError> {
+    let user = require_user().await?;
+    let st = state()?;
+    Op::global(&st.db, &st.clock, &user, action).await
 }
 
 /// The organisation of a bidder acting in a tender.

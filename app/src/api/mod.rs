@@ -1,6 +1,7 @@
 //! Server functions, by area. Each checks the caller against the role x phase
 //! table (`domain::access`) before it reads or changes anything.
 
+pub mod admin;
 pub mod audit;
 pub mod award;
 pub mod auth;

@@ -99,7 +99,7 @@ pub async fn register_organisation(#[server(flatten)] form: RegistrationForm, aa
             &mut op,
             NewOrganisation { kvk, name: naam, address: adres, postcode, place: plaats },
             NewMember {
-                account: NewAccount { username, display_name: contact, password_hash: hash, must_change_password: false },
+                account: NewAccount { username, display_name: contact, password_hash: hash, must_change_password: false, email: Some(email.clone()) },
                 email,
                 phone: telefoon,
             },
@@ -204,13 +204,15 @@ pub async fn join_tender(aanbesteding: TenderId) -> Result<(), AppError> {
     .await
 }
 
-/// Invites a colleague: a new account in the caller's organisation with a
-/// one-time password, shown once to the inviter, who passes it on.
+/// Invites a colleague: a new account in the caller's organisation, whose
+/// owner chooses the password through the invitation e-mailed to them.
+/// Returns the new user name.
 #[server(endpoint = "invite_colleague")]
-pub async fn invite_colleague(naam: String, email: String, gebruikersnaam: String) -> Result<(String, String), AppError> {
+pub async fn invite_colleague(naam: String, email: String, gebruikersnaam: String) -> Result<String, AppError> {
     use super::guard;
     use crate::domain::access::Role;
-    use crate::domain::values::{Email, Username};
+    use crate::store::administration::Person;
+    use crate::store::invitations::{self, Purpose};
     use crate::store::organisations::{self as orgs, NewMember};
     use crate::store::users::NewAccount;
     use crate::store::{Actor, Op};
@@ -219,28 +221,20 @@ pub async fn invite_colleague(naam: String, email: String, gebruikersnaam: Strin
         let st = guard::state()?;
         let org = guard::own_organisation(&st, &user).await?;
         // Only members of an organisation (bidders) get this far: own_organisation.
-        let naam = naam.trim().to_string();
-        if naam.is_empty() || naam.chars().count() > 200 {
-            return Err(AppError::Invalid("Vul de naam van uw collega in (hoogstens 200 tekens).".into()));
-        }
-        let email = Email::parse(&email)?;
-        let username = Username::parse(&gebruikersnaam)?;
-        let password = crate::store::bootstrap::random_password();
-        let hash = crate::store::users::hash_password(password.clone()).await;
+        let person = Person::parse(&gebruikersnaam, &naam, &email)?;
         let mut op = Op::anywhere(&st.db, &st.clock, Actor::in_role(&user, Role::Aanbieder)).await?;
-        orgs::add_member(
+        let username = person.username.clone();
+        let u = orgs::add_member(
             &mut op,
             &org,
-            NewMember {
-                account: NewAccount { username: username.clone(), display_name: naam, password_hash: hash, must_change_password: true },
-                email,
-                phone: String::new(),
-            },
+            NewMember { account: NewAccount::invited(person.username, person.name, person.email.clone()), email: person.email, phone: String::new() },
             false,
         )
         .await?;
+        let context = format!("als collega bij {}", org.name);
+        invitations::issue(&mut op, &st.settings, &u, Some(&user), Purpose { inviter: Some(&user.display_name), context: Some(context) }).await?;
         op.commit().await?;
-        Ok((username.into_string(), password))
+        Ok(username.into_string())
     })
     .await
 }

@@ -174,6 +174,7 @@ pub fn Opening() -> impl IntoView {
                     None => view! {
                         <ActionForm action=start>
                             <input type="hidden" name="id" value=tender/>
+                            <super::CodeField required=o.code_required id="code-start"/>
                             <button type="submit" class="utrecht-button utrecht-button--primary-action" data-testid="opening-starten"
                                 disabled=!o.deadline_passed>"Opening starten"</button>
                         </ActionForm>
@@ -183,6 +184,7 @@ pub fn Opening() -> impl IntoView {
                         {(!mine).then(|| view! {
                             <ActionForm action=confirm>
                                 <input type="hidden" name="id" value=tender/>
+                                <super::CodeField required=o.code_required id="code-bevestigen"/>
                                 <button type="submit" class="utrecht-button utrecht-button--primary-action" data-testid="opening-bevestigen">"Opening bevestigen"</button>
                             </ActionForm>
                         })}

@@ -69,10 +69,9 @@ pub fn Evaluation() -> AnyView {
     view! {
         <TenderPage title="Beoordeling" heading="Beoordeling" data=data render=move |d| view! { <Body d acts/> }.into_any()>
         {move || appoint.value().get().map(|r| match r {
-            Ok(Some(pw)) => view! { <div class="utrecht-alert utrecht-alert--ok" role="status" data-testid="gelukt"><p>
-                "De beoordelaar is aangewezen. Het account is nieuw; het eenmalige wachtwoord is "<code data-testid="eenmalig-wachtwoord">{pw}</code>
-                ". Geef het veilig door; bij de eerste keer inloggen kiest de beoordelaar een eigen wachtwoord."</p></div> }.into_any(),
-            Ok(None) => view! { <div class="utrecht-alert utrecht-alert--ok" role="status" data-testid="gelukt"><p>"De beoordelaar is aangewezen."</p></div> }.into_any(),
+            Ok(true) => view! { <div class="utrecht-alert utrecht-alert--ok" role="status" data-testid="gelukt"><p>
+                "De beoordelaar is aangewezen. Het account is nieuw: de beoordelaar krijgt een e-mail met een link om zelf een wachtwoord te kiezen (72 uur geldig)."</p></div> }.into_any(),
+            Ok(false) => view! { <div class="utrecht-alert utrecht-alert--ok" role="status" data-testid="gelukt"><p>"De beoordelaar is aangewezen."</p></div> }.into_any(),
             Err(e) => view! { <div class="utrecht-alert utrecht-alert--error" role="alert" data-testid="fout"><p>{e.to_string()}</p></div> }.into_any(),
         })}
         {feedback!(chair, "De voorzitter is aangewezen.")}
@@ -166,7 +165,10 @@ fn PanelSection(d: EvaluationData, acts: Acts) -> AnyView {
                             }}</td>
                             <td>{if p.locked { "vergrendeld".to_string() } else { format!("{} scores", p.filled) }}</td>
                             <td>{(manage && p.active).then(|| view! {
-                                {(p.declaration.is_some() && p.check == DeclarationCheck::Open).then(|| view! {
+                                {(p.declaration.is_some() && p.check == DeclarationCheck::Open && p.appointed_by_me).then(|| view! {
+                                    <p class="hint" data-testid="andere-inkoper-toetst">"U heeft deze beoordelaar aangewezen: een andere inkoper toetst de verklaring."</p>
+                                })}
+                                {(p.declaration.is_some() && p.check == DeclarationCheck::Open && !p.appointed_by_me).then(|| view! {
                                     <ActionForm action=acts.check>
                                         <input type="hidden" name="id" value=tender/>
                                         <input type="hidden" name="beoordelaar" value=pid/>
@@ -197,6 +199,8 @@ fn PanelSection(d: EvaluationData, acts: Acts) -> AnyView {
                                         <input class="utrecht-textbox" id=format!("vervanger-{pid}") name="gebruikersnaam" type="text" required/>
                                         <label class="utrecht-form-label" for=format!("vervangernaam-{pid}")>"Naam (alleen voor een nieuw account)"</label>
                                         <input class="utrecht-textbox" id=format!("vervangernaam-{pid}") name="naam" type="text"/>
+                                        <label class="utrecht-form-label" for=format!("vervangeremail-{pid}")>"E-mailadres (alleen voor een nieuw account)"</label>
+                                        <input class="utrecht-textbox" id=format!("vervangeremail-{pid}") name="email" type="email"/>
                                         <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Vervangen"</button>
                                     </ActionForm>
                                 </details>
@@ -217,6 +221,8 @@ fn PanelSection(d: EvaluationData, acts: Acts) -> AnyView {
                         <datalist id="kandidaten">{candidates.iter().map(|(u, n)| view! { <option value=u.clone()>{n.clone()}</option> }).collect_view()}</datalist>
                         <label class="utrecht-form-label" for="naam">"Naam (alleen voor een nieuw account)"</label>
                         <input class="utrecht-textbox" id="naam" name="naam" type="text"/>
+                        <label class="utrecht-form-label" for="email">"E-mailadres (alleen voor een nieuw account: de beoordelaar krijgt een uitnodiging)"</label>
+                        <input class="utrecht-textbox" id="email" name="email" type="email"/>
                         <label class="checkbox"><input type="checkbox" name="voorzitter" value="ja"/>" Voorzitter van het panel"</label>
                         <p class="hint">"Een beoordelaar kent de inschrijvers niet: inkopers, waarnemers en medewerkers van inschrijvers kunnen geen beoordelaar zijn."</p>
                         <button type="submit" class="utrecht-button utrecht-button--primary-action" data-testid="aanwijzen">"Aanwijzen"</button>
@@ -599,6 +605,7 @@ fn ConsensusSection(cv: ConsensusView, criteria: Vec<CritRow>, plans: Vec<String
             {editable.then(|| view! {
                 <ActionForm action=acts.lock_cons>
                     <input type="hidden" name="id" value=tender/>
+                    <super::CodeField required=cv.code_required id="code-consensus"/>
                     <p class="hint">"Na het vaststellen worden de pseudoniemen ontsleuteld, de prijzen (envelop 3) geopend en de rangorde berekend volgens de gepubliceerde methode."</p>
                     <button type="submit" class="utrecht-button utrecht-button--primary-action" data-testid="consensus-vaststellen">"Consensus vaststellen"</button>
                 </ActionForm>

@@ -1,5 +1,7 @@
 //! One module per screen.
 
+pub mod account;
+pub mod admin;
 pub mod audit;
 pub mod award;
 pub mod bid;
@@ -41,6 +43,7 @@ pub fn error_view(e: AppError) -> AnyView {
     match e {
         AppError::NotLoggedIn => view! { <Redirect path="/inloggen"/> }.into_any(),
         AppError::PasswordChangeRequired => view! { <Redirect path="/wachtwoord"/> }.into_any(),
+        AppError::SecondFactorRequired => view! { <Redirect path="/tweede-factor"/> }.into_any(),
         e => view! {
             <div class="utrecht-alert utrecht-alert--error" role="alert">
                 <p>{e.to_string()}</p>
@@ -123,6 +126,46 @@ where
             }}
         </Suspense>
     }
+}
+
+/// The two fields of a new password (the password and its repetition).
+#[component]
+pub fn NewPasswordFields(label: &'static str, repeat_label: &'static str) -> impl IntoView {
+    use crate::domain::password::{MAX_LEN, MIN_LEN};
+    view! {
+        <div class="utrecht-form-field">
+            <label class="utrecht-form-label" for="new_password">{label}</label>
+            <input class="utrecht-textbox" id="new_password" name="new_password" type="password" autocomplete="new-password" minlength=MIN_LEN maxlength=MAX_LEN required/>
+        </div>
+        <div class="utrecht-form-field">
+            <label class="utrecht-form-label" for="repeat">{repeat_label}</label>
+            <input class="utrecht-textbox" id="repeat" name="repeat" type="password" autocomplete="new-password" minlength=MIN_LEN maxlength=MAX_LEN required/>
+        </div>
+    }
+}
+
+/// The field of a code from the authenticator app (or, at log-in, a recovery code).
+#[component]
+pub fn CodeInput(label: &'static str, max: &'static str) -> impl IntoView {
+    view! {
+        <div class="utrecht-form-field">
+            <label class="utrecht-form-label" for="code">{label}</label>
+            <input class="utrecht-textbox code-input" id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required maxlength=max/>
+        </div>
+    }
+}
+
+/// The field for a fresh code from the authenticator app that confirms an
+/// act (the opening, the consensus lock), when the caller has one.
+#[component]
+pub fn CodeField(required: bool, id: &'static str) -> impl IntoView {
+    required.then(|| view! {
+        <div class="utrecht-form-field">
+            <label class="utrecht-form-label" for=id>"Code uit uw app (bevestigt dat u het zelf bent)"</label>
+            <input class="utrecht-textbox code-input" id=id name="code" type="text" inputmode="numeric"
+                autocomplete="one-time-code" pattern="[0-9 ]{6,7}" maxlength="7" required data-testid=id/>
+        </div>
+    })
 }
 
 /// A message or error passed back in the URL by a plain (no-script) upload.

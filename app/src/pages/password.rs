@@ -29,14 +29,7 @@ pub fn ChangePassword() -> impl IntoView {
                     <label class="utrecht-form-label" for="current">"Huidig wachtwoord"</label>
                     <input class="utrecht-textbox" id="current" name="current" type="password" autocomplete="current-password" required/>
                 </div>
-                <div class="utrecht-form-field">
-                    <label class="utrecht-form-label" for="new_password">"Nieuw wachtwoord"</label>
-                    <input class="utrecht-textbox" id="new_password" name="new_password" type="password" autocomplete="new-password" minlength=MIN_LEN maxlength=MAX_LEN required/>
-                </div>
-                <div class="utrecht-form-field">
-                    <label class="utrecht-form-label" for="repeat">"Herhaal het nieuwe wachtwoord"</label>
-                    <input class="utrecht-textbox" id="repeat" name="repeat" type="password" autocomplete="new-password" minlength=MIN_LEN maxlength=MAX_LEN required/>
-                </div>
+                <super::NewPasswordFields label="Nieuw wachtwoord" repeat_label="Herhaal het nieuwe wachtwoord"/>
                 <button class="utrecht-button utrecht-button--primary-action" type="submit">"Wachtwoord opslaan"</button>
             </ActionForm>
         </div>

@@ -70,8 +70,8 @@ pub fn Organisation() -> impl IntoView {
         <h1 class="utrecht-heading-1">"Mijn organisatie"</h1>
         {feedback!(join, "Uw organisatie is aangemeld voor de aanbesteding.")}
         {move || invite.value().get().map(|r| match r {
-            Ok((u, pw)) => view! { <div class="utrecht-alert utrecht-alert--ok" role="status" data-testid="uitnodiging">
-                <p>{format!("Account '{u}' is aangemaakt. Eenmalig wachtwoord (geef het veilig door; het wordt niet opnieuw getoond): {pw}")}</p></div> }.into_any(),
+            Ok(u) => view! { <div class="utrecht-alert utrecht-alert--ok" role="status" data-testid="uitnodiging">
+                <p>{format!("Account '{u}' is aangemaakt. Uw collega krijgt een e-mail met een link om zelf een wachtwoord te kiezen (72 uur geldig).")}</p></div> }.into_any(),
             Err(e) => view! { <div class="utrecht-alert utrecht-alert--error" role="alert"><p>{e.to_string()}</p></div> }.into_any(),
         })}
         <Suspense fallback=|| view! { <p>"Laden…"</p> }>

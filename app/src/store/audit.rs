@@ -181,13 +181,13 @@ pub async fn verify_stored<C: ConnectionTrait>(
 /// Erases the payloads (and salts) of the given events, keeping every entry, so
 /// the log still verifies; records the erasure as an event of its own. Returns
 /// the sequence numbers that were erased (already erased ones are skipped).
-pub async fn erase_payloads(op: &mut Op<Anywhere>, seqs: &[i64], subject: Option<&str>, reason: &str) -> Result<Vec<i64>, AppError> {
+pub async fn erase_payloads(op: &mut Op<Anywhere>, seqs: &[i64], subjects: &[String], reason: &str) -> Result<Vec<i64>, AppError> {
     let mut targets: Vec<i64> = seqs.to_vec();
-    if let Some(subj) = subject {
+    for subj in subjects {
         let found: Vec<i64> = audit_events::Entity::find()
             .select_only()
             .column(audit_events::Column::Seq)
-            .filter(audit_events::Column::Subject.eq(subj))
+            .filter(audit_events::Column::Subject.eq(subj.as_str()))
             .into_tuple()
             .all(op.txn())
             .await?;

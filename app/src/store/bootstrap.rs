@@ -1,12 +1,13 @@
-//! First start: the first inkoper account, the seeded tender and (with `--demo`)
-//! the demo accounts. Idempotent: nothing is created twice.
+//! First start: the first account (the functioneel beheerder), the seeded
+//! training tender and (with `--demo`) the demo accounts. Idempotent: nothing
+//! is created twice.
 
 use super::entities::audit_events;
 use super::event::{Event, Subject};
 use super::op::{Actor, Op};
 use super::users::NewAccount;
 use super::{tenders, users, Db};
-use crate::domain::access::Role;
+use crate::domain::access::{Rights, Role};
 use crate::domain::tender as facts;
 use crate::domain::values::{Email, Kvk, Username};
 use crate::error::AppError;
@@ -14,7 +15,7 @@ use crate::state::Clock;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 pub const DEMO_PASSWORD: &str = "dialoog-demo";
-pub const ADMIN_USERNAME: &str = "inkoper";
+pub const ADMIN_USERNAME: &str = "beheerder";
 
 /// The demo bidding organisations (fictional).
 pub const DEMO_ORGANISATIONS: [&str; 3] = [
@@ -26,7 +27,7 @@ pub const DEMO_ORGANISATIONS: [&str; 3] = [
 pub struct Options {
     pub seed_tender: bool,
     pub demo: bool,
-    /// The first inkoper's password; generated when absent.
+    /// The first beheerder's password; generated when absent.
     pub admin_password: Option<String>,
 }
 
@@ -90,28 +91,37 @@ pub async fn run(db: &Db, clock: &Clock, opts: Options) -> Result<Report, AppErr
             &mut op,
             NewAccount {
                 username: Username::parse(ADMIN_USERNAME)?,
-                display_name: "Inkoper (eerste account)".into(),
+                display_name: "Functioneel beheerder (eerste account)".into(),
                 password_hash: hash,
                 must_change_password: generated,
+                email: None,
             },
         )
         .await?;
-        if let Some(t) = &tender {
-            users::grant(&mut op, t.id, &admin, Role::Inkoper, None).await?;
-        }
+        super::administration::set_rights(&mut op, admin.id, Rights { beheerder: true, creates_tenders: false }).await?;
         report.admin_created = Some((ADMIN_USERNAME.into(), admin_pw, generated));
         if opts.demo {
             let mut n_org = 0;
-            for ((username, name, role, org), hash) in demo_accounts.iter().zip(demo_hashes) {
+            for (demo, hash) in demo_accounts.iter().zip(demo_hashes) {
+                let (username, name, role, org) = (&demo.username, &demo.name, &demo.role, &demo.organisation);
                 let u = users::create(
                     &mut op,
-                    NewAccount { username: Username::parse(username)?, display_name: name.clone(), password_hash: hash, must_change_password: false },
+                    NewAccount {
+                        username: Username::parse(username)?,
+                        display_name: name.clone(),
+                        password_hash: hash,
+                        must_change_password: false,
+                        email: Some(Email::parse(&format!("{username}@example.org"))?),
+                    },
                 )
                 .await?;
-                if let Some(t) = &tender {
+                if demo.rights != Rights::default() {
+                    super::administration::set_rights(&mut op, u.id, demo.rights).await?;
+                }
+                if let (Some(t), Some(role)) = (&tender, role) {
                     users::grant(&mut op, t.id, &u, *role, org.as_deref()).await?;
                 }
-                if let (Role::Aanbieder, Some(org)) = (role, org) {
+                if let (Some(Role::Aanbieder), Some(org)) = (role, org) {
                     n_org += 1;
                     super::organisations::seed_demo(
                         &mut op,
@@ -124,7 +134,7 @@ pub async fn run(db: &Db, clock: &Clock, opts: Options) -> Result<Report, AppErr
                     .await?;
                 }
             }
-            op.record(Event::DemoSeeded { subject: Subject::Demo, accounts: demo_accounts.iter().map(|a| a.0.clone()).collect() })
+            op.record(Event::DemoSeeded { subject: Subject::Demo, accounts: demo_accounts.iter().map(|a| a.username.clone()).collect() })
                 .await?;
             report.demo_seeded = true;
         }
@@ -134,21 +144,38 @@ pub async fn run(db: &Db, clock: &Clock, opts: Options) -> Result<Report, AppErr
     Ok(report)
 }
 
-/// (user name, display name, role, organisation or gemeente slug)
-pub fn demo_accounts() -> Vec<(String, String, Role, Option<String>)> {
-    let mut v: Vec<(String, String, Role, Option<String>)> = vec![
-        ("inkoper1".into(), "Inkoper Een (demo)".into(), Role::Inkoper, None),
-        ("inkoper2".into(), "Inkoper Twee (demo)".into(), Role::Inkoper, None),
+/// A demo account: its role in the seeded tender (none for the beheerder),
+/// the organisation or gemeente it acts for, and its rights outside tenders.
+pub struct DemoAccount {
+    pub username: String,
+    pub name: String,
+    pub role: Option<Role>,
+    pub organisation: Option<String>,
+    pub rights: Rights,
+}
+
+pub fn demo_accounts() -> Vec<DemoAccount> {
+    let account = |username: String, name: String, role: Option<Role>, organisation: Option<String>| DemoAccount {
+        username,
+        name,
+        role,
+        organisation,
+        rights: Rights::default(),
+    };
+    let mut v = vec![
+        DemoAccount { rights: Rights { beheerder: true, creates_tenders: false }, ..account("beheerder1".into(), "Beheerder (demo)".into(), None, None) },
+        DemoAccount { rights: Rights { beheerder: false, creates_tenders: true }, ..account("inkoper1".into(), "Inkoper Een (demo)".into(), Some(Role::Inkoper), None) },
+        account("inkoper2".into(), "Inkoper Twee (demo)".into(), Some(Role::Inkoper), None),
     ];
     for i in 1..=3 {
-        v.push((format!("beoordelaar{i}"), format!("Beoordelaar {i} (demo)"), Role::Beoordelaar, None));
+        v.push(account(format!("beoordelaar{i}"), format!("Beoordelaar {i} (demo)"), Some(Role::Beoordelaar), None));
     }
     for (i, org) in DEMO_ORGANISATIONS.iter().enumerate() {
-        v.push((format!("aanbieder{}", i + 1), format!("Aanbieder {} (demo)", i + 1), Role::Aanbieder, Some(org.to_string())));
+        v.push(account(format!("aanbieder{}", i + 1), format!("Aanbieder {} (demo)", i + 1), Some(Role::Aanbieder), Some(org.to_string())));
     }
     for g in facts::GEMEENTEN.iter() {
-        v.push((format!("gemeente-{}", g.slug), format!("Vertegenwoordiger {} (demo)", g.name), Role::Gemeente, Some(g.slug.to_string())));
+        v.push(account(format!("gemeente-{}", g.slug), format!("Vertegenwoordiger {} (demo)", g.name), Some(Role::Gemeente), Some(g.slug.to_string())));
     }
-    v.push(("waarnemer1".into(), "Waarnemer (demo)".into(), Role::Waarnemer, None));
+    v.push(account("waarnemer1".into(), "Waarnemer (demo)".into(), Some(Role::Waarnemer), None));
     v
 }

@@ -24,6 +24,18 @@ pub mod users {
         pub created_at: DateTimeUtc,
         /// The password was generated and shown once: choose a new one first.
         pub must_change_password: bool,
+        pub email: Option<String>,
+        /// Functioneel beheerder: manages accounts, sees no tender's content.
+        pub beheerder: bool,
+        /// May create tenders ("Nieuwe aanbesteding").
+        pub creates_tenders: bool,
+        /// When name and e-mail were replaced (AVG); the account is inactive for good.
+        pub anonymised_at: Option<DateTimeUtc>,
+        /// The TOTP secret (base32), set at enrolment, confirmed by `totp_enabled_at`.
+        pub totp_secret: Option<String>,
+        pub totp_enabled_at: Option<DateTimeUtc>,
+        /// The last TOTP time step accepted (a code is good once).
+        pub totp_last_step: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -94,6 +106,14 @@ pub mod tenders {
         /// When the gunningsbeslissing went to every bidder (the start of the standstill).
         pub letters_sent_at: Option<DateTimeUtc>,
         pub standstill_ends_at: Option<DateTimeUtc>,
+        pub description: String,
+        pub procedure_kind: Coded<domain::setup::ProcedureKind>,
+        /// The main CPV code ("85311300-5").
+        pub cpv_code: Option<String>,
+        /// The estimated value including options, excluding VAT.
+        pub estimated_value_cents: Option<i64>,
+        /// The tender this one was copied from as a template.
+        pub copied_from: Option<crate::ids::TenderId>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -194,6 +214,9 @@ pub mod tender_schools {
         pub name: Option<String>,
         pub place: Option<String>,
         pub pilot: bool,
+        pub brin: Option<String>,
+        /// The slug of the buyer the school lies in.
+        pub gemeente: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -513,6 +536,36 @@ entity!(evaluators, "evaluators", EvaluatorId, {
     pub replaced_at: Option<DateTimeUtc>,
     pub replaced_reason: Option<String>,
     pub sheet_locked_at: Option<DateTimeUtc>,
+    /// The account of the inkoper who appointed the evaluator (who may not check the declaration).
+    pub appointed_by_user: Option<UserId>,
+});
+
+entity!(recovery_codes, "recovery_codes", i32, {
+    pub user_id: UserId,
+    /// SHA-256 of the code (the codes are random, 50 bits each).
+    pub code_hash: String,
+    pub created_at: DateTimeUtc,
+    pub used_at: Option<DateTimeUtc>,
+});
+
+entity!(invitations, "invitations", i32, {
+    pub user_id: UserId,
+    /// SHA-256 of the token in the link; the token itself is never stored.
+    pub token_hash: String,
+    pub created_by: Option<UserId>,
+    pub created_at: DateTimeUtc,
+    pub expires_at: DateTimeUtc,
+    pub used_at: Option<DateTimeUtc>,
+    pub revoked_at: Option<DateTimeUtc>,
+});
+
+entity!(tender_formation, "tender_formation", i32, {
+    pub tender_id: TenderId,
+    pub profile: String,
+    pub region: String,
+    /// In hundredths of an fte.
+    pub current_fte: i32,
+    pub extension_fte: i32,
 });
 
 entity!(eval_plans, "eval_plans", PlanId, {

@@ -186,15 +186,42 @@ pub enum LoginFailure {
 
 events! {
     // Accounts and log-ins.
-    AccountCreated = "account.created" { username: String, naam: String },
+    AccountCreated = "account.created" {
+        username: String,
+        naam: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        email: Option<String>,
+    },
     PasswordChanged = "account.password_changed" {},
+    /// An invitation link went out by e-mail (the token itself is never stored).
+    AccountInvited = "account.invited" { geldig_tot: String, vervangt_eerdere: bool },
+    InvitationAccepted = "account.invitation_accepted" {},
+    AccountDeactivated = "account.deactivated" {},
+    AccountReactivated = "account.reactivated" {},
+    /// Name, e-mail and user name replaced (AVG); the payloads about the account are erased apart.
+    AccountAnonymised = "account.anonymised" {},
+    RightsChanged = "account.rights_changed" { beheerder: bool, aanbestedingen_aanmaken: bool },
+    SecondFactorEnrolled = "account.second_factor_enrolled" { herstelcodes: String },
+    SecondFactorReset = "account.second_factor_reset" {},
+    RoleRevoked = "role.revoked" {
+        #[serde(skip)]
+        tender: TenderId,
+        rol: String,
+        organisatie: Option<String>,
+    },
     RoleGranted = "role.granted" {
         #[serde(skip)]
         tender: TenderId,
         rol: String,
         organisatie: Option<String>,
     },
-    Login = "auth.login" {},
+    Login = "auth.login" {
+        /// How the second factor was given ("totp", "herstelcode"); absent without one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        factor: Option<&'static str>,
+    },
+    /// The password was right; the second factor is asked next.
+    PasswordAccepted = "auth.password_accepted" {},
     LoginFailed = "auth.login_failed" {
         #[serde(flatten)]
         why: LoginFailure,
@@ -365,9 +392,10 @@ impl Event {
     /// tender records it (a role granted while an account is created).
     pub fn tender(&self) -> Option<TenderId> {
         match self {
-            Event::RoleGranted { tender, .. } | Event::BidderRegistered { tender, .. } | Event::TenderSeeded { tender, .. } => {
-                Some(*tender)
-            }
+            Event::RoleGranted { tender, .. }
+            | Event::RoleRevoked { tender, .. }
+            | Event::BidderRegistered { tender, .. }
+            | Event::TenderSeeded { tender, .. } => Some(*tender),
             Event::OrganisationRegistered { tender, .. } => *tender,
             _ => None,
         }
@@ -385,7 +413,7 @@ mod tests {
         assert_eq!(e.subject().to_string(), "account:p-1");
         assert_eq!(e.tender(), Some(TenderId(3)));
         assert_eq!(e.payload(), serde_json::json!({ "rol": "inkoper", "organisatie": null }));
-        let e = Event::Login { subject: Subject::Account("p-1".into()) };
+        let e = Event::Login { subject: Subject::Account("p-1".into()), factor: None };
         assert_eq!(e.payload(), serde_json::json!({}));
         let e = Event::LoginFailed {
             subject: Subject::Account("p-1".into()),

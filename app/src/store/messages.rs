@@ -74,6 +74,21 @@ pub async fn to_organisation<S: Scope>(
     Ok(())
 }
 
+/// Queues one e-mail to one address (an invitation, which has no inbox yet).
+pub async fn email<S: Scope>(op: &Op<S>, to: &str, subject: &str, body: &str) -> Result<(), DbErr> {
+    outbox::ActiveModel {
+        to_address: Set(to.to_string()),
+        subject: Set(format!("[Dialoog] {subject}")),
+        body: Set(body.to_string()),
+        created_at: Set(op.now()),
+        sent_at: Set(None),
+        ..Default::default()
+    }
+    .insert(op.txn())
+    .await?;
+    Ok(())
+}
+
 /// The messages a user receives: to them, or to their organisation.
 pub async fn inbox<C: ConnectionTrait>(c: &C, user: UserId, organisation: Option<OrganisationId>) -> Result<Vec<messages::Model>, DbErr> {
     let mut cond = Condition::any().add(messages::Column::UserId.eq(user));

@@ -7,15 +7,16 @@
 //! The modules form layers, each using only those above it in this list:
 //! - foundation: `entities`, `column`, `clock`, `event`, `op`, `audit`,
 //!   `checkpoint`, `files`, `messages`, `session_store`
-//! - records: `users`, `tenders`, `organisations`, `documents`, `nvi`,
-//!   `dialogue`, `award`, `bids`, `evaluation` (panel, plans and flags,
-//!   sheets, consensus, result)
+//! - records: `users`, `second_factor`, `invitations`, `administration`,
+//!   `tenders`, `organisations`, `documents`, `nvi`, `dialogue`, `award`,
+//!   `bids`, `evaluation` (panel, plans and flags, sheets, consensus, result)
 //! - the procedure: `procedure` (facts, phase transitions, calendar, deadlines)
 //! - what moves the procedure on: `opening`, `buyers`, `decision`, `contract`,
-//!   `bootstrap`
+//!   `team`, `bootstrap`
 //!
 //! A test (`tests/layers.rs`) keeps them free of import circles.
 
+pub mod administration;
 pub mod audit;
 pub mod award;
 pub mod bids;
@@ -32,13 +33,16 @@ pub mod entities;
 pub mod evaluation;
 pub mod event;
 pub mod files;
+pub mod invitations;
 pub mod messages;
 pub mod nvi;
 pub mod op;
 pub mod opening;
 pub mod organisations;
 pub mod procedure;
+pub mod second_factor;
 pub mod session_store;
+pub mod team;
 pub mod tenders;
 pub mod users;
 

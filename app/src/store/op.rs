@@ -13,7 +13,7 @@ use super::clock::{tender_now, Clock};
 use super::entities::{audit_events, audit_head, audit_payloads, tender_roles, tenders, users};
 use super::event::Event;
 use super::{Db, WriteTx};
-use crate::domain::access::{self, Action, Phase, Role};
+use crate::domain::access::{self, Action, GlobalAction, Phase, Rights, Role};
 use crate::domain::audit::{commitment, make_entry, Entry, ZERO_HASH};
 use crate::domain::merkle::Hash;
 use crate::error::AppError;
@@ -47,6 +47,14 @@ impl Actor {
     /// A user acting outside a tender role.
     pub fn user(u: &users::Model) -> Self {
         Self { id: u.pseudonym.clone(), role: "gebruiker".into() }
+    }
+    /// A user acting on a right outside tenders ("beheerder", "aanmaker").
+    pub fn with_right(u: &users::Model, action: GlobalAction) -> Self {
+        let role = match action {
+            GlobalAction::CreateTender => "aanmaker",
+            _ => "beheerder",
+        };
+        Self { id: u.pseudonym.clone(), role: role.into() }
     }
     /// A user acting in a role of a tender.
     pub fn in_role(u: &users::Model, role: Role) -> Self {
@@ -232,12 +240,42 @@ impl Op<InTender> {
     }
 }
 
+/// The rights an account holds outside tenders.
+pub fn rights(u: &users::Model) -> Rights {
+    Rights { beheerder: u.beheerder, creates_tenders: u.creates_tenders }
+}
+
+/// The user, if their account (as read through `c`) is active and holds the
+/// right for `action`.
+async fn with_right<C: ConnectionTrait>(c: &C, user: UserId, action: GlobalAction) -> Result<users::Model, AppError> {
+    match users::Entity::find_by_id(user).one(c).await? {
+        Some(u) if u.active && access::global_allowed(rights(&u), action) => Ok(u),
+        _ => Err(AppError::Forbidden("Deze functie is voor de functioneel beheerder.".into()).for_action(action)),
+    }
+}
+
 impl Op<Anywhere> {
     /// Begins an operation outside any tender, performed by `actor`.
     pub async fn anywhere(db: &Db, clock: &Clock, actor: Actor) -> Result<Self, AppError> {
         let tx = db.write().await?;
         Ok(Op { tx, now: clock.now(), actor, scope: Anywhere, recorded: 0 })
     }
+
+    /// Begins an operation outside any tender by `user` on a right of their
+    /// account (managing accounts, creating a tender): checked before the
+    /// lock, and again inside it on the account as it is there (a right
+    /// withdrawn meanwhile counts).
+    pub async fn global(db: &Db, clock: &Clock, user: &users::Model, action: GlobalAction) -> Result<(Self, users::Model), AppError> {
+        with_right(&db.conn, user.id, action).await?;
+        let tx = db.write().await?;
+        let user = with_right(&tx.txn, user.id, action).await?;
+        Ok((Op { tx, now: clock.now(), actor: Actor::with_right(&user, action), scope: Anywhere, recorded: 0 }, user))
+    }
+}
+
+/// Checks, for reading, that `user` holds the right for `action` now.
+pub async fn require_right<C: ConnectionTrait>(c: &C, user: UserId, action: GlobalAction) -> Result<users::Model, AppError> {
+    with_right(c, user, action).await
 }
 
 impl<S: Scope> Op<S> {

@@ -6,7 +6,7 @@ use super::event::{Event, LoginFailure, Subject};
 use super::op::{Actor, Anywhere, Op, Scope};
 use super::Db;
 use crate::domain::access::Role;
-use crate::domain::values::Username;
+use crate::domain::values::{Email, Username};
 use crate::error::AppError;
 use crate::ids::{TenderId, UserId};
 use crate::state::Clock;
@@ -53,9 +53,29 @@ pub fn subject_of(u: &users::Model) -> Subject {
 pub struct NewAccount {
     pub username: Username,
     pub display_name: String,
+    /// Empty for an invited account: its owner chooses the password.
     pub password_hash: String,
     /// The password was generated and shown once: choose a new one first.
     pub must_change_password: bool,
+    pub email: Option<Email>,
+}
+
+impl NewAccount {
+    /// An account whose owner will choose the password through an invitation.
+    pub fn invited(username: Username, display_name: String, email: Email) -> Self {
+        NewAccount { username, display_name, password_hash: String::new(), must_change_password: false, email: Some(email) }
+    }
+}
+
+/// The password hash of an account, if it has a password (an invited account
+/// that has not accepted yet has none).
+pub fn password_of(u: &users::Model) -> Option<String> {
+    Some(u.password_hash.clone()).filter(|h| !h.is_empty())
+}
+
+/// Whether the account has a second factor enrolled.
+pub fn has_second_factor(u: &users::Model) -> bool {
+    u.totp_enabled_at.is_some() && u.totp_secret.is_some()
 }
 
 /// The account with this user name, if any.
@@ -79,12 +99,20 @@ pub async fn create<S: Scope>(op: &mut Op<S>, a: NewAccount) -> Result<users::Mo
         locked_until: Set(None),
         created_at: Set(op.now()),
         must_change_password: Set(a.must_change_password),
+        email: Set(a.email.as_ref().map(|e| e.to_string())),
+        beheerder: Set(false),
+        creates_tenders: Set(false),
         ..Default::default()
     }
     .insert(op.txn())
     .await?;
-    op.record(Event::AccountCreated { subject: subject_of(&user), username: a.username.into_string(), naam: a.display_name })
-        .await?;
+    op.record(Event::AccountCreated {
+        subject: subject_of(&user),
+        username: a.username.into_string(),
+        naam: a.display_name,
+        email: a.email.map(|e| e.to_string()),
+    })
+    .await?;
     Ok(user)
 }
 
@@ -133,6 +161,8 @@ pub async fn roles<C: ConnectionTrait>(c: &C, user: UserId) -> Result<Vec<tender
 #[derive(Debug)]
 pub enum LoginOutcome {
     Ok(users::Model),
+    /// The password was right; the account has a second factor, asked next.
+    SecondFactor(users::Model),
     /// Wrong user name or password (never says which).
     Wrong,
     /// Too many failures; locked until the given instant.
@@ -153,7 +183,7 @@ pub async fn login(db: &Db, clock: &Clock, username: &str, password: &str) -> Re
         Ok(name) => by_username(&db.conn, &name).await?,
         Err(_) => None,
     };
-    let password_ok = verify_password(password.to_string(), user.as_ref().map(|u| u.password_hash.clone())).await;
+    let password_ok = verify_password(password.to_string(), user.as_ref().and_then(password_of)).await;
 
     let mut op = Op::anywhere(db, clock, Actor::anonymous()).await?;
     let now = op.now();
@@ -177,29 +207,17 @@ pub async fn login(db: &Db, clock: &Clock, username: &str, password: &str) -> Re
             if let Some(until) = u.locked_until.filter(|t| *t > now) {
                 op.record(Event::LoginFailed { subject, why: LoginFailure::Locked { reden: "account tijdelijk geblokkeerd" } }).await?;
                 LoginOutcome::Locked(until)
+            } else if password_ok && u.active && has_second_factor(&u) {
+                // The failed attempts are not reset until the second factor is given.
+                op.record(Event::PasswordAccepted { subject }).await?;
+                LoginOutcome::SecondFactor(u)
             } else if password_ok && u.active {
-                let mut am: users::ActiveModel = u.clone().into();
-                am.failed_logins = Set(0);
-                am.locked_until = Set(None);
-                let u = am.update(op.txn()).await?;
-                op.record(Event::Login { subject }).await?;
+                let u = succeeded(&op, u).await?;
+                op.record(Event::Login { subject, factor: None }).await?;
                 LoginOutcome::Ok(u)
             } else {
-                let failed = u.failed_logins + 1;
-                let locked = (failed >= MAX_FAILED).then(|| now + Duration::minutes(LOCK_MINUTES));
-                let mut am: users::ActiveModel = u.clone().into();
-                am.failed_logins = Set(if locked.is_some() { 0 } else { failed });
-                am.locked_until = Set(locked);
-                am.update(op.txn()).await?;
-                op.record(Event::LoginFailed {
-                    subject,
-                    why: LoginFailure::Refused {
-                        reden: if u.active { "onjuist wachtwoord" } else { "account niet actief" },
-                        geblokkeerd_tot: locked.map(|t| t.to_rfc3339()),
-                    },
-                })
-                .await?;
-                match locked {
+                let why = if u.active { "onjuist wachtwoord" } else { "account niet actief" };
+                match failed(&mut op, &u, why).await? {
                     Some(until) => LoginOutcome::Locked(until),
                     None => LoginOutcome::Wrong,
                 }
@@ -208,6 +226,33 @@ pub async fn login(db: &Db, clock: &Clock, username: &str, password: &str) -> Re
     };
     op.commit().await?;
     Ok(outcome)
+}
+
+/// Clears the failed attempts of an account that logged in.
+pub async fn succeeded<S: Scope>(op: &Op<S>, u: users::Model) -> Result<users::Model, DbErr> {
+    let mut am: users::ActiveModel = u.into();
+    am.failed_logins = Set(0);
+    am.locked_until = Set(None);
+    am.update(op.txn()).await
+}
+
+/// Counts a failed attempt (a wrong password or code) and records it; at
+/// [`MAX_FAILED`] the account is locked for [`LOCK_MINUTES`]. Returns the end
+/// of the lock, if it locked.
+pub async fn failed<S: Scope>(op: &mut Op<S>, u: &users::Model, why: &'static str) -> Result<Option<DateTime<Utc>>, AppError> {
+    let now = op.now();
+    let failed = u.failed_logins + 1;
+    let locked = (failed >= MAX_FAILED).then(|| now + Duration::minutes(LOCK_MINUTES));
+    let mut am: users::ActiveModel = u.clone().into();
+    am.failed_logins = Set(if locked.is_some() { 0 } else { failed });
+    am.locked_until = Set(locked);
+    am.update(op.txn()).await?;
+    op.record(Event::LoginFailed {
+        subject: subject_of(u),
+        why: LoginFailure::Refused { reden: why, geblokkeerd_tot: locked.map(|t| t.to_rfc3339()) },
+    })
+    .await?;
+    Ok(locked)
 }
 
 /// Records a logout.
@@ -232,7 +277,7 @@ pub async fn change_password(
     current: &str,
     new_password: &str,
 ) -> Result<ChangeOutcome, AppError> {
-    if !verify_password(current.to_string(), Some(user.password_hash.clone())).await {
+    if password_of(user).is_none() || !verify_password(current.to_string(), password_of(user)).await {
         return Ok(ChangeOutcome::WrongCurrent);
     }
     let new_hash = hash_password(new_password.to_string()).await;

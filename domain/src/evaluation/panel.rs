@@ -114,9 +114,26 @@ pub fn may_appoint(c: &Candidate<'_>, consensus_opened: bool) -> Ruling {
     Ok(())
 }
 
+/// Whether an inkoper may check an evaluator's declaration: not the one who
+/// appointed that evaluator (four eyes: a second inkoper checks).
+pub fn may_check_declaration(checker_appointed_them: bool, name: &str) -> Ruling {
+    if checker_appointed_them {
+        return Err(Refusal::Conflict(format!(
+            "U heeft {name} zelf aangewezen. Een andere inkoper toetst de verklaring (vier ogen)."
+        )));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_appointer_does_not_check_the_declaration() {
+        assert!(matches!(may_check_declaration(true, "Piet"), Err(Refusal::Conflict(m)) if m.contains("andere inkoper")));
+        assert_eq!(may_check_declaration(false, "Piet"), Ok(()));
+    }
 
     pub(crate) fn member(name: &str, check: DeclarationCheck, locked: bool) -> PanelMember {
         PanelMember { name: name.into(), status: EvaluatorStatus::Aangewezen, chair: false, declared: true, check, locked }

@@ -10,11 +10,16 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_dialoog");
 /// A demo server of this package's binary (demo accounts, the seeded tender).
 pub trait DemoServer {
     fn start() -> impl std::future::Future<Output = Server>;
+    /// A fresh installation of this package's binary (see [`Server::fresh_bin`]).
+    fn fresh(env: &[(&str, &str)]) -> impl std::future::Future<Output = Server>;
 }
 
 impl DemoServer for Server {
     async fn start() -> Server {
         Server::start_bin(BIN).await
+    }
+    async fn fresh(env: &[(&str, &str)]) -> Server {
+        Server::fresh_bin(BIN, env).await
     }
 }
 

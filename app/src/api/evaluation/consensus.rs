@@ -34,6 +34,8 @@ pub struct ConsensusView {
     pub offsets: Vec<(String, String)>,
     /// (plan label, quality points from the consensus so far)
     pub totals: Vec<(String, String)>,
+    /// The chair confirms the lock with a code from their app.
+    pub code_required: bool,
 }
 
 /// The consensus matrix, when the visibility rule shows it to the caller:
@@ -109,6 +111,7 @@ pub(super) fn view(cx: &super::Context<'_>) -> Option<ConsensusView> {
         locked,
         locked_by: s.evaluation.as_ref().and_then(|e| e.locked_by.clone()),
         may_edit: chair && !locked && cx.stage.scoring,
+        code_required: crate::store::users::has_second_factor(&cx.ok.user),
         cells,
         agenda,
         offsets,
@@ -144,11 +147,13 @@ pub async fn save_consensus(id: TenderId, plan: String, criterium: String, nivea
     .await
 }
 
+/// The chair locks the consensus, confirming with a fresh code.
 #[server(endpoint = "lock_consensus")]
-pub async fn lock_consensus(id: TenderId) -> Result<(), AppError> {
+pub async fn lock_consensus(id: TenderId, code: Option<String>) -> Result<(), AppError> {
     use crate::api::guard;
     guard::run(async move {
-        let mut op = guard::op(id, crate::domain::access::Action::Evaluate).await?;
+        let op = guard::op(id, crate::domain::access::Action::Evaluate).await?;
+        let mut op = guard::with_fresh_code(op, code).await?;
         crate::store::evaluation::consensus::lock_consensus(&mut op).await?;
         op.commit().await
     })

@@ -23,6 +23,8 @@ pub struct PanelRow {
     pub locked: bool,
     /// Scores given (of the total the sheet needs).
     pub filled: usize,
+    /// The caller appointed this evaluator (so another inkoper checks the declaration).
+    pub appointed_by_me: bool,
 }
 
 /// The panel as the caller may see it (the buyer's side also sees the
@@ -49,6 +51,7 @@ pub(super) fn rows(cx: &super::Context<'_>) -> Vec<PanelRow> {
             replaced: if buyer { p.ev.replaced_reason.clone() } else { None },
             locked: p.locked(),
             filled: cx.s.sheet(p.ev.id).len().min(per_sheet),
+            appointed_by_me: p.ev.appointed_by_user == Some(cx.ok.user.id),
         })
         .collect()
 }
@@ -88,69 +91,78 @@ pub(super) async fn candidates(cx: &super::Context<'_>) -> Result<Vec<(String, S
     Ok(out)
 }
 
-/// The account to appoint: an existing one, or a new one to create (with a
-/// one-time password, shown once) in the same operation as the appointment.
+/// The account to appoint: an existing one, or a new one to create and
+/// invite (its owner chooses the password) in the same operation as the
+/// appointment. Nobody but its owner ever sees a password.
 #[cfg(feature = "ssr")]
 enum Account {
     Existing(crate::store::entities::users::Model),
-    New { account: crate::store::users::NewAccount, password: String },
+    New(crate::store::administration::Person),
 }
 
 #[cfg(feature = "ssr")]
-async fn account(st: &crate::state::AppState, username: &str, name: Option<String>) -> Result<Account, AppError> {
-    use crate::domain::refusal::text_up_to;
+async fn account(st: &crate::state::AppState, username: &str, name: Option<String>, email: Option<String>) -> Result<Account, AppError> {
     use crate::domain::values::Username;
     let username = Username::parse(username)?;
     if let Some(u) = crate::store::users::by_username(&st.db.conn, &username).await? {
+        if !u.active {
+            return Err(AppError::Conflict(format!("Het account '{username}' is gedeactiveerd.")));
+        }
         return Ok(Account::Existing(u));
     }
-    let name = name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).ok_or_else(|| {
-        AppError::NotFound(format!("Er is geen account '{username}'. Vul ook een naam in om het account aan te maken."))
-    })?;
-    let name = text_up_to(&name, 200, "De naam")?;
-    // Hashing takes tens of milliseconds: outside the write lock.
-    let password = crate::store::bootstrap::random_password();
-    let hash = crate::store::users::hash_password(password.clone()).await;
-    Ok(Account::New {
-        account: crate::store::users::NewAccount { username, display_name: name, password_hash: hash, must_change_password: true },
-        password,
-    })
+    let (Some(name), Some(email)) = (name.filter(|n| !n.trim().is_empty()), email.filter(|e| !e.trim().is_empty())) else {
+        return Err(AppError::NotFound(format!(
+            "Er is geen account '{username}'. Vul ook naam en e-mailadres in: de beoordelaar krijgt dan een uitnodiging."
+        )));
+    };
+    Ok(Account::New(crate::store::administration::Person::parse(username.as_str(), &name, &email)?))
 }
 
 #[cfg(feature = "ssr")]
 impl Account {
-    async fn materialise(self, op: &mut crate::store::Op) -> Result<(crate::store::entities::users::Model, Option<String>), AppError> {
+    /// The account, created and invited first when it is new; and whether it was.
+    async fn materialise(self, op: &mut crate::store::Op, st: &crate::state::AppState) -> Result<(crate::store::entities::users::Model, bool), AppError> {
+        use crate::store::invitations::Purpose;
         match self {
-            Account::Existing(u) => Ok((u, None)),
-            Account::New { account, password } => {
-                let name = account.username.clone();
-                let u = crate::store::users::create(op, account).await.map_err(|e| match e {
+            Account::Existing(u) => Ok((u, false)),
+            Account::New(person) => {
+                let name = person.username.clone();
+                let by = op.user()?.clone();
+                let context = format!("als beoordelaar in de aanbesteding '{}'", op.tender().title);
+                let purpose = Purpose { inviter: Some(&by.display_name), context: Some(context.clone()) };
+                let u = crate::store::administration::create_invited(op, &st.settings, &by, person, purpose).await.map_err(|e| match e {
                     AppError::Conflict(_) => {
                         AppError::Conflict(format!("De gebruikersnaam '{name}' is net in gebruik genomen; probeer het opnieuw."))
                     }
                     other => other,
                 })?;
-                Ok((u, Some(password)))
+                Ok((u, true))
             }
         }
     }
 }
 
-/// Appoints an evaluator (an existing account, or a new one with a one-time
-/// password that is returned once). Returns the one-time password, if any.
+/// Appoints an evaluator: an existing account, or a new one that gets an
+/// invitation by e-mail. Returns whether an invitation went out.
 #[server(endpoint = "appoint_evaluator")]
-pub async fn appoint_evaluator(id: TenderId, gebruikersnaam: String, naam: Option<String>, voorzitter: Option<String>) -> Result<Option<String>, AppError> {
+pub async fn appoint_evaluator(
+    id: TenderId,
+    gebruikersnaam: String,
+    naam: Option<String>,
+    email: Option<String>,
+    voorzitter: Option<String>,
+) -> Result<bool, AppError> {
     use crate::api::guard;
     use crate::domain::access::Action::ManageEvaluation;
     guard::run(async move {
-        // Refused before any password is hashed.
         guard::require(id, ManageEvaluation).await?;
-        let acc = account(&guard::state()?, &gebruikersnaam, naam).await?;
+        let st = guard::state()?;
+        let acc = account(&st, &gebruikersnaam, naam, email).await?;
         let mut op = guard::op(id, ManageEvaluation).await?;
-        let (user, password) = acc.materialise(&mut op).await?;
+        let (user, invited) = acc.materialise(&mut op, &st).await?;
         crate::store::evaluation::panel::appoint(&mut op, &user, voorzitter.is_some()).await?;
         op.commit().await?;
-        Ok(password)
+        Ok(invited)
     })
     .await
 }
@@ -167,7 +179,14 @@ pub async fn set_chair(id: TenderId, beoordelaar: EvaluatorId) -> Result<(), App
 }
 
 #[server(endpoint = "replace_evaluator")]
-pub async fn replace_evaluator(id: TenderId, beoordelaar: EvaluatorId, reden: String, gebruikersnaam: String, naam: Option<String>) -> Result<Option<String>, AppError> {
+pub async fn replace_evaluator(
+    id: TenderId,
+    beoordelaar: EvaluatorId,
+    reden: String,
+    gebruikersnaam: String,
+    naam: Option<String>,
+    email: Option<String>,
+) -> Result<bool, AppError> {
     use crate::api::guard;
     use crate::domain::access::Action::ManageEvaluation;
     guard::run(async move {
@@ -175,12 +194,13 @@ pub async fn replace_evaluator(id: TenderId, beoordelaar: EvaluatorId, reden: St
         if reden.trim().is_empty() {
             return Err(AppError::Invalid("Geef de reden van de vervanging.".into()));
         }
-        let acc = account(&guard::state()?, &gebruikersnaam, naam).await?;
+        let st = guard::state()?;
+        let acc = account(&st, &gebruikersnaam, naam, email).await?;
         let mut op = guard::op(id, ManageEvaluation).await?;
-        let (user, password) = acc.materialise(&mut op).await?;
+        let (user, invited) = acc.materialise(&mut op, &st).await?;
         crate::store::evaluation::panel::replace(&mut op, beoordelaar, &reden, &user).await?;
         op.commit().await?;
-        Ok(password)
+        Ok(invited)
     })
     .await
 }

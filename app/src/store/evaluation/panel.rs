@@ -8,7 +8,7 @@ use super::super::event::{Event, Subject};
 use super::super::op::Op;
 use super::{snapshot, submitted_organisations};
 use crate::domain::access::Role;
-use crate::domain::evaluation::panel::{may_appoint, Candidate};
+use crate::domain::evaluation::panel::{may_appoint, may_check_declaration, Candidate};
 use crate::domain::refusal::text_up_to;
 use crate::domain::status::{DeclarationCheck, EvaluatorStatus};
 use crate::error::AppError;
@@ -54,6 +54,7 @@ pub async fn appoint(op: &mut Op, user: &users::Model, chair: bool) -> Result<ev
         status: Set(Coded(EvaluatorStatus::Aangewezen)),
         appointed_at: Set(op.now()),
         appointed_by: Set(by_name(op)?),
+        appointed_by_user: Set(Some(op.user()?.id)),
         check_status: Set(Coded(DeclarationCheck::Open)),
         ..Default::default()
     }
@@ -170,6 +171,7 @@ pub async fn check_declaration(op: &mut Op, evaluator: EvaluatorId, conflict: bo
     if m.ev.check_status != DeclarationCheck::Open {
         return Err(AppError::Conflict("Deze verklaring is al getoetst.".into()));
     }
+    may_check_declaration(m.ev.appointed_by_user == Some(op.user()?.id), &m.user.display_name)?;
     let bidders: Vec<String> = submitted_organisations(op.txn(), op.tender_id()).await?.into_iter().map(|o| o.name).collect();
     let mut a = m.ev.clone().into_active_model();
     a.check_status = Set(Coded(if conflict { DeclarationCheck::Conflict } else { DeclarationCheck::GeenConflict }));

@@ -4,7 +4,7 @@
 //!
 //! cargo bench -p app --bench audit_verify [-- EVENTS]
 
-use app::domain::audit::{commitment, make_entry, ExportLine, Header, Verifier, ZERO_HASH};
+use app::domain::audit::{commitment, make_entry, NewEntry, ExportLine, Header, Verifier, ZERO_HASH};
 use sha2::{Digest, Sha256};
 use std::io::{BufRead, BufWriter, Write};
 use std::time::Instant;
@@ -45,17 +45,17 @@ fn main() {
                 tseq += 1;
             }
             let time = format!("2023-05-17T08:{:02}:{:02}.{:06}Z", (seq / 60) % 60, seq % 60, seq % 1_000_000);
-            let e = make_entry(
+            let e = make_entry(NewEntry {
                 seq,
-                &time,
-                in_tender.then_some(("1", tseq, tprev.as_str())),
-                "p-0123456789abcdef",
-                "inkoper",
-                "auth.login_failed",
-                "account:p-0123456789abcdef",
-                commitment(&salt, &payload),
-                &prev,
-            );
+                time: &time,
+                tender: in_tender.then_some(("1", tseq, tprev.as_str())),
+                actor: "p-0123456789abcdef",
+                role: "inkoper",
+                action: "auth.login_failed",
+                subject: "account:p-0123456789abcdef",
+                commitment: commitment(&salt, &payload),
+                prev: &prev,
+            });
             let hash = hex::encode(e.leaf_hash());
             prev = hash.clone();
             if in_tender {

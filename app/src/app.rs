@@ -61,6 +61,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tweede-factor") view=pages::account::SecondFactor ssr=SsrMode::Async/>
                     <Route path=path!("/beheer") view=pages::admin::Accounts ssr=SsrMode::Async/>
                     <Route path=path!("/beheer/aanbestedingen") view=pages::admin::AllTenders ssr=SsrMode::Async/>
+                    <Route path=path!("/nieuwe-aanbesteding") view=pages::setup::NewTender ssr=SsrMode::Async/>
+                    <Route path=path!("/aanbesteding/:id/opzet") view=pages::setup::Setup ssr=SsrMode::Async/>
+                    <Route path=path!("/aanbesteding/:id/team") view=pages::setup::Team ssr=SsrMode::Async/>
                     <Route path=path!("/aanbesteding/:id") view=pages::tender::TenderOverview ssr=SsrMode::Async/>
                     <Route path=path!("/audittrail") view=pages::audit::AuditTrail ssr=SsrMode::Async/>
                     <Route path=path!("/aanbesteding/:id/documenten") view=pages::documents::Documents ssr=SsrMode::Async/>
@@ -115,6 +118,7 @@ fn Frame(children: Children) -> impl IntoView {
                                 <nav class="user-nav" aria-label="Gebruiker">
                                     <a href="/">"Overzicht"</a>
                                     <a href="/berichten">"Berichten"</a>
+                                    {u.creates_tenders.then(|| view! { <a href="/nieuwe-aanbesteding" data-testid="nieuwe-aanbesteding-link">"Nieuwe aanbesteding"</a> })}
                                     {u.beheerder.then(|| view! { <a href="/beheer" data-testid="beheer-link">"Beheer"</a> })}
                                     <a href="/tweede-factor">"Inlogbeveiliging"</a>
                                     <span class="user-name" data-testid="ingelogd-als">{u.display_name.clone()}</span>

@@ -29,6 +29,7 @@ pub fn router(st: AppState) -> Router {
     Router::new()
         .route("/upload/inschrijving/{tender}/{part}", post(upload_bid_part))
         .route("/upload/document/{tender}", post(upload_document))
+        .route("/upload/scholen/{tender}", post(upload_schools))
         .route("/bestand/document/{tender}/{version}", get(download_document))
         .route("/bestand/inschrijving/{tender}/{part}", get(download_bid_part))
         .route("/ontvangstbevestiging/{tender}/{receipt}", get(download_receipt))
@@ -41,6 +42,7 @@ pub fn router(st: AppState) -> Router {
 pub const ROUTES: &[&str] = &[
     "POST /upload/inschrijving/{tender}/{part}",
     "POST /upload/document/{tender}",
+    "POST /upload/scholen/{tender}",
     "GET /bestand/document/{tender}/{version}",
     "GET /bestand/inschrijving/{tender}/{part}",
     "GET /ontvangstbevestiging/{tender}/{receipt}",
@@ -81,6 +83,31 @@ fn fail(e: AppError, json: bool, html: bool, back: &str) -> Response {
     }
 }
 
+/// The multipart reader of an upload: the file held to `limit` bytes, the
+/// whole body to `slack` bytes more (the form fields around it).
+fn multipart(headers: &HeaderMap, body: Body, limit: u64, slack: u64) -> Result<multer::Multipart<'static>, AppError> {
+    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let boundary = multer::parse_boundary(ct)
+        .map_err(|_| AppError::Invalid("Verstuur het bestand met het uploadformulier (multipart/form-data).".into()))?;
+    let constraints = multer::Constraints::new()
+        .size_limit(multer::SizeLimit::new().whole_stream(limit.saturating_add(slack)).per_field(limit.saturating_add(1)));
+    let stream = body.into_data_stream().map_err(std::io::Error::other);
+    Ok(multer::Multipart::with_constraints(stream, boundary, constraints))
+}
+
+fn too_large(limit: u64) -> AppError {
+    AppError::TooLarge(format!("Het bestand is groter dan de toegestane {}. Er is niets opgeslagen.", files::show_size(limit)))
+}
+
+/// The next field of an upload, or a Dutch refusal.
+async fn next_field(mp: &mut multer::Multipart<'static>, limit: u64) -> Result<Option<multer::Field<'static>>, AppError> {
+    match mp.next_field().await {
+        Ok(f) => Ok(f),
+        Err(multer::Error::StreamSizeExceeded { .. }) | Err(multer::Error::FieldSizeExceeded { .. }) => Err(too_large(limit)),
+        Err(_) => Err(AppError::Invalid("Het uploadverzoek is onvolledig of beschadigd. Probeer het opnieuw.".into())),
+    }
+}
+
 /// Reads the multipart body: text fields into a list, the one file field
 /// streamed into the file store with `limit`. `check_name` vets the file name
 /// before any byte is written.
@@ -90,23 +117,11 @@ async fn read_multipart(
     body: Body,
     limit: u64,
 ) -> Result<(Vec<(String, String)>, Option<(String, &'static str, files::Stored)>), AppError> {
-    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let boundary = multer::parse_boundary(ct)
-        .map_err(|_| AppError::Invalid("Verstuur het bestand met het uploadformulier (multipart/form-data).".into()))?;
-    let constraints = multer::Constraints::new()
-        .size_limit(multer::SizeLimit::new().whole_stream(limit.saturating_add(1_000_000)).per_field(limit.saturating_add(1)));
-    let stream = body.into_data_stream().map_err(std::io::Error::other);
-    let mut mp = multer::Multipart::with_constraints(stream, boundary, constraints);
+    let mut mp = multipart(headers, body, limit, 1_000_000)?;
     let mut fields = Vec::new();
     let mut file = None;
-    let too_large = || AppError::TooLarge(format!("Het bestand is groter dan de toegestane {}. Er is niets opgeslagen.", files::show_size(limit)));
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(multer::Error::StreamSizeExceeded { .. }) | Err(multer::Error::FieldSizeExceeded { .. }) => return Err(too_large()),
-            Err(_) => return Err(AppError::Invalid("Het uploadverzoek is onvolledig of beschadigd. Probeer het opnieuw.".into())),
-        };
+    let too_large = || too_large(limit);
+    while let Some(field) = next_field(&mut mp, limit).await? {
         let name = field.name().unwrap_or_default().to_string();
         if let Some(fname) = field.file_name().map(files::clean_name) {
             if file.is_some() {
@@ -250,6 +265,57 @@ async fn upload_document(
     match res {
         Ok(()) if json => axum::Json(serde_json::json!({ "ok": true })).into_response(),
         Ok(()) => (StatusCode::SEE_OTHER, [(header::LOCATION, format!("{back}?melding=opgeslagen"))]).into_response(),
+        Err(e) => fail(e, json, wants_html(&headers), &back),
+    }
+}
+
+/// Reads a small multipart body into memory: the text fields and the one
+/// file (its name and bytes), at most `limit` bytes of it.
+async fn read_small_multipart(headers: &HeaderMap, body: Body, limit: u64) -> Result<(Vec<(String, String)>, Option<(String, Vec<u8>)>), AppError> {
+    let mut mp = multipart(headers, body, limit, 100_000)?;
+    let mut fields = vec![];
+    let mut file = None;
+    while let Some(field) = next_field(&mut mp, limit).await? {
+        let name = field.name().unwrap_or_default().to_string();
+        let file_name = field.file_name().map(files::clean_name);
+        let bytes = match field.bytes().await {
+            Ok(b) => b,
+            Err(multer::Error::StreamSizeExceeded { .. }) | Err(multer::Error::FieldSizeExceeded { .. }) => return Err(too_large(limit)),
+            Err(_) => return Err(AppError::Invalid("De upload is afgebroken. Er is niets opgeslagen; probeer het opnieuw.".into())),
+        };
+        match file_name {
+            Some(f) if file.is_none() => file = Some((f, bytes.to_vec())),
+            Some(_) => return Err(AppError::Invalid("Upload één bestand tegelijk.".into())),
+            None => fields.push((name, String::from_utf8_lossy(&bytes).into_owned())),
+        }
+    }
+    Ok((fields, file))
+}
+
+/// POST /upload/scholen/{tender}: the schools of the scope from a CSV file,
+/// all or nothing (every bad row is named with its line number).
+async fn upload_schools(State(st): State<AppState>, session: Session, Path(tender): Path<TenderId>, headers: HeaderMap, body: Body) -> Response {
+    let json = wants_json(&headers);
+    let back = format!("/aanbesteding/{tender}/opzet");
+    let res = async {
+        let u = guard::require_user_of_session(&st, &session).await?;
+        let ok = guard::allowed_for(&st, u, tender, Action::SetUpTender).await?;
+        let (_, file) = read_small_multipart(&headers, body, 1_000_000).await?;
+        let Some((_, bytes)) = file else {
+            return Err(AppError::Invalid("Kies een CSV-bestand om in te lezen.".into()));
+        };
+        if bytes.is_empty() {
+            return Err(AppError::Invalid("Het bestand is leeg.".into()));
+        }
+        let mut op = Op::begin(&st.db, &st.clock, ok.user, tender, Action::SetUpTender).await?;
+        let n = store::setup::import_schools(&mut op, &bytes).await?;
+        op.commit().await?;
+        Ok(n)
+    }
+    .await;
+    match res {
+        Ok(n) if json => axum::Json(serde_json::json!({ "ok": true, "scholen": n })).into_response(),
+        Ok(_) => (StatusCode::SEE_OTHER, [(header::LOCATION, format!("{back}?melding=opgeslagen"))]).into_response(),
         Err(e) => fail(e, json, wants_html(&headers), &back),
     }
 }

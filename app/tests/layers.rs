@@ -10,7 +10,7 @@ const LAYERS: &[&[&str]] = &[
     &["entities", "column", "clock", "event", "op", "audit", "checkpoint", "files", "messages", "session_store"],
     &["users", "second_factor", "invitations", "administration", "tenders", "organisations", "documents", "nvi", "dialogue", "award", "bids", "evaluation"],
     &["procedure"],
-    &["opening", "buyers", "decision", "contract", "team", "bootstrap"],
+    &["opening", "buyers", "decision", "contract", "team", "setup", "agenda", "bootstrap"],
 ];
 
 fn layer_of(m: &str) -> usize {

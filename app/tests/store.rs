@@ -135,3 +135,32 @@ async fn an_operation_that_recorded_no_event_cannot_commit_and_leaves_nothing() 
     assert!(store::messages::outbox_all(&db.conn).await.unwrap().is_empty(), "and rolled back");
     assert_eq!(audit::size(&db.conn).await.unwrap(), 0);
 }
+
+#[tokio::test]
+async fn a_database_seeded_before_the_formation_was_editable_gets_the_seeded_formation() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh_db(dir.path()).await;
+    let opts = store::bootstrap::Options { seed_tender: true, demo: false, admin_password: None };
+    store::bootstrap::run(&db, &Clock::System, opts).await.unwrap();
+    let count = |db: &Db| {
+        let c = db.conn.clone();
+        async move {
+            let sql = "SELECT COUNT(*) AS n FROM tender_formation";
+            let st = Statement::from_string(c.get_database_backend(), sql.to_string());
+            c.query_one_raw(st).await.unwrap().unwrap().try_get_by_index::<i64>(0).unwrap()
+        }
+    };
+    assert_eq!(count(&db).await, 7, "a new seed writes the formation itself");
+    // As a database seeded before: no rows, and the migration not yet run.
+    db.conn.execute_unprepared("DELETE FROM tender_formation").await.unwrap();
+    Migrator::down(&db.conn, Some(1)).await.unwrap();
+    Migrator::up(&db.conn, None).await.unwrap();
+    assert_eq!(count(&db).await, 7);
+    let t = store::tenders::by_reference(&db.conn, "JST-VO-2023").await.unwrap().unwrap();
+    let f = store::setup::formation(&db.conn, t.id).await.unwrap();
+    assert_eq!((f[0].profile.as_str(), f[0].current.to_string()), ("Jeugd- en Gezinscoach VO", "4,5".to_string()));
+    // Running it again adds nothing.
+    Migrator::down(&db.conn, Some(1)).await.unwrap();
+    Migrator::up(&db.conn, None).await.unwrap();
+    assert_eq!(count(&db).await, 7);
+}

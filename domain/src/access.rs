@@ -151,10 +151,12 @@ pub enum Action {
     /// See and change the tender's team: inkopers, waarnemers and the
     /// representatives of the gemeenten (the panel has its own action).
     ManageTeam,
+    /// Use the tender as the template of a new one (with the right to create tenders).
+    CopyTender,
 }
 
 impl Action {
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 39] = [
         Action::ViewTender, Action::ViewAuditTrail, Action::ExportAuditTrail, Action::WriteCheckpoint,
         Action::ManageProcedure, Action::ViewDocuments, Action::EditDocuments, Action::AskQuestion,
         Action::ViewNvi, Action::ManageNvi, Action::ManageDialogue, Action::ViewDialogue,
@@ -164,7 +166,7 @@ impl Action {
         Action::SignGemeente, Action::ManageShares, Action::ViewEvaluation, Action::ManageEvaluation,
         Action::SignDeclaration, Action::Evaluate, Action::PrepareAward, Action::ViewAwardLetters,
         Action::ReadAwardLetter, Action::ManageObjections, Action::ViewContract, Action::ManageContract,
-        Action::SetUpTender, Action::ManageTeam,
+        Action::SetUpTender, Action::ManageTeam, Action::CopyTender,
     ];
 }
 
@@ -235,6 +237,7 @@ const TABLE: &[(Action, &[Role], Phases)] = &[
     (ManageContract, &[Inkoper], Phases::In(&[Ondertekend, Contract])),
     (SetUpTender, &[Inkoper], Phases::In(&[Concept])),
     (ManageTeam, &[Inkoper], Phases::Any),
+    (CopyTender, &[Inkoper], Phases::Any),
 ];
 
 /// What an account may do outside any tender, by the rights it holds.
@@ -387,6 +390,7 @@ mod tests {
             for r in Role::ALL {
                 assert_eq!(allowed(r, p, SetUpTender), r == Inkoper && p == Concept, "{r:?} in {p:?}");
                 assert_eq!(allowed(r, p, ManageTeam), r == Inkoper, "{r:?} in {p:?}");
+                assert_eq!(allowed(r, p, CopyTender), r == Inkoper, "{r:?} in {p:?}");
             }
         }
     }

@@ -320,32 +320,36 @@ pub fn verify_export(text: &str, expected: Option<ExpectedHead>) -> Result<Verif
     v.finish()
 }
 
+/// What an entry is made of, before it is chained.
+pub struct NewEntry<'a> {
+    pub seq: u64,
+    pub time: &'a str,
+    /// (tender, its own sequence number, the hash of its previous event)
+    pub tender: Option<(&'a str, u64, &'a str)>,
+    pub actor: &'a str,
+    pub role: &'a str,
+    pub action: &'a str,
+    pub subject: &'a str,
+    pub commitment: String,
+    /// The hash of the previous entry of the whole log.
+    pub prev: &'a str,
+}
+
 /// Builds an entry chained after `prev` (used by the store and by tests and benchmarks).
-#[allow(clippy::too_many_arguments)]
-pub fn make_entry(
-    seq: u64,
-    time: &str,
-    tender: Option<(&str, u64, &str)>,
-    actor: &str,
-    role: &str,
-    action: &str,
-    subject: &str,
-    commitment: String,
-    prev: &str,
-) -> Entry {
+pub fn make_entry(n: NewEntry<'_>) -> Entry {
     Entry {
         v: "1".into(),
-        seq: seq.to_string(),
-        time: time.to_string(),
-        tender: tender.map(|t| t.0.to_string()),
-        tseq: tender.map(|t| t.1.to_string()),
-        tprev: tender.map(|t| t.2.to_string()),
-        actor: actor.into(),
-        role: role.into(),
-        action: action.into(),
-        subject: subject.into(),
-        commitment,
-        prev: prev.into(),
+        seq: n.seq.to_string(),
+        time: n.time.to_string(),
+        tender: n.tender.map(|t| t.0.to_string()),
+        tseq: n.tender.map(|t| t.1.to_string()),
+        tprev: n.tender.map(|t| t.2.to_string()),
+        actor: n.actor.into(),
+        role: n.role.into(),
+        action: n.action.into(),
+        subject: n.subject.into(),
+        commitment: n.commitment,
+        prev: n.prev.into(),
     }
 }
 
@@ -368,7 +372,17 @@ mod tests {
                 tseq += 1;
             }
             let t = in_tender.then_some(("1", tseq, tprev.as_str()));
-            let e = make_entry(seq, "2023-05-17T08:00:00.000000Z", t, "u-1", "inkoper", "test.event", "tender:1", c, &prev);
+            let e = make_entry(NewEntry {
+                seq,
+                time: "2023-05-17T08:00:00.000000Z",
+                tender: t,
+                actor: "u-1",
+                role: "inkoper",
+                action: "test.event",
+                subject: "tender:1",
+                commitment: c,
+                prev: &prev,
+            });
             let hash = hex::encode(e.leaf_hash());
             prev = hash.clone();
             if in_tender {

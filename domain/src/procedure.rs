@@ -46,6 +46,45 @@ pub struct Facts {
     pub contract_start: NaiveDate,
     /// The phase a suspended tender returns to.
     pub suspended_phase: Option<Phase>,
+    /// Inkopers in the team (the opening takes two different ones).
+    pub inkopers: usize,
+}
+
+/// Everything publication still waits for, in Dutch; empty when the tender
+/// can be published now.
+pub fn publication_waits_for(f: &Facts) -> Vec<String> {
+    let mut out = vec![];
+    if f.now < f.publication_planned {
+        out.push(format!("Publiceren kan vanaf de geplande publicatiedatum ({}).", show_instant(f.publication_planned)));
+    }
+    if f.inkopers < crate::setup::MIN_INKOPERS {
+        out.push(format!(
+            "Het team heeft {} inkoper{}; voeg er een toe, want de opening gebeurt door twee verschillende inkopers (vier ogen).",
+            f.inkopers,
+            if f.inkopers == 1 { "" } else { "s" }
+        ));
+    }
+    if f.participating_gemeenten == 0 {
+        out.push("Voeg ten minste één gemeente toe die de opdracht verstrekt.".into());
+    }
+    if f.documents == 0 {
+        out.push("Er is nog geen aanbestedingsdocument. Voeg eerst de documenten toe.".into());
+    }
+    if f.part_defs == 0 {
+        out.push("Leg eerst vast uit welke onderdelen een inschrijving bestaat.".into());
+    }
+    if let Some(e) = &f.award_method_problem {
+        out.push(format!("De gunningsmethode is niet compleet: {e}"));
+    }
+    match f.submission_deadline {
+        None => out.push("Plan eerst de sluitingstermijn voor inschrijvingen.".into()),
+        Some(d) if d <= f.now.max(f.publication_planned) => out.push(format!(
+            "De sluitingstermijn ({}) moet na het moment van publiceren liggen.",
+            show_instant(d)
+        )),
+        Some(_) => {}
+    }
+    out
 }
 
 /// The phases a tender can move to from `from`, in the order they are offered.
@@ -96,25 +135,10 @@ fn check_text(from: Phase, to: Phase, f: &Facts, reason: &str) -> Result<(), Str
     }
     let need = |ok: bool, msg: &str| if ok { Ok(()) } else { Err(msg.to_string()) };
     match to {
-        Gepubliceerd => {
-            need(
-                f.now >= f.publication_planned,
-                &format!("Publiceren kan vanaf de geplande publicatiedatum ({}).", show_instant(f.publication_planned)),
-            )?;
-            need(f.documents > 0, "Er is nog geen aanbestedingsdocument. Voeg eerst de documenten toe.")?;
-            need(f.part_defs > 0, "Leg eerst vast uit welke onderdelen een inschrijving bestaat.")?;
-            if let Some(e) = &f.award_method_problem {
-                return Err(format!("De gunningsmethode is niet compleet: {e}"));
-            }
-            match f.submission_deadline {
-                None => Err("Plan eerst de sluitingstermijn voor inschrijvingen.".into()),
-                Some(d) if d <= f.now => Err(format!(
-                    "De sluitingstermijn ({}) moet na het moment van publiceren liggen.",
-                    show_instant(d)
-                )),
-                Some(_) => Ok(()),
-            }
-        }
+        Gepubliceerd => match publication_waits_for(f).into_iter().next() {
+            Some(first) => Err(first),
+            None => Ok(()),
+        },
         Dialoog => need(
             f.open_dialogue_rounds > 0,
             "Maak eerst een dialoogronde aan; de dialoogfase begint met een open ronde.",
@@ -285,8 +309,21 @@ mod tests {
             part_defs: 3,
             contract_start: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
             participating_gemeenten: 6,
+            inkopers: 2,
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn publication_needs_two_inkopers_and_a_gemeente_and_lists_everything_it_waits_for() {
+        let one = Facts { inkopers: 1, ..ready() };
+        let e = check(Concept, Gepubliceerd, &one, "").unwrap_err();
+        assert!(e.message().contains("1 inkoper;") && e.message().contains("vier ogen"), "{}", e.message());
+        let none = Facts { participating_gemeenten: 0, ..ready() };
+        assert!(check(Concept, Gepubliceerd, &none, "").unwrap_err().message().contains("gemeente"));
+        assert!(publication_waits_for(&ready()).is_empty());
+        let bare = Facts { inkopers: 1, documents: 0, submission_deadline: None, ..ready() };
+        assert_eq!(publication_waits_for(&bare).len(), 3, "{:?}", publication_waits_for(&bare));
     }
 
     #[test]

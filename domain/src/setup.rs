@@ -6,8 +6,9 @@ use crate::access::Role;
 use crate::calendar::ContractTerm;
 use crate::money::{show_price, Money};
 use crate::refusal::{Refusal, Ruling};
-use crate::values::{Brin, Slug};
-use chrono::NaiveDate;
+use crate::status::PartKind;
+use crate::values::{Brin, Fte, Slug};
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// The threshold of the light regime for social and other specific services
@@ -220,6 +221,185 @@ pub fn may_leave_inkopers(published: bool, inkopers: usize) -> Ruling {
     Ok(())
 }
 
+/// A team profile of the scope: its name and a note ("voorheen …").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub name: String,
+    pub note: String,
+}
+
+/// One line of the formation: fte of a profile in a region, now and the
+/// extension the tender buys.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormationLine {
+    pub profile: String,
+    pub region: String,
+    pub current: Fte,
+    pub extension: Fte,
+}
+
+/// A part of a bid as the set-up page enters it (envelope 1 or 2; the price
+/// part of envelope 3 follows from the award method).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartLine {
+    pub envelope: i32,
+    pub name: String,
+    pub kind: PartKind,
+    pub required: bool,
+    pub max_bytes: i64,
+    pub description: String,
+}
+
+/// The cells of a line "a | b | c", trimmed.
+fn cells(line: &str) -> Vec<&str> {
+    line.split('|').map(str::trim).collect()
+}
+
+/// The non-empty lines of a text, with their line numbers (from 1).
+fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines().enumerate().map(|(i, l)| (i + 1, l.trim())).filter(|(_, l)| !l.is_empty())
+}
+
+fn cell_text(v: &str, max: usize, what: &str, line: usize) -> Ruling<String> {
+    if v.is_empty() || v.chars().count() > max {
+        return Err(Refusal::Invalid(format!("Regel {line}: {what} ontbreekt of is langer dan {max} tekens.")));
+    }
+    Ok(v.to_string())
+}
+
+/// Reads the profiles, one a line: "naam | toelichting" (the note may be left out).
+pub fn parse_profiles(text: &str) -> Ruling<Vec<Profile>> {
+    let mut out = vec![];
+    for (n, l) in lines(text) {
+        let c = cells(l);
+        if c.len() > 2 {
+            return Err(Refusal::Invalid(format!("Regel {n}: schrijf 'naam | toelichting'.")));
+        }
+        out.push(Profile {
+            name: cell_text(c[0], 200, "de naam van het profiel", n)?,
+            note: c.get(1).map(|s| s.to_string()).unwrap_or_default().chars().take(500).collect(),
+        });
+    }
+    if out.len() > 50 {
+        return Err(Refusal::invalid("Hoogstens 50 profielen."));
+    }
+    Ok(out)
+}
+
+/// Reads the formation, one a line: "profiel | regio | huidig fte | uitbreiding fte".
+pub fn parse_formation(text: &str) -> Ruling<Vec<FormationLine>> {
+    let mut out = vec![];
+    for (n, l) in lines(text) {
+        let c = cells(l);
+        if c.len() != 4 {
+            return Err(Refusal::Invalid(format!("Regel {n}: schrijf 'profiel | regio | huidig fte | uitbreiding fte'.")));
+        }
+        let fte = |s: &str| Fte::parse(s).map_err(|e| Refusal::Invalid(format!("Regel {n}: {}", e.message())));
+        out.push(FormationLine {
+            profile: cell_text(c[0], 200, "het profiel", n)?,
+            region: cell_text(c[1], 200, "de regio", n)?,
+            current: fte(c[2])?,
+            extension: fte(c[3])?,
+        });
+    }
+    if out.len() > 200 {
+        return Err(Refusal::invalid("Hoogstens 200 regels formatie."));
+    }
+    Ok(out)
+}
+
+/// Reads the partners (samenwerkingsverbanden and the like), one a line.
+pub fn parse_partners(text: &str) -> Ruling<Vec<String>> {
+    let out: Vec<String> = lines(text).map(|(n, l)| cell_text(l, 200, "de naam", n)).collect::<Ruling<_>>()?;
+    if out.len() > 50 {
+        return Err(Refusal::invalid("Hoogstens 50 samenwerkingspartners."));
+    }
+    Ok(out)
+}
+
+/// Reads the parts of a bid, one a line: "envelop | naam | bestand of
+/// formulier | verplicht of optioneel | hoogstens MB | omschrijving".
+pub fn parse_parts(text: &str) -> Ruling<Vec<PartLine>> {
+    let mut out = vec![];
+    for (n, l) in lines(text) {
+        let c = cells(l);
+        if c.len() != 6 {
+            return Err(Refusal::Invalid(format!(
+                "Regel {n}: schrijf 'envelop | naam | bestand of formulier | verplicht of optioneel | hoogstens MB | omschrijving'."
+            )));
+        }
+        let envelope = match c[0] {
+            "1" => 1,
+            "2" => 2,
+            _ => {
+                return Err(Refusal::Invalid(format!(
+                    "Regel {n}: envelop 1 (geschiktheid) of 2 (kwaliteit); de prijs (envelop 3) volgt uit de gunningsmethode."
+                )))
+            }
+        };
+        let kind = match c[2].to_lowercase().as_str() {
+            "bestand" => PartKind::Bestand,
+            "formulier" => PartKind::Formulier,
+            other => return Err(Refusal::Invalid(format!("Regel {n}: soort 'bestand' of 'formulier', niet '{other}'."))),
+        };
+        let required = match c[3].to_lowercase().as_str() {
+            "verplicht" | "ja" => true,
+            "optioneel" | "nee" => false,
+            other => return Err(Refusal::Invalid(format!("Regel {n}: 'verplicht' of 'optioneel', niet '{other}'."))),
+        };
+        let mb: i64 = c[4]
+            .parse()
+            .ok()
+            .filter(|m| (1..=100).contains(m))
+            .ok_or_else(|| Refusal::Invalid(format!("Regel {n}: de grootte is 1 tot 100 MB, in hele MB.")))?;
+        out.push(PartLine {
+            envelope,
+            name: cell_text(c[1], 200, "de naam", n)?,
+            kind,
+            required,
+            max_bytes: if kind == PartKind::Formulier { 10_000 } else { mb * 1_000_000 },
+            description: c[5].chars().take(1000).collect(),
+        });
+    }
+    if out.is_empty() {
+        return Err(Refusal::invalid("Een inschrijving bestaat uit ten minste één onderdeel."));
+    }
+    if !out.iter().any(|p| p.envelope == 2) {
+        return Err(Refusal::invalid("Envelop 2 (het kwaliteitsplan dat anoniem wordt beoordeeld) heeft ten minste één onderdeel."));
+    }
+    if out.len() > 30 {
+        return Err(Refusal::invalid("Hoogstens 30 onderdelen."));
+    }
+    Ok(out)
+}
+
+/// A buyer (gemeente) as entered: its name, and the short name that links and
+/// forms use.
+pub fn buyer(name: &str) -> Ruling<(Slug, String)> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(Refusal::invalid("Vul de naam van de gemeente in (hoogstens 100 tekens)."));
+    }
+    Ok((Slug::from_name(name)?, name.to_string()))
+}
+
+/// By how many whole years a copy moves its contract term: the shift of the
+/// planned publication, rounded to whole years (so a term that starts on
+/// 1 January still does).
+pub fn shift_years(from: NaiveDate, to: NaiveDate) -> i32 {
+    ((to - from).num_days() as f64 / 365.25).round() as i32
+}
+
+/// A term moved by `years` whole years.
+pub fn shift_term(t: &ContractTerm, years: i32) -> ContractTerm {
+    let shift = |d: NaiveDate| {
+        let moved = d.with_year(d.year() + years);
+        // 29 February of a year that has none becomes 28 February.
+        moved.unwrap_or_else(|| NaiveDate::from_ymd_opt(d.year() + years, d.month(), 28).expect("a valid date"))
+    };
+    ContractTerm { start: shift(t.start), initial_end: shift(t.initial_end), option_years: t.option_years.clone(), notice_months: t.notice_months, decisions: vec![] }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,5 +464,37 @@ mod tests {
         assert_eq!(may_leave_inkopers(true, 3), Ok(()));
         assert_eq!(may_leave_inkopers(false, 2), Ok(()));
         assert!(may_leave_inkopers(false, 1).is_err());
+    }
+
+    #[test]
+    fn profiles_formation_partners_and_parts_are_read_line_by_line_with_the_line_of_a_mistake() {
+        let p = parse_profiles("Jeugd- en Schoolcoach | voorheen coach\n\nGedragswetenschapper").unwrap();
+        assert_eq!(p.len(), 2);
+        assert_eq!(p[1].note, "");
+        let f = parse_formation("Coach | regio | 4,5 | 0\nGedragswetenschapper | Noord | 0.44 | 0,56").unwrap();
+        assert_eq!(f[1].current.to_string(), "0,44");
+        let e = parse_formation("Coach | regio | 4,5 | 0\nCoach | regio | veel | 0").unwrap_err();
+        assert!(e.message().starts_with("Regel 2:"), "{}", e.message());
+        assert!(parse_formation("Coach | regio | 4,5").unwrap_err().message().contains("Regel 1"));
+        assert_eq!(parse_partners("SWV Noord\n SWV Midden \n").unwrap(), vec!["SWV Noord", "SWV Midden"]);
+        let parts = parse_parts("1 | UEA | bestand | verplicht | 10 | Het UEA\n2 | Kwaliteitsplan | bestand | verplicht | 25 | Anoniem").unwrap();
+        assert_eq!(parts[1].max_bytes, 25_000_000);
+        assert!(parse_parts("1 | UEA | bestand | verplicht | 10 | x").unwrap_err().message().contains("Envelop 2"));
+        assert!(parse_parts("3 | Prijs | bestand | verplicht | 1 | x").unwrap_err().message().contains("gunningsmethode"));
+        assert!(parse_parts("2 | Plan | video | verplicht | 1 | x").unwrap_err().message().contains("'video'"));
+        assert_eq!(buyer(" Dijk en Waard ").unwrap().0.as_str(), "dijk-en-waard");
+    }
+
+    #[test]
+    fn a_copy_moves_the_term_by_whole_years() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        assert_eq!(shift_years(d(2023, 5, 17), d(2026, 3, 1)), 3);
+        assert_eq!(shift_years(d(2023, 5, 17), d(2023, 9, 1)), 0);
+        let t = ContractTerm::jeugd_en_schoolteam();
+        let moved = shift_term(&t, 3);
+        assert_eq!(moved.start, d(2027, 1, 1));
+        assert_eq!(moved.max_end(), d(2036, 12, 31));
+        let leap = ContractTerm { start: d(2024, 2, 29), initial_end: d(2025, 2, 28), option_years: vec![], notice_months: 6, decisions: vec![] };
+        assert_eq!(shift_term(&leap, 1).start, d(2025, 2, 28));
     }
 }

@@ -321,6 +321,11 @@ impl Fte {
     pub fn hundredths(self) -> u32 {
         self.0
     }
+
+    /// From hundredths of an fte, as stored.
+    pub fn from_hundredths(h: u32) -> Fte {
+        Fte(h)
+    }
 }
 
 impl std::fmt::Display for Fte {

@@ -10,6 +10,7 @@ mod m20260301_000001_award_method;
 mod m20260302_000001_participation;
 mod m20260401_000001_evaluation;
 mod m20261201_000001_administration;
+mod m20261203_000001_seeded_formation;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260302_000001_participation::Migration),
             Box::new(m20260401_000001_evaluation::Migration),
             Box::new(m20261201_000001_administration::Migration),
+            Box::new(m20261203_000001_seeded_formation::Migration),
         ]
     }
 }

@@ -186,8 +186,12 @@ async fn pages_carry_security_headers() {
     assert_eq!(h.get("referrer-policy").unwrap(), "same-origin");
 }
 
+/// A partner name longer than the 200 characters allowed (refused, so nothing changes).
+static LONG_LINE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| "x".repeat(201));
+
 /// Who may use what. Each server function and route the binary reports must be
 /// listed here, so a new one cannot slip in unchecked.
+
 #[tokio::test]
 async fn every_route_and_server_function_refuses_the_roles_the_table_refuses() {
     let s = Server::start().await;
@@ -234,6 +238,27 @@ async fn every_route_and_server_function_refuses_the_roles_the_table_refuses() {
         ("POST /api/assign_inkoper", vec![("aanbesteding", "1"), ("gebruikersnaam", "x")], vec!["beheerder1"], 400),
         ("PAGE /beheer", vec![], vec!["beheerder1"], 200),
         ("PAGE /beheer/aanbestedingen", vec![], vec!["beheerder1"], 200),
+        // Creating, setting up and copying tenders; the team.
+        ("POST /api/new_tender_view", vec![], vec!["inkoper1"], 200),
+        ("PAGE /nieuwe-aanbesteding", vec![], vec!["inkoper1"], 200),
+        ("POST /api/create_tender", vec![("kenmerk", "x"), ("titel", "T"), ("omschrijving", ""), ("procedure", "sas-dialoog"), ("cpv", ""), ("waarde", ""), ("publicatie", "2030-01-01T09:00")], vec!["inkoper1"], 400),
+        ("POST /api/copy_tender", vec![("bron", "1"), ("kenmerk", "x"), ("titel", "T"), ("publicatie", "2030-01-01T09:00")], vec!["inkoper1"], 400),
+        ("POST /api/setup_view", vec![("id", "1")], vec!["inkoper1", "beoordelaar1", "gemeente-alkmaar", "waarnemer1"], 200),
+        ("PAGE /aanbesteding/{id}/opzet", vec![], vec!["inkoper1", "beoordelaar1", "gemeente-alkmaar", "waarnemer1"], 200),
+        ("POST /api/save_tender_details", vec![("id", "1"), ("titel", ""), ("omschrijving", ""), ("procedure", "sas-dialoog"), ("cpv", ""), ("waarde", "")], vec!["inkoper1"], 400),
+        ("POST /api/add_buyer", vec![("id", "1"), ("naam", "")], vec!["inkoper1"], 400),
+        ("POST /api/remove_buyer", vec![("id", "1"), ("gemeente", "onbekend")], vec!["inkoper1"], 404),
+        ("POST /api/add_school", vec![("id", "1"), ("naam", ""), ("brin", ""), ("soort", ""), ("gemeente", "")], vec!["inkoper1"], 400),
+        ("POST /api/remove_school", vec![("id", "1"), ("school", "99999")], vec!["inkoper1"], 404),
+        ("POST /api/save_partners", vec![("id", "1"), ("partners", &LONG_LINE)], vec!["inkoper1"], 400),
+        ("POST /api/save_profiles", vec![("id", "1"), ("profielen", ""), ("formatie", "alleen een profiel")], vec!["inkoper1"], 400),
+        ("POST /api/save_term", vec![("id", "1"), ("ingang", "morgen"), ("einde", ""), ("opties", ""), ("beslistermijn", "6")], vec!["inkoper1"], 400),
+        ("POST /api/save_parts", vec![("id", "1"), ("onderdelen", "")], vec!["inkoper1"], 400),
+        ("POST /upload/scholen/{tender}", vec![], vec!["inkoper1"], 400),
+        ("POST /api/team_view", vec![("id", "1")], vec!["inkoper1"], 200),
+        ("PAGE /aanbesteding/{id}/team", vec![], vec!["inkoper1"], 200),
+        ("POST /api/add_team_member", vec![("id", "1"), ("rol", "onbekend"), ("gebruikersnaam", "x")], vec!["inkoper1"], 400),
+        ("POST /api/remove_team_member", vec![("id", "1"), ("account", "999"), ("rol", "inkoper")], vec!["inkoper1"], 404),
         ("POST /api/tender_overview", vec![("id", "1")], vec!["rol"], 200),
         ("POST /api/audit_trail", vec![("page", "0")], vec!["inkoper1", "waarnemer1"], 200),
         ("POST /api/write_checkpoint", vec![("tender", "1")], vec!["inkoper1"], 200),

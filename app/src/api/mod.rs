@@ -15,6 +15,8 @@ pub mod evaluation;
 pub mod nvi;
 pub mod portal;
 pub mod procedure;
+pub mod setup;
+pub mod team;
 pub mod tender;
 
 #[cfg(feature = "ssr")]

@@ -17,6 +17,10 @@ pub struct TenderCard {
     pub may_view_audit: bool,
     /// Participation per gemeente the user represents: (name, status).
     pub gemeenten: Vec<(String, Participation)>,
+    /// The next moment in its calendar: (what, when).
+    pub next: Option<(String, String)>,
+    /// The caller may set it up (an inkoper, before publication).
+    pub may_set_up: bool,
 }
 
 #[server(endpoint = "dashboard")]
@@ -54,6 +58,10 @@ pub async fn dashboard() -> Result<Vec<TenderCard>, AppError> {
                 may_view_audit: access::any_allowed(&roles, phase, Action::ViewAuditTrail),
                 roles: orgs,
                 gemeenten,
+                next: crate::store::agenda::next_deadline(&st.db.conn, &t, crate::store::procedure::tender_now(&t, st.clock.now()))
+                    .await?
+                    .map(|(what, at)| (what, crate::domain::calendar::show_instant(at))),
+                may_set_up: access::any_allowed(&roles, phase, Action::SetUpTender),
             });
         }
         Ok(out)
@@ -160,6 +168,21 @@ pub struct TenderView {
     pub my_roles: Vec<String>,
 }
 
+/// Schools in scope per type, in the order the types first appear. The
+/// seeded tender counts its regular schools per type and lists its pilot
+/// schools apart; an imported scope lists every school, pilots included.
+#[cfg(feature = "ssr")]
+fn school_counts(schools: &[crate::store::entities::tender_schools::Model]) -> Vec<(String, i32)> {
+    let mut out: Vec<(String, i32)> = vec![];
+    for s in schools.iter().filter(|s| !s.pilot || s.gemeente.is_some()) {
+        match out.iter_mut().find(|(t, _)| *t == s.school_type) {
+            Some((_, n)) => *n += s.count,
+            None => out.push((s.school_type.clone(), s.count)),
+        }
+    }
+    out
+}
+
 #[server(endpoint = "tender_overview")]
 pub async fn tender_overview(id: TenderId) -> Result<TenderView, AppError> {
     use super::guard;
@@ -184,18 +207,24 @@ pub async fn tender_overview(id: TenderId) -> Result<TenderView, AppError> {
             publication_planned: show_instant(t.publication_planned),
             term: term_view(&term, today),
             partners: rel.partners.iter().map(|p| p.name.clone()).collect(),
-            school_counts: rel.schools.iter().filter(|s| !s.pilot).map(|s| (s.school_type.clone(), s.count)).collect(),
-            total_schools: rel.schools.iter().filter(|s| !s.pilot).map(|s| s.count).sum(),
+            school_counts: school_counts(&rel.schools),
+            total_schools: rel.schools.iter().filter(|s| !s.pilot || s.gemeente.is_some()).map(|s| s.count).sum(),
             pilot_schools: rel
                 .schools
                 .iter()
                 .filter(|s| s.pilot)
-                .map(|s| (s.name.clone().unwrap_or_default(), s.place.clone().unwrap_or_default()))
+                .map(|s| {
+                    let place = s.place.clone().or_else(|| {
+                        s.gemeente.as_ref().and_then(|g| rel.buyers.iter().find(|b| &b.slug == g)).map(|b| b.name.clone())
+                    });
+                    (s.name.clone().unwrap_or_default(), place.unwrap_or_default())
+                })
                 .collect(),
             profiles: rel.profiles.iter().map(|p| (p.name.clone(), p.note.clone())).collect(),
-            formation: crate::domain::tender::FORMATION
-                .iter()
-                .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()))
+            formation: crate::store::setup::formation(&st.db.conn, t.id)
+                .await?
+                .into_iter()
+                .map(|f| (f.profile, f.region, f.current.to_string(), f.extension.to_string()))
                 .collect(),
             may_view_audit: access::any_allowed(&ok.roles, phase, Action::ViewAuditTrail),
             my_roles: ok.roles.iter().map(|r| r.label().to_string()).collect(),

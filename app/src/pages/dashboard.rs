@@ -27,7 +27,8 @@ pub fn Dashboard() -> impl IntoView {
                 match cards.await {
                     Err(e) => error_view(e),
                     Ok(cards) if cards.is_empty() => view! {
-                        <p>"U heeft nog geen rol in een aanbesteding. Vraag de inkoper u toe te voegen."</p>
+                        <p data-testid="geen-aanbestedingen">"U heeft nog geen rol in een aanbesteding. Vraag de inkoper u toe te voegen, "
+                           "of maak zelf een aanbesteding aan als u dat recht heeft."</p>
                     }.into_any(),
                     Ok(cards) => view! {
                         <div class="cards">
@@ -39,6 +40,9 @@ pub fn Dashboard() -> impl IntoView {
                                         <p class="meta">{format!("Kenmerk {} · fase: {}", c.reference, c.phase)}
                                             {c.training.then(|| view! { <span class="badge">"oefenomgeving"</span> })}
                                         </p>
+                                        {c.next.clone().map(|(what, at)| view! {
+                                            <p class="next-deadline" data-testid="volgende-termijn">"Volgende: "{what}" · "<strong>{at}</strong></p>
+                                        })}
                                         <ul class="roles">
                                             {c.roles.iter().map(|(code, label, org)| view! {
                                                 <li data-testid="rol">
@@ -54,7 +58,8 @@ pub fn Dashboard() -> impl IntoView {
                                             </p>
                                         })}
                                         <p class="links">
-                                            <a href=href>"Naar het aanbestedingsoverzicht"</a>
+                                            <a href=href.clone()>"Naar het aanbestedingsoverzicht"</a>
+                                            {c.may_set_up.then(|| view! { " · " <a href=format!("{href}/opzet")>"Opzet"</a> })}
                                             {c.may_view_audit.then(|| view! { " · " <a href="/audittrail">"Audittrail"</a> })}
                                         </p>
                                     </section>

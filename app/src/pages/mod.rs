@@ -17,6 +17,7 @@ pub mod nvi;
 pub mod password;
 pub mod portal;
 pub mod procedure;
+pub mod setup;
 pub mod tender;
 
 use crate::error::AppError;
@@ -189,6 +190,8 @@ pub fn UrlMessages() -> impl IntoView {
 pub fn TenderNav(id: TenderId) -> impl IntoView {
     let links = [
         ("", "Overzicht"),
+        ("/opzet", "Opzet"),
+        ("/team", "Team"),
         ("/documenten", "Documenten"),
         ("/gemeenten", "Gemeenten"),
         ("/gunningsmethode", "Gunningsmethode"),

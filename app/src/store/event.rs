@@ -268,6 +268,52 @@ events! {
         sluitingstermijn: String,
         vragentermijn_ronde_1: String,
     },
+    TenderCreated = "tender.created" {
+        #[serde(skip)]
+        tender: TenderId,
+        referentie: String,
+        titel: String,
+        procedure: String,
+        cpv: Option<String>,
+        geraamde_waarde_cent: Option<String>,
+        /// The reference of the tender this one copies, if any.
+        kopie_van: Option<String>,
+        oefenen: bool,
+    },
+    /// What a copy took over from its template.
+    TemplateCopied = "tender.copied_from_template" {
+        #[serde(skip)]
+        tender: TenderId,
+        bron: String,
+        verschuiving_dagen: String,
+        looptijd_jaren_verschoven: String,
+        gemeenten: Vec<String>,
+        scholen: String,
+        documenten: Vec<String>,
+    },
+    DetailsSaved = "tender.details_saved" {
+        titel: String,
+        omschrijving_sha256: String,
+        procedure: String,
+        cpv: Option<String>,
+        geraamde_waarde_cent: Option<String>,
+        drempel: String,
+    },
+    BuyerAdded = "tender.buyer_added" { naam: String },
+    BuyerRemoved = "tender.buyer_removed" { naam: String },
+    PartnersSet = "tender.partners_set" { partners: Vec<String> },
+    SchoolsImported = "tender.schools_imported" { scholen: String, pilotscholen: String, sha256: String, per_gemeente: Vec<String> },
+    SchoolAdded = "tender.school_added" { school: String, naam: String, brin: Option<String>, soort: String, gemeente: String, pilot: bool },
+    SchoolRemoved = "tender.school_removed" { school: String, naam: String, aantal: String },
+    ProfilesSet = "tender.profiles_set" { profielen: Vec<String>, formatie: Vec<String> },
+    TermSet = "contract.term_set" {
+        contract_start: String,
+        initiele_einddatum: String,
+        opties_jaren: Vec<String>,
+        beslistermijn_maanden: String,
+        maximale_einddatum: String,
+    },
+    PartsSet = "tender.parts_set" { onderdelen: Vec<String> },
     PhaseChanged = "tender.phase_changed" { van: String, naar: String, reden: String, tijdstip_aanbesteding: String },
     CalendarPlanned = "tender.calendar_planned" {
         publicatie: String,
@@ -395,7 +441,9 @@ impl Event {
             Event::RoleGranted { tender, .. }
             | Event::RoleRevoked { tender, .. }
             | Event::BidderRegistered { tender, .. }
-            | Event::TenderSeeded { tender, .. } => Some(*tender),
+            | Event::TenderSeeded { tender, .. }
+            | Event::TenderCreated { tender, .. }
+            | Event::TemplateCopied { tender, .. } => Some(*tender),
             Event::OrganisationRegistered { tender, .. } => *tender,
             _ => None,
         }

@@ -12,11 +12,13 @@
 //!   `bids`, `evaluation` (panel, plans and flags, sheets, consensus, result)
 //! - the procedure: `procedure` (facts, phase transitions, calendar, deadlines)
 //! - what moves the procedure on: `opening`, `buyers`, `decision`, `contract`,
-//!   `team`, `bootstrap`
+//!   `team`, `setup` (creating, configuring and copying tenders), `agenda`
+//!   (what comes next), `bootstrap`
 //!
 //! A test (`tests/layers.rs`) keeps them free of import circles.
 
 pub mod administration;
+pub mod agenda;
 pub mod audit;
 pub mod award;
 pub mod bids;
@@ -42,6 +44,7 @@ pub mod organisations;
 pub mod procedure;
 pub mod second_factor;
 pub mod session_store;
+pub mod setup;
 pub mod team;
 pub mod tenders;
 pub mod users;

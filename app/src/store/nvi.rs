@@ -41,6 +41,31 @@ pub async fn questions_of<C: ConnectionTrait>(c: &C, round: QuestionRoundId) -> 
         .await
 }
 
+/// Writes an open question round, with no questions, no NvI and no intro yet
+/// (for a new round, the seed and a copy of a tender).
+pub async fn insert_round<C: ConnectionTrait>(
+    c: &C,
+    tender: crate::ids::TenderId,
+    title: &str,
+    deadline: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<nvi_rounds::Model, DbErr> {
+    nvi_rounds::ActiveModel {
+        tender_id: Set(tender),
+        title: Set(title.to_string()),
+        question_deadline: Set(deadline),
+        closed_at: Set(None),
+        number: Set(None),
+        published_at: Set(None),
+        intro_md: Set(String::new()),
+        new_submission_deadline: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(c)
+    .await
+}
+
 /// Creates a question round with its deadline.
 pub async fn create_round(op: &mut Op, title: &str, deadline: DateTime<Utc>) -> Result<nvi_rounds::Model, AppError> {
     let title = required_text(title, 200, "De titel")?;
@@ -56,20 +81,7 @@ pub async fn create_round(op: &mut Op, title: &str, deadline: DateTime<Utc>) -> 
             )));
         }
     }
-    let r = nvi_rounds::ActiveModel {
-        tender_id: Set(t.id),
-        title: Set(title.clone()),
-        question_deadline: Set(deadline),
-        closed_at: Set(None),
-        number: Set(None),
-        published_at: Set(None),
-        intro_md: Set(String::new()),
-        new_submission_deadline: Set(None),
-        created_at: Set(op.now()),
-        ..Default::default()
-    }
-    .insert(op.txn())
-    .await?;
+    let r = insert_round(op.txn(), t.id, &title, deadline, op.now()).await?;
     op.record(Event::QuestionRoundCreated { subject: Subject::QuestionRound(r.id), titel: title, vragentermijn: deadline.to_rfc3339() })
         .await?;
     Ok(r)

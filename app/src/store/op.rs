@@ -14,7 +14,7 @@ use super::entities::{audit_events, audit_head, audit_payloads, tender_roles, te
 use super::event::Event;
 use super::{Db, WriteTx};
 use crate::domain::access::{self, Action, GlobalAction, Phase, Rights, Role};
-use crate::domain::audit::{commitment, make_entry, Entry, ZERO_HASH};
+use crate::domain::audit::{commitment, make_entry, Entry, NewEntry, ZERO_HASH};
 use crate::domain::merkle::Hash;
 use crate::error::AppError;
 use crate::ids::{TenderId, UserId};
@@ -385,19 +385,19 @@ async fn append(
     let salt = random_salt();
     let time = event_time(now);
     let tender_str = tender_link.as_ref().map(|(t, _, _)| t.to_string());
-    let entry: Entry = make_entry(
-        seq as u64,
-        &time,
-        tender_link
+    let entry: Entry = make_entry(NewEntry {
+        seq: seq as u64,
+        time: &time,
+        tender: tender_link
             .as_ref()
             .map(|(_, ts, tp)| (tender_str.as_deref().unwrap_or_default(), *ts as u64, tp.as_str())),
-        actor.id(),
-        actor.role(),
-        event.action(),
-        &subject,
-        commitment(&salt, &payload),
-        &head.hash,
-    );
+        actor: actor.id(),
+        role: actor.role(),
+        action: event.action(),
+        subject: &subject,
+        commitment: commitment(&salt, &payload),
+        prev: &head.hash,
+    });
     let leaf = entry.leaf_hash();
     let leaf_hex = hex::encode(leaf);
     audit_events::ActiveModel {

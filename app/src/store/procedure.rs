@@ -71,6 +71,11 @@ pub async fn facts<C: ConnectionTrait>(c: &C, t: &tenders::Model, now: DateTime<
         signed_gemeenten: buyers.iter().filter(|b| b.status == Participation::Ondertekend).count(),
         contract_start: t.contract_start,
         suspended_phase: t.suspended_phase.map(Coded::into_inner),
+        inkopers: tender_roles::Entity::find()
+            .filter(tender_roles::Column::TenderId.eq(t.id))
+            .filter(tender_roles::Column::Role.eq(Coded(crate::domain::access::Role::Inkoper)))
+            .count(c)
+            .await? as usize,
     })
 }
 

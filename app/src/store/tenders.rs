@@ -176,6 +176,19 @@ pub async fn seed_jeugd_en_schoolteam<S: Scope>(op: &mut Op<S>) -> Result<tender
             .insert(op.txn())
             .await?;
     }
+    for (profile, region, current, extension) in facts::FORMATION {
+        let fte = |s: &str| crate::domain::values::Fte::parse(s).map(|f| f.hundredths() as i32);
+        super::entities::tender_formation::ActiveModel {
+            tender_id: Set(t.id),
+            profile: Set(profile.into()),
+            region: Set(region.into()),
+            current_fte: Set(fte(current)?),
+            extension_fte: Set(fte(extension)?),
+            ..Default::default()
+        }
+        .insert(op.txn())
+        .await?;
+    }
     seed_procedure(op, t.id).await?;
     op.record(Event::TenderSeeded {
         subject: Subject::Tender(t.id),
@@ -275,7 +288,7 @@ K5 | Kwaliteit, verantwoording en ontwikkeling | 10 | 0-10
 /// The documents, bid parts and first question round of the seeded tender.
 async fn seed_procedure<S: Scope>(op: &mut Op<S>, tender: TenderId) -> Result<(), AppError> {
     let now = op.now();
-    use super::entities::{bid_part_defs, document_versions, documents, nvi_rounds};
+    use super::entities::{bid_part_defs, document_versions, documents};
     for (i, (title, body)) in [("Aanbestedingsleidraad", LEIDRAAD), ("Programma van eisen", EISEN)].iter().enumerate() {
         let d = documents::ActiveModel {
             tender_id: Set(tender),
@@ -324,19 +337,6 @@ async fn seed_procedure<S: Scope>(op: &mut Op<S>, tender: TenderId) -> Result<()
         .insert(op.txn())
         .await?;
     }
-    nvi_rounds::ActiveModel {
-        tender_id: Set(tender),
-        title: Set("Vragenronde 1".into()),
-        question_deadline: Set(local(2023, 6, 7, 12, 0)),
-        closed_at: Set(None),
-        number: Set(None),
-        published_at: Set(None),
-        intro_md: Set(String::new()),
-        new_submission_deadline: Set(None),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(op.txn())
-    .await?;
+    super::nvi::insert_round(op.txn(), tender, "Vragenronde 1", local(2023, 6, 7, 12, 0), now).await?;
     Ok(())
 }

@@ -91,57 +91,6 @@ pub(super) async fn candidates(cx: &super::Context<'_>) -> Result<Vec<(String, S
     Ok(out)
 }
 
-/// The account to appoint: an existing one, or a new one to create and
-/// invite (its owner chooses the password) in the same operation as the
-/// appointment. Nobody but its owner ever sees a password.
-#[cfg(feature = "ssr")]
-enum Account {
-    Existing(crate::store::entities::users::Model),
-    New(crate::store::administration::Person),
-}
-
-#[cfg(feature = "ssr")]
-async fn account(st: &crate::state::AppState, username: &str, name: Option<String>, email: Option<String>) -> Result<Account, AppError> {
-    use crate::domain::values::Username;
-    let username = Username::parse(username)?;
-    if let Some(u) = crate::store::users::by_username(&st.db.conn, &username).await? {
-        if !u.active {
-            return Err(AppError::Conflict(format!("Het account '{username}' is gedeactiveerd.")));
-        }
-        return Ok(Account::Existing(u));
-    }
-    let (Some(name), Some(email)) = (name.filter(|n| !n.trim().is_empty()), email.filter(|e| !e.trim().is_empty())) else {
-        return Err(AppError::NotFound(format!(
-            "Er is geen account '{username}'. Vul ook naam en e-mailadres in: de beoordelaar krijgt dan een uitnodiging."
-        )));
-    };
-    Ok(Account::New(crate::store::administration::Person::parse(username.as_str(), &name, &email)?))
-}
-
-#[cfg(feature = "ssr")]
-impl Account {
-    /// The account, created and invited first when it is new; and whether it was.
-    async fn materialise(self, op: &mut crate::store::Op, st: &crate::state::AppState) -> Result<(crate::store::entities::users::Model, bool), AppError> {
-        use crate::store::invitations::Purpose;
-        match self {
-            Account::Existing(u) => Ok((u, false)),
-            Account::New(person) => {
-                let name = person.username.clone();
-                let by = op.user()?.clone();
-                let context = format!("als beoordelaar in de aanbesteding '{}'", op.tender().title);
-                let purpose = Purpose { inviter: Some(&by.display_name), context: Some(context.clone()) };
-                let u = crate::store::administration::create_invited(op, &st.settings, &by, person, purpose).await.map_err(|e| match e {
-                    AppError::Conflict(_) => {
-                        AppError::Conflict(format!("De gebruikersnaam '{name}' is net in gebruik genomen; probeer het opnieuw."))
-                    }
-                    other => other,
-                })?;
-                Ok((u, true))
-            }
-        }
-    }
-}
-
 /// Appoints an evaluator: an existing account, or a new one that gets an
 /// invitation by e-mail. Returns whether an invitation went out.
 #[server(endpoint = "appoint_evaluator")]
@@ -157,9 +106,9 @@ pub async fn appoint_evaluator(
     guard::run(async move {
         guard::require(id, ManageEvaluation).await?;
         let st = guard::state()?;
-        let acc = account(&st, &gebruikersnaam, naam, email).await?;
+        let acc = crate::api::team::Account::find(&st, &gebruikersnaam, naam, email, "de beoordelaar").await?;
         let mut op = guard::op(id, ManageEvaluation).await?;
-        let (user, invited) = acc.materialise(&mut op, &st).await?;
+        let (user, invited) = acc.materialise(&mut op, &st, "beoordelaar").await?;
         crate::store::evaluation::panel::appoint(&mut op, &user, voorzitter.is_some()).await?;
         op.commit().await?;
         Ok(invited)
@@ -195,9 +144,9 @@ pub async fn replace_evaluator(
             return Err(AppError::Invalid("Geef de reden van de vervanging.".into()));
         }
         let st = guard::state()?;
-        let acc = account(&st, &gebruikersnaam, naam, email).await?;
+        let acc = crate::api::team::Account::find(&st, &gebruikersnaam, naam, email, "de beoordelaar").await?;
         let mut op = guard::op(id, ManageEvaluation).await?;
-        let (user, invited) = acc.materialise(&mut op, &st).await?;
+        let (user, invited) = acc.materialise(&mut op, &st, "beoordelaar").await?;
         crate::store::evaluation::panel::replace(&mut op, beoordelaar, &reden, &user).await?;
         op.commit().await?;
         Ok(invited)

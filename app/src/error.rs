@@ -72,9 +72,16 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
                 AppError::Invalid("Het formulier is onvolledig of bevat een ongeldige waarde.".into())
             }
-            ServerFnErrorErr::Request(e) => AppError::Network(e),
+            // On the server these are the caller's request that could not be
+            // read; in the browser, the connection or the answer.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => {
+                AppError::Invalid("Het verzoek kwam niet volledig aan of bevat een ongeldige waarde. Probeer het opnieuw.".into())
+            }
+            #[cfg(not(feature = "ssr"))]
+            ServerFnErrorErr::Request(e) | ServerFnErrorErr::Deserialization(e) => AppError::Network(e),
             ServerFnErrorErr::Registration(_) => AppError::NotFound("Deze functie bestaat niet.".into()),
-            ServerFnErrorErr::Deserialization(e) | ServerFnErrorErr::Serialization(e) => AppError::Network(e),
+            ServerFnErrorErr::Serialization(e) => AppError::Network(e),
             _ => AppError::Internal,
         }
     }

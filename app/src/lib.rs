@@ -21,6 +21,8 @@ pub mod markdown;
 #[cfg(feature = "ssr")]
 pub mod server_ops;
 #[cfg(feature = "ssr")]
+pub mod spreadsheet;
+#[cfg(feature = "ssr")]
 pub mod uploads;
 #[cfg(feature = "ssr")]
 pub mod state;

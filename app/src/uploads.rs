@@ -62,8 +62,10 @@ fn status_of(e: &AppError) -> StatusCode {
     StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
+/// A plain Dutch answer of ours (marked, so the server keeps it as it is).
 fn plain(status: StatusCode, msg: &str) -> Response {
-    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], msg.to_string()).into_response()
+    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::HeaderName::from_static("x-dialoog-error"), "1")], msg.to_string())
+        .into_response()
 }
 
 /// An error as JSON (scripted upload) or as a redirect back with the message.

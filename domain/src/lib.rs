@@ -14,6 +14,7 @@
 //! - setting a tender up: procedure, threshold, schools, term, team: [`setup`]
 //! - checked values (KvK, e-mail, postcode, pseudonym, ...): [`values`], [`money`]
 //! - statuses as stored: [`status`]
+//! - what an exported spreadsheet cell may hold: [`spreadsheet`]
 //! - the audit encoding, Merkle tree, verifier and receipts: [`audit`], [`merkle`], [`receipt`]
 //! - what a refused rule says: [`refusal`]
 
@@ -37,6 +38,7 @@ pub mod procedure;
 pub mod receipt;
 pub mod scoring;
 pub mod setup;
+pub mod spreadsheet;
 pub mod status;
 pub mod tender;
 pub mod values;

@@ -7,7 +7,7 @@ use app::state::AppState;
 use app::store::session_store::DbSessionStore;
 use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderValue, Request, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, Request, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -64,7 +64,8 @@ pub fn router(app_state: AppState, leptos: LeptosOptions, secure_cookies: bool) 
         .fallback(leptos_axum::file_and_error_handler::<WebState, _>(shell))
         .with_state(state)
         .merge(app::uploads::router(app_state.clone()))
-        .layer(middleware::from_fn(server_fn_statuses))
+        .layer(middleware::from_fn(answers_in_dutch))
+        .layer(middleware::from_fn(limit_server_fn_bodies))
         .layer(middleware::from_fn(trace_requests))
         .layer(sessions)
         .layer(CsrfLayer::new())
@@ -128,17 +129,101 @@ async fn trace_requests(req: Request<Body>, next: Next) -> Response {
     res
 }
 
-/// A server function whose arguments could not be read fails inside the
-/// framework with a 500; that is the caller's fault, so it becomes a 400.
-async fn server_fn_statuses(req: Request<Body>, next: Next) -> Response {
+/// The largest body a server function takes: forms and Markdown texts, well
+/// under the framework's 2 MB (files go to the upload routes, each with its
+/// part's own limit).
+pub const SERVER_FN_BODY_LIMIT: usize = 1024 * 1024;
+
+/// Whether the caller is a browser posting a plain form (no JavaScript), which
+/// reads a page rather than a server function's encoded error.
+fn wants_page(req: &Request<Body>) -> bool {
+    req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"))
+}
+
+/// A refusal in the shape the caller reads: a server function's encoded error
+/// (its client decodes it) or plain Dutch text.
+fn refusal(status: StatusCode, err: app::error::AppError, server_fn: Option<&str>) -> Response {
+    match server_fn {
+        Some(path) => {
+            let body = serde_json::to_string(&err).unwrap_or_default();
+            let mut res = (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+            if let Ok(v) = HeaderValue::from_str(path) {
+                res.headers_mut().insert("serverfnerror", v);
+            }
+            res
+        }
+        None => plain(status, &err.to_string()),
+    }
+}
+
+/// Holds server functions to [`SERVER_FN_BODY_LIMIT`]: a larger declared
+/// length is refused before a byte is read, and a body without one is read
+/// only up to the limit, so memory stays flat whatever is sent. The refusal
+/// is a 413 with a Dutch message.
+async fn limit_server_fn_bodies(req: Request<Body>, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    if !path.starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let too_large = |page: bool| {
+        let err = app::error::AppError::TooLarge(format!(
+            "Het formulier is te groot (meer dan {} kB). Er is niets opgeslagen; bestanden voegt u toe met de uploadknop.",
+            SERVER_FN_BODY_LIMIT / 1024
+        ));
+        refusal(StatusCode::PAYLOAD_TOO_LARGE, err, (!page).then_some(path.as_str()))
+    };
+    let page = wants_page(&req);
+    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > SERVER_FN_BODY_LIMIT as u64) {
+        return too_large(page);
+    }
+    let (parts, body) = req.into_parts();
+    match axum::body::to_bytes(body, SERVER_FN_BODY_LIMIT).await {
+        Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Err(e) if std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>()) => too_large(page),
+        Err(_) => {
+            let err = app::error::AppError::Invalid("Het verzoek kwam niet volledig aan. Probeer het opnieuw.".into());
+            refusal(StatusCode::BAD_REQUEST, err, (!page).then_some(path.as_str()))
+        }
+    }
+}
+
+/// Every answer a person can cause is Dutch and a 4xx. A server function
+/// whose arguments could not be read fails inside the framework with a 500;
+/// that is the caller's fault, so it becomes a 400. The framework's own
+/// refusals (a path or query that does not parse, a wrong method, an
+/// unsupported body) carry English text: they get a Dutch message for their
+/// status. Our own answers are marked (`x-dialoog-error`) and kept as they
+/// are; the mark is removed.
+async fn answers_in_dutch(req: Request<Body>, next: Next) -> Response {
     let is_fn = req.uri().path().starts_with("/api/");
     let mut res = next.run(req).await;
-    if is_fn
-        && res.status() == StatusCode::INTERNAL_SERVER_ERROR
-        && res.headers().contains_key("serverfnerror")
-        && !res.headers().contains_key("x-dialoog-error")
-    {
+    let ours = res.headers().contains_key("x-dialoog-error");
+    if is_fn && res.status() == StatusCode::INTERNAL_SERVER_ERROR && res.headers().contains_key("serverfnerror") && !ours {
         *res.status_mut() = StatusCode::BAD_REQUEST;
+    }
+    let status = res.status();
+    let is_text = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("text/plain"));
+    if status.is_client_error() && !ours && !res.headers().contains_key("serverfnerror") && is_text {
+        let msg = match status {
+            StatusCode::NOT_FOUND => "Deze pagina of dit bestand bestaat niet.",
+            StatusCode::METHOD_NOT_ALLOWED => "Dit adres werkt niet op deze manier. Gebruik de knoppen en formulieren in Dialoog.",
+            StatusCode::PAYLOAD_TOO_LARGE => "Het verzoek is te groot. Er is niets opgeslagen.",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "Dit soort verzoek wordt hier niet aangenomen. Gebruik het formulier in Dialoog.",
+            StatusCode::FORBIDDEN => "U heeft geen toegang tot deze functie.",
+            _ => "Het adres of het formulier bevat een ongeldige waarde. Controleer het en probeer het opnieuw.",
+        };
+        let mut fresh = plain(status, msg);
+        for (k, v) in res.headers() {
+            if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {
+                fresh.headers_mut().insert(k.clone(), v.clone());
+            }
+        }
+        res = fresh;
     }
     res.headers_mut().remove("x-dialoog-error");
     res
@@ -149,8 +234,10 @@ pub struct ExportQuery {
     aanbesteding: Option<app::ids::TenderId>,
 }
 
+/// A plain Dutch answer of ours (marked, so [`answers_in_dutch`] keeps it).
 fn plain(status: StatusCode, msg: &str) -> Response {
-    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], msg.to_string()).into_response()
+    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (HeaderName::from_static("x-dialoog-error"), "1")], msg.to_string())
+        .into_response()
 }
 
 /// GET /export/audittrail.jsonl[?aanbesteding=ID]: the audit trail as JSON Lines,

@@ -58,7 +58,7 @@ pub fn AwardMethod() -> impl IntoView {
                             <input type="hidden" name="id" value=tender/>
                             <div class="utrecht-form-field"><label class="utrecht-form-label" for="criteria">"Criteria"</label>
                                 <p class="hint">"Eén criterium per regel: code | naam | punten | schaal (0-10, 1-5 of voldoet) | eventueel de code van het bovenliggende criterium."</p>
-                                <textarea class="utrecht-textarea code" id="criteria" name="criteria" rows="8">{a.criteria_text.clone()}</textarea></div>
+                                <textarea class="utrecht-textarea code" id="criteria" name="criteria" rows="8" inner_html=super::textarea_html(&a.criteria_text)></textarea></div>
                             <div class="utrecht-form-field"><label class="utrecht-form-label" for="prijsmethode">"Prijsmethode"</label>
                                 <select class="utrecht-select" id="prijsmethode" name="prijsmethode">
                                     {[("kwaliteit", "Vaste prijs, gunning op kwaliteit"), ("relatief", "Relatieve prijs"), ("bandbreedte", "Vaste bandbreedte"),

@@ -64,7 +64,7 @@ pub fn Bid() -> impl IntoView {
                                 <ActionForm action=form>
                                     <input type="hidden" name="id" value=tender/>
                                     <input type="hidden" name="onderdeel" value=p.def_id/>
-                                    <textarea class="utrecht-textarea" name="tekst" rows="3" aria-label=p.name.clone() required>{p.form_text.clone().unwrap_or_default()}</textarea>
+                                    <textarea class="utrecht-textarea" name="tekst" rows="3" aria-label=p.name.clone() required inner_html=super::textarea_html(p.form_text.as_deref().unwrap_or_default())></textarea>
                                     <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Opslaan"</button>
                                 </ActionForm>
                             }.into_any() })}

@@ -84,7 +84,7 @@ fn BuyerView(
             <ActionForm action=advantages>
                 <input type="hidden" name="id" value=tender/>
                 <label class="utrecht-form-label" for="voordelen">"Kenmerken en relatieve voordelen van de winnende inschrijving (Markdown, in elke brief)"</label>
-                <textarea class="utrecht-textarea" id="voordelen" name="tekst" rows="6">{d.advantages.clone()}</textarea>
+                <textarea class="utrecht-textarea" id="voordelen" name="tekst" rows="6" inner_html=super::textarea_html(&d.advantages)></textarea>
                 <button type="submit" class="utrecht-button utrecht-button--secondary-action" data-testid="voordelen-opslaan">"Opslaan"</button>
             </ActionForm>
         })}
@@ -107,7 +107,7 @@ fn BuyerView(
                             <input type="hidden" name="id" value=tender/>
                             <input type="hidden" name="inschrijving" value=l.bid/>
                             <label class="utrecht-form-label" for=format!("passage-{}", l.bid)>"Passage alleen voor deze inschrijver (optioneel)"</label>
-                            <textarea class="utrecht-textarea" id=format!("passage-{}", l.bid) name="tekst" rows="2">{l.note.clone()}</textarea>
+                            <textarea class="utrecht-textarea" id=format!("passage-{}", l.bid) name="tekst" rows="2" inner_html=super::textarea_html(&l.note)></textarea>
                             <button type="submit" class="utrecht-button utrecht-button--subtle">"Passage opslaan"</button>
                         </ActionForm>
                     })}

@@ -122,9 +122,8 @@ fn OneDocument(d: crate::api::documents::DocumentData, save: ServerAction<SaveMa
                         <input type="hidden" name="id" value=d.tender/>
                         <input type="hidden" name="doc" value=d.id/>
                         <NviChoice rounds=d.nvi_rounds.clone() id="nvi-versie"/>
-                        <textarea class="utrecht-textarea" name="tekst" rows="14" aria-label="Tekst (Markdown)" required>
-                            {current.clone().and_then(|v| v.markdown).unwrap_or_default()}
-                        </textarea>
+                        <textarea class="utrecht-textarea" name="tekst" rows="14" aria-label="Tekst (Markdown)" required
+                            inner_html=super::textarea_html(&current.clone().and_then(|v| v.markdown).unwrap_or_default())></textarea>
                         <div class="utrecht-form-field"><label class="utrecht-form-label" for="toelichting">"Toelichting bij de wijziging"</label>
                             <input class="utrecht-textbox" id="toelichting" name="toelichting" type="text"/></div>
                         <button type="submit" class="utrecht-button utrecht-button--primary-action">"Versie opslaan"</button>

@@ -538,7 +538,7 @@ fn ScoreCell(tender: TenderId, plan: String, crit: CritRow, level: Option<u32>, 
                 {crit.levels.iter().map(|(v, d)| view! { <option value=v.to_string() selected=level == Some(*v)>{format!("{v} — {d}")}</option> }).collect_view()}
             </select>
             <textarea class="utrecht-textarea" name="motivering" rows="3" aria-label=format!("Motivering {}, {}", crit.code, label(&plan))
-                data-testid=format!("motivering-{tag}") required>{motivation}</textarea>
+                data-testid=format!("motivering-{tag}") required inner_html=super::textarea_html(&motivation)></textarea>
             <button type="submit" class="utrecht-button utrecht-button--secondary-action" data-testid=format!("opslaan-{tag}")>"Opslaan"</button>
             <CellStatus value=Signal::derive(move || save.value().get()) pending=save.pending() testid=format!("status-{tag}")/>
         </ActionForm>
@@ -638,9 +638,9 @@ fn ConsensusCellForm(tender: TenderId, cell: ConsensusCell, crit: CritRow, level
                 {crit.levels.iter().map(|(v, d)| view! { <option value=v.to_string() selected=cell.level == Some(*v)>{format!("{v} — {d}")}</option> }).collect_view()}
             </select>
             <textarea class="utrecht-textarea" name="motivering" rows="3" aria-label=format!("Consensusmotivering {}, {plan}", crit.code)
-                data-testid=format!("cmotivering-{tag}") required>{cell.motivation.clone()}</textarea>
+                data-testid=format!("cmotivering-{tag}") required inner_html=super::textarea_html(&cell.motivation)></textarea>
             <textarea class="utrecht-textarea" name="toelichting" rows="2" aria-label=format!("Toelichting buiten de individuele scores {}, {plan}", crit.code)
-                placeholder="alleen nodig als de score buiten de individuele scores ligt">{cell.justification.clone()}</textarea>
+                placeholder="alleen nodig als de score buiten de individuele scores ligt" inner_html=super::textarea_html(&cell.justification)></textarea>
             <button type="submit" class="utrecht-button utrecht-button--secondary-action" data-testid=format!("copslaan-{tag}")>"Opslaan"</button>
             <CellStatus value=Signal::derive(move || save.value().get()) pending=save.pending() testid=format!("cstatus-{tag}")/>
         </ActionForm>

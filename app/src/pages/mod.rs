@@ -145,6 +145,22 @@ pub fn NewPasswordFields(label: &'static str, repeat_label: &'static str) -> imp
     }
 }
 
+/// The content of a `<textarea>`, as HTML for `inner_html`. Leptos writes a
+/// textarea's children unescaped, so a stored `</textarea>` followed by markup
+/// would end the field and inject that markup, and entities such as `&amp;`
+/// would be decoded; escaped, the field shows exactly the stored text and a
+/// save sends it back unchanged. On the server a newline goes first, because
+/// the HTML parser drops one newline right after `<textarea>` (a text that
+/// starts with one keeps it); the browser's own rendering drops none.
+pub fn textarea_html(text: &str) -> String {
+    let escaped = html_escape::encode_text(text);
+    if cfg!(feature = "ssr") {
+        format!("\n{escaped}")
+    } else {
+        escaped.into_owned()
+    }
+}
+
 /// The field of a code from the authenticator app (or, at log-in, a recovery code).
 #[component]
 pub fn CodeInput(label: &'static str, max: &'static str) -> impl IntoView {

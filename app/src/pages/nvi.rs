@@ -49,8 +49,8 @@ pub fn Nvi() -> impl IntoView {
                                         <ActionForm action=answer>
                                             <input type="hidden" name="id" value=tender/>
                                             <input type="hidden" name="vraag" value=q.id/>
-                                            <textarea class="utrecht-textarea" name="antwoord" rows="3" aria-label=format!("Antwoord op vraag {}", q.number) required>
-                                                {q.answer_md.clone().unwrap_or_default()}</textarea>
+                                            <textarea class="utrecht-textarea" name="antwoord" rows="3" aria-label=format!("Antwoord op vraag {}", q.number) required
+                                                inner_html=super::textarea_html(q.answer_md.as_deref().unwrap_or_default())></textarea>
                                             <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Antwoord opslaan"</button>
                                         </ActionForm>
                                         <ActionForm action=merge attr:class="inline-form">

@@ -32,7 +32,7 @@ fn area(id: &'static str, label: &'static str, value: String, rows: u32, hint: &
     view! {
         <div class="utrecht-form-field">
             <label class="utrecht-form-label" for=id>{label}</label>
-            <textarea class="utrecht-textarea" id=id name=id rows=rows>{value}</textarea>
+            <textarea class="utrecht-textarea" id=id name=id rows=rows inner_html=super::textarea_html(&value)></textarea>
             <p class="hint">{hint}</p>
         </div>
     }

@@ -94,50 +94,50 @@ pub const OWN_WINNING_BID: &str = "uw inschrijving (winnaar)";
 /// The letter as Markdown (rendered and sanitised like every document).
 pub fn letter_markdown(l: &Letter) -> String {
     let mut s = String::new();
-    s.push_str(&format!("# Gunningsbeslissing {}\n\n", l.tender_title));
-    s.push_str(&format!("Kenmerk: {}", l.reference));
+    s.push_str(&format!("# Gunningsbeslissing {}\n\n", text(&l.tender_title)));
+    s.push_str(&format!("Kenmerk: {}", text(&l.reference)));
     if let Some(t) = l.sent_at {
         s.push_str(&format!(" · verzonden op {}", show_instant(t)));
     }
-    s.push_str(&format!("\n\nAan: **{}**\n\n", l.addressee));
+    s.push_str(&format!("\n\nAan: **{}**\n\n", text(&l.addressee)));
     if l.addressee_is_winner {
         s.push_str("Wij zijn voornemens de opdracht aan u te gunnen. Uw inschrijving heeft de beste prijs-kwaliteitverhouding. \
              Dit is een voorlopige gunningsbeslissing; de overeenkomst wordt pas na de standstilltermijn gesloten.\n\n");
     } else {
         s.push_str(&format!(
             "Wij zijn voornemens de opdracht te gunnen aan **{}**. Hieronder leest u waarom, en hoe uw inschrijving is beoordeeld.\n\n",
-            l.winner
+            text(&l.winner)
         ));
     }
     if let Some(r) = &l.excluded_reason {
         s.push_str("## Uw inschrijving\n\n");
-        s.push_str(&format!("Uw inschrijving is ongeldig verklaard en niet beoordeeld. Reden: {}\n\n", r.trim()));
+        s.push_str(&format!("Uw inschrijving is ongeldig verklaard en niet beoordeeld. Reden: {}\n\n", text(r)));
     }
     if !l.ranking.is_empty() {
         s.push_str("## Rangorde\n\n| Plaats | Inschrijving | Totaal |\n|---|---|---|\n");
         for r in &l.ranking {
-            s.push_str(&format!("| {} | {} | {} |\n", r.rank, r.who, r.total));
+            s.push_str(&format!("| {} | {} | {} |\n", r.rank, text(&r.who), text(&r.total)));
         }
         s.push('\n');
     }
     if !l.criteria.is_empty() {
         s.push_str("## Scores per criterium\n\n| Criterium | Gewicht | Uw score | Winnende inschrijving |\n|---|---|---|---|\n");
-        let lvl = |x: &Option<(String, String)>| x.as_ref().map(|(v, _)| v.clone()).unwrap_or_else(|| "–".into());
+        let lvl = |x: &Option<(String, String)>| x.as_ref().map(|(v, _)| text(v)).unwrap_or_else(|| "–".into());
         for c in &l.criteria {
-            s.push_str(&format!("| {} {} | {} | {} | {} |\n", c.code, c.name, c.weight, lvl(&c.own), lvl(&c.winner)));
+            s.push_str(&format!("| {} {} | {} | {} | {} |\n", text(&c.code), text(&c.name), text(&c.weight), lvl(&c.own), lvl(&c.winner)));
         }
         if let Some((own, win)) = &l.totals {
-            s.push_str(&format!("| **Totaal** | | **{own}** | **{win}** |\n"));
+            s.push_str(&format!("| **Totaal** | | **{}** | **{}** |\n", text(own), text(win)));
         }
         s.push_str("\n### Motivering per criterium\n\n");
         for c in &l.criteria {
-            s.push_str(&format!("**{} {}**\n\n", c.code, c.name));
+            s.push_str(&format!("**{} {}**\n\n", text(&c.code), text(&c.name)));
             if let Some((v, m)) = &c.own {
-                s.push_str(&format!("- Uw inschrijving, {v}: {}\n", one_line(m)));
+                s.push_str(&format!("- Uw inschrijving, {}: {}\n", text(v), text(m)));
             }
             if !l.addressee_is_winner {
                 if let Some((v, m)) = &c.winner {
-                    s.push_str(&format!("- Winnende inschrijving, {v}: {}\n", one_line(m)));
+                    s.push_str(&format!("- Winnende inschrijving, {}: {}\n", text(v), text(m)));
                 }
             }
             s.push('\n');
@@ -167,8 +167,25 @@ pub fn letter_markdown(l: &Letter) -> String {
     s
 }
 
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+/// A value someone entered (a name, a title, a motivation), placed in the
+/// letter as plain text on one line: every ASCII punctuation character is
+/// escaped, so a name cannot open a heading, a link, a table cell, emphasis
+/// or HTML in another bidder's letter. (The advantages of the winning bid and
+/// the passage per addressee are the inkoper's own Markdown, on purpose.)
+pub fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in word.chars() {
+            if c.is_ascii_punctuation() {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -209,11 +226,42 @@ mod tests {
     fn a_complete_letter_names_the_winner_the_scores_the_ranking_the_advantages_and_the_standstill_end() {
         let l = letter();
         assert!(letter_problems(&l).is_empty(), "{:?}", letter_problems(&l));
-        let md = letter_markdown(&l);
+        // Read without the escapes (as the rendered letter shows it).
+        let md = unescaped(&letter_markdown(&l));
         for part in ["**Coöperatie A**", "| 2 | uw inschrijving | 18 |", "6 (Voldoende)", "8 (Goed)", "Sterk uitgewerkt per school.",
             "vaste coach", "26 oktober 2023", "27-10-2023 00:00 (+02:00)", "27 oktober 2023"] {
             assert!(md.contains(part), "{part} missing in:\n{md}");
         }
+    }
+
+    #[test]
+    fn a_value_someone_entered_cannot_change_the_letter_around_it() {
+        let mut l = letter();
+        l.winner = "Zorg B.V.**\n\n# Gunning aan ons\n\n[klik](https://aanvaller.example) <img src=x> | x |".into();
+        let md = letter_markdown(&l);
+        let line = md.lines().find(|x| x.contains("Gunning aan ons")).expect("the winner's line");
+        assert!(line.starts_with("Wij zijn voornemens"), "on the letter's own line, not a heading: {line}");
+        let winner = &line[line.find("Zorg").unwrap()..line.rfind("**.").unwrap()];
+        let mut escaped = false;
+        for c in winner.chars() {
+            assert!(!c.is_ascii_punctuation() || escaped || c == '\\', "unescaped {c:?} in {winner}");
+            escaped = c == '\\' && !escaped;
+        }
+        assert_eq!(unescaped(winner), "Zorg B.V.** # Gunning aan ons [klik](https://aanvaller.example) <img src=x> | x |");
+        assert_eq!(text("  twee\n regels  "), "twee regels");
+    }
+
+    fn unescaped(md: &str) -> String {
+        let mut out = String::new();
+        let mut chars = md.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '\\' && chars.peek().is_some_and(|n| n.is_ascii_punctuation()) {
+                out.push(chars.next().unwrap());
+            } else {
+                out.push(c);
+            }
+        }
+        out
     }
 
     #[test]

@@ -106,7 +106,7 @@ pub async fn record_lot(id: TenderId, volgorde: String) -> Result<(), AppError> 
 /// mark, as Dutch spreadsheet programs expect): sheets, consensus, result.
 #[cfg(feature = "ssr")]
 pub fn csv_of(d: &super::EvaluationData) -> Result<String, AppError> {
-    let mut w = csv::WriterBuilder::new().delimiter(b';').flexible(true).from_writer(vec![]);
+    let mut w = crate::spreadsheet::Csv::new();
     let crit = |code: &str| d.criteria.iter().find(|c| c.code == code);
     let desc = |code: &str, level: Option<u32>| -> String {
         match (crit(code), level) {
@@ -114,12 +114,11 @@ pub fn csv_of(d: &super::EvaluationData) -> Result<String, AppError> {
             _ => String::new(),
         }
     };
-    let err = |_| AppError::Internal;
-    w.write_record(["soort", "beoordelaar", "plan", "criterium", "gewicht", "niveau", "omschrijving", "motivering", "toelichting"]).map_err(err)?;
+    w.row(["soort", "beoordelaar", "plan", "criterium", "gewicht", "niveau", "omschrijving", "motivering", "toelichting"])?;
     // One row per score: individual ones with their evaluator, consensus ones
     // with the chair's justification.
     let mut score = |kind: &str, evaluator: &str, c: &super::Cell, justification: &str| {
-        w.write_record([
+        w.row([
             kind,
             evaluator,
             &crate::domain::evaluation::plan_label(&c.plan),
@@ -130,7 +129,6 @@ pub fn csv_of(d: &super::EvaluationData) -> Result<String, AppError> {
             &c.motivation,
             justification,
         ])
-        .map_err(err)
     };
     for sh in d.sheet.iter().chain(d.colleagues.iter()) {
         for c in &sh.cells {
@@ -144,9 +142,9 @@ pub fn csv_of(d: &super::EvaluationData) -> Result<String, AppError> {
         }
     }
     if let Some(r) = &d.result {
-        w.write_record(["uitslag", "plaats", "plan", "inschrijver", "status", "kwaliteit", "prijs", "prijspunten", "totaal"]).map_err(err)?;
+        w.row(["uitslag", "plaats", "plan", "inschrijver", "status", "kwaliteit", "prijs", "prijspunten", "totaal"])?;
         for row in &r.rows {
-            w.write_record([
+            w.row([
                 "uitslag".to_string(),
                 row.rank.map(|x| x.to_string()).unwrap_or_default(),
                 crate::domain::evaluation::plan_label(&row.pseudonym),
@@ -156,10 +154,8 @@ pub fn csv_of(d: &super::EvaluationData) -> Result<String, AppError> {
                 row.price.clone().unwrap_or_default(),
                 row.price_points.clone(),
                 row.total.clone(),
-            ])
-            .map_err(err)?;
+            ])?;
         }
     }
-    let bytes = w.into_inner().map_err(|_| AppError::Internal)?;
-    Ok(format!("\u{feff}{}", String::from_utf8(bytes).map_err(|_| AppError::Internal)?))
+    w.finish()
 }

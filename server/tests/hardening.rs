@@ -1,0 +1,219 @@
+//! Holes found by reading the code and trying it as an attacker would, each
+//! closed and kept closed by a test named after the rule.
+
+mod common;
+use common::*;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// English words the framework's own refusals use; none may reach a person.
+const ENGLISH: [&str; 8] = ["Invalid", "invalid", "length limit", "Cannot", "expected", "missing field", "Failed", "Unsupported"];
+
+/// The message of an answer: a server function's encoded error
+/// (`{"Invalid":"…"}`) or the text itself.
+fn message(body: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(m)) if m.len() == 1 => m.values().next().and_then(|v| v.as_str()).unwrap_or_default().to_string(),
+        _ => body.to_string(),
+    }
+}
+
+fn assert_dutch(what: &str, body: &str) {
+    let body = message(body);
+    for w in ENGLISH {
+        assert!(!body.contains(w), "{what}: English in the answer: {body}");
+    }
+    assert!(!body.trim().is_empty(), "{what}: an empty answer");
+}
+
+/// Sends raw bytes as one HTTP request and returns the status line and the rest.
+async fn raw(port: u16, head: &str, body: &[u8]) -> (u16, String) {
+    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    s.write_all(head.as_bytes()).await.unwrap();
+    let _ = s.write_all(body).await;
+    let mut out = vec![0u8; 64 * 1024];
+    let mut got = 0;
+    loop {
+        match tokio::time::timeout(std::time::Duration::from_secs(10), s.read(&mut out[got..])).await {
+            Ok(Ok(0)) | Err(_) | Ok(Err(_)) => break,
+            Ok(Ok(n)) => {
+                got += n;
+                let text = String::from_utf8_lossy(&out[..got]);
+                if let Some((h, b)) = text.split_once("\r\n\r\n") {
+                    let len = h
+                        .lines()
+                        .find_map(|l| l.to_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)));
+                    if len.is_some_and(|n| b.len() >= n) {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    let text = String::from_utf8_lossy(&out[..got]).to_string();
+    let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, text)
+}
+
+#[tokio::test]
+async fn a_server_function_body_over_its_limit_is_refused_with_413_in_dutch_and_memory_stays_flat() {
+    let s = Server::start().await;
+    let before = s.rss_kib();
+    // A declared 1.5 GB: refused before a byte is read.
+    let head = format!(
+        "POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
+        1_500_000_000u64
+    );
+    let (status, text) = raw(s.port, &head, &vec![b'a'; 1 << 20]).await;
+    assert_eq!(status, 413, "{text}");
+    assert!(text.contains("te groot"), "{text}");
+    assert_dutch("declared length", &text);
+    // No declared length (chunked): read only up to the limit.
+    let mut chunked = Vec::new();
+    for _ in 0..3 {
+        chunked.extend_from_slice(format!("{:x}\r\n", 512 * 1024).as_bytes());
+        chunked.extend(std::iter::repeat_n(b'b', 512 * 1024));
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    let head = "POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n";
+    let (status, text) = raw(s.port, head, &chunked).await;
+    assert_eq!(status, 413, "{text}");
+    assert_dutch("chunked", &text);
+    // A body just under the limit is read (and refused as a wrong log-in).
+    let mut c = s.client();
+    let big = "x".repeat(900 * 1024);
+    let r = c.post_form("/api/login", &[("username", "inkoper1"), ("password", &big)]).await;
+    assert!(r.status == 400 || r.status == 401, "{}: {}", r.status, r.body);
+    let after = s.rss_kib();
+    assert!(after < before + 40 * 1024, "memory stayed flat: {before} KiB before, {after} KiB after");
+    // The server still answers.
+    assert_eq!(c.get("/health").await.status, 200);
+}
+
+#[tokio::test]
+async fn what_the_framework_refuses_is_answered_in_dutch_with_a_4xx() {
+    let s = Server::start().await;
+    let mut c = s.login("inkoper1").await;
+    for path in [
+        "/bestand/document/abc/def",
+        "/bestand/inschrijving/1/x",
+        "/ontvangstbevestiging/abc/1",
+        "/export/audittrail.jsonl?aanbesteding=abc",
+        "/export/beoordeling/abc",
+    ] {
+        let r = c.get(path).await;
+        assert!((400..500).contains(&r.status), "{path}: {} {}", r.status, r.body);
+        assert_dutch(path, &r.body);
+    }
+    let r = c.upload("/upload/scholen/abc", &[], "s.csv", b"x").await;
+    assert!((400..500).contains(&r.status), "{} {}", r.status, r.body);
+    assert_dutch("upload path", &r.body);
+    let r = c.raw().put(s.url("/api/login")).send().await.unwrap();
+    let status = r.status().as_u16();
+    let body = r.text().await.unwrap();
+    assert!((400..500).contains(&status), "{status} {body}");
+    assert_dutch("PUT", &body);
+    // A form that is not UTF-8, and one that is not a form.
+    let port = s.port;
+    let head = "POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 26\r\n\r\n";
+    let (status, text) = raw(port, head, b"username=%FF%FE&password=x").await;
+    assert!((400..500).contains(&status), "{text}");
+    assert_dutch("not UTF-8", text.split_once("\r\n\r\n").map(|x| x.1).unwrap_or(""));
+    let r = c.raw().post(s.url("/api/login")).header("content-type", "application/xml").body("<a/>").send().await.unwrap();
+    let status = r.status().as_u16();
+    let body = r.text().await.unwrap();
+    assert!((400..500).contains(&status), "{status} {body}");
+    assert_dutch("xml", &body);
+}
+
+/// Text that breaks a text area filled unescaped: a closing tag with markup
+/// after it, entities, a leading newline, and characters outside ASCII.
+const HOSTILE_TEXT: &str = "\nEerste regel &amp; &lt;b&gt; blijft zo.\n</textarea><b data-testid=\"ingevoegd\">ingevoegd</b><textarea>\nCafé ✓ & < > \" ' einde";
+
+/// The content of the text area with attribute `attr` (`name="tekst"`) in a
+/// page, as the browser reads it: the one newline after the opening tag
+/// dropped, entities decoded.
+fn textarea(html: &str, attr: &str) -> String {
+    let at = html.find(attr).unwrap_or_else(|| panic!("no text area {attr}"));
+    let start = html[..at].rfind("<textarea").expect("a text area");
+    let open_end = start + html[start..].find('>').unwrap() + 1;
+    let close = open_end + html[open_end..].find("</textarea>").unwrap();
+    let raw = &html[open_end..close];
+    let raw = raw.strip_prefix('\n').unwrap_or(raw);
+    html_escape::decode_html_entities(raw).into_owned()
+}
+
+#[tokio::test]
+async fn every_text_area_shows_exactly_the_stored_text_and_saves_it_back_unchanged() {
+    let s = Server::start().await;
+    let mut ink = s.login("inkoper1").await;
+    // A Markdown document: saved, shown in its editor, saved again from it.
+    ok(&mut ink, "/api/save_markdown_document", &[("id", "1"), ("titel", "Proef"), ("tekst", HOSTILE_TEXT)]).await;
+    let docs = json(&ok(&mut ink, "/api/documents_view", &[("id", "1")]).await);
+    let doc = docs["docs"].as_array().unwrap().iter().find(|d| d["title"] == "Proef").expect("the document")["id"].to_string();
+    let page = ink.get(&format!("/aanbesteding/1/documenten?doc={doc}")).await.body;
+    assert!(!page.contains("<b data-testid=\"ingevoegd\">"), "no markup injected into the page");
+    let shown = textarea(&page, "aria-label=\"Tekst (Markdown)\"");
+    assert_eq!(shown, HOSTILE_TEXT);
+    // The award method's criteria, and the set-up's text areas.
+    let criteria = "K1 | Visie & aanpak </textarea><i>x</i> | 60 | 0-10\nK2 | Samenwerking &amp; borging | 40 | 0-10";
+    ok(&mut ink, "/api/save_award_method", &[("id", "1"), ("criteria", criteria), ("prijsmethode", "kwaliteit"), ("beslisregels", "kwaliteit, loting")]).await;
+    let page = ink.get("/aanbesteding/1/gunningsmethode").await.body;
+    assert_eq!(textarea(&page, "name=\"criteria\"").trim_end(), criteria, "the method as the editor writes it");
+    let partners = "SWV &amp; partners\nSWV </textarea><script>alert(1)</script>";
+    ok(&mut ink, "/api/save_partners", &[("id", "1"), ("partners", partners)]).await;
+    let page = ink.get("/aanbesteding/1/opzet").await.body;
+    assert!(!page.contains("<script>alert(1)</script>"));
+    assert_eq!(textarea(&page, "name=\"partners\""), partners);
+    // A bidder's form part.
+    let mut s = Scenario::published(s).await;
+    let mut a = s.server.login("aanbieder1").await;
+    ok(&mut a, "/api/save_form_part", &[("id", "1"), ("onderdeel", "3"), ("tekst", HOSTILE_TEXT)]).await;
+    let page = a.get("/aanbesteding/1/inschrijving").await.body;
+    assert_eq!(textarea(&page, "name=\"tekst\""), HOSTILE_TEXT.trim_start_matches('\n').trim_end(), "the form part as stored (trimmed)");
+    let _ = &mut s;
+}
+
+#[tokio::test]
+async fn the_answer_and_motivation_editors_round_trip_hostile_text() {
+    let mut s = published().await;
+    // An answer in the NvI editor.
+    ok(&mut s.inkoper, "/api/create_nvi_round", &[("id", "1"), ("titel", "Vragenronde 2"), ("termijn", "2023-06-29T16:00")]).await;
+    let mut a = s.server.login("aanbieder1").await;
+    let rounds = json(&ok(&mut a, "/api/nvi_view", &[("id", "1")]).await);
+    let round = rounds["rounds"].as_array().unwrap().iter().find(|r| r["title"] == "Vragenronde 2").expect("round 2")["id"].to_string();
+    ok(&mut a, "/api/ask_question", &[("id", "1"), ("ronde", &round), ("vraag", "Mag de coach ook op de basisschool werken?")]).await;
+    let v = json(&ok(&mut s.inkoper, "/api/nvi_view", &[("id", "1")]).await);
+    let q = v.to_string();
+    let qid = v["rounds"].as_array().unwrap().iter().flat_map(|r| r["questions"].as_array().cloned().unwrap_or_default()).next().unwrap_or_else(|| panic!("{q}"))["id"].to_string();
+    ok(&mut s.inkoper, "/api/answer_question", &[("id", "1"), ("vraag", &qid), ("antwoord", HOSTILE_TEXT)]).await;
+    let page = s.inkoper.get("/aanbesteding/1/vragen").await.body;
+    assert!(!page.contains("<b data-testid=\"ingevoegd\">"));
+    assert_eq!(textarea(&page, "name=\"antwoord\""), HOSTILE_TEXT.trim(), "the answer as stored (trimmed)");
+
+    // A motivation in the scoring matrix.
+    let mut s = s.bids(2).await.opened().await.panel(2).await;
+    let plans = s.pseudonyms().await;
+    let motivation = "Voldoende &amp; concreet </textarea><b data-testid=\"ingevoegd\">x</b> per school";
+    ok(&mut s.evaluators[0], "/api/save_score", &[("id", "1"), ("plan", &plans[0]), ("criterium", "K1"), ("niveau", "6"), ("motivering", motivation)]).await;
+    let page = s.evaluators[0].get("/aanbesteding/1/beoordeling").await.body;
+    assert!(!page.contains("<b data-testid=\"ingevoegd\">"));
+    assert_eq!(textarea(&page, &format!("data-testid=\"motivering-{}-K1\"", plans[0])), motivation);
+}
+
+#[tokio::test]
+async fn a_spreadsheet_export_neutralises_text_that_would_run_as_a_formula() {
+    let mut s = published().await.bids(2).await.opened().await.panel(2).await;
+    let plans = s.pseudonyms().await;
+    let formula = "=HYPERLINK(\"http://aanvaller.example\";\"Voldoende, zie bijlage\")";
+    ok(&mut s.evaluators[0], "/api/save_score", &[("id", "1"), ("plan", &plans[0]), ("criterium", "K1"), ("niveau", "6"), ("motivering", formula)]).await;
+    ok(&mut s.evaluators[0], "/api/save_score", &[("id", "1"), ("plan", &plans[0]), ("criterium", "K2"), ("niveau", "6"), ("motivering", "@SUM(1+1) en verder voldoende")]).await;
+    let csv = s.evaluators[0].get("/export/beoordeling/1").await.body;
+    assert!(csv.contains("\"'=HYPERLINK(") && csv.contains(";'@SUM(1+1)"), "{csv}");
+    for line in csv.lines() {
+        for cell in line.split(';') {
+            let c = cell.trim_start_matches('"');
+            assert!(!c.starts_with('=') && !c.starts_with('@') && !c.starts_with('+'), "a formula in the export: {line}");
+        }
+    }
+}

@@ -167,10 +167,15 @@ pub fn letter_markdown(l: &Letter) -> String {
     s
 }
 
+/// The characters that start Markdown inside a line: emphasis, code, links
+/// and images, HTML and entities, table cells, strikethrough, escapes.
+const INLINE_MARKUP: [char; 11] = ['\\', '`', '*', '_', '[', ']', '<', '>', '&', '|', '~'];
+
 /// A value someone entered (a name, a title, a motivation), placed in the
-/// letter as plain text on one line: every ASCII punctuation character is
-/// escaped, so a name cannot open a heading, a link, a table cell, emphasis
-/// or HTML in another bidder's letter. (The advantages of the winning bid and
+/// letter as plain text: on one line (never at its start, so it cannot open
+/// a heading, list or quote) and with every character that starts Markdown
+/// inside a line escaped, so a name cannot add emphasis, a link, a table cell
+/// or HTML to another bidder's letter. (The advantages of the winning bid and
 /// the passage per addressee are the inkoper's own Markdown, on purpose.)
 pub fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -179,7 +184,7 @@ pub fn text(s: &str) -> String {
             out.push(' ');
         }
         for c in word.chars() {
-            if c.is_ascii_punctuation() {
+            if INLINE_MARKUP.contains(&c) {
                 out.push('\\');
             }
             out.push(c);
@@ -244,7 +249,7 @@ mod tests {
         let winner = &line[line.find("Zorg").unwrap()..line.rfind("**.").unwrap()];
         let mut escaped = false;
         for c in winner.chars() {
-            assert!(!c.is_ascii_punctuation() || escaped || c == '\\', "unescaped {c:?} in {winner}");
+            assert!(!INLINE_MARKUP.contains(&c) || escaped || c == '\\', "unescaped {c:?} in {winner}");
             escaped = c == '\\' && !escaped;
         }
         assert_eq!(unescaped(winner), "Zorg B.V.** # Gunning aan ons [klik](https://aanvaller.example) <img src=x> | x |");

@@ -23,6 +23,13 @@ use sha2::{Digest, Sha256};
 
 pub const ENTRY_DOMAIN: &[u8] = b"dialoog-audit-v1\n";
 pub const PAYLOAD_DOMAIN: &[u8] = b"dialoog-audit-payload-v1\n";
+
+/// The action of the erasure procedure's own event. Its payload names the
+/// sequence numbers (of the whole log) whose payloads it erased, as
+/// `{"events": ["12", "40"], ...}`; an erased payload verifies only when a
+/// later erasure event of the same export names it, and an erasure event's own
+/// payload is never erased.
+pub const ERASURE_ACTION: &str = "audit.payload_erased";
 pub const ZERO_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// One event of the audit trail, exactly as hashed.
@@ -172,6 +179,9 @@ pub struct Verifier {
     prev: String,
     tree: StreamingRoot,
     erased: u64,
+    /// Erased payloads not yet named by a later erasure event: the log's
+    /// sequence number -> the export's own number of that event.
+    unexplained: std::collections::BTreeMap<u64, u64>,
     expected: Option<ExpectedHead>,
     /// Root when the tree had the expected size (checked on the way).
     root_at_expected: Option<Hash>,
@@ -186,6 +196,7 @@ impl Verifier {
             prev: ZERO_HASH.to_string(),
             tree: StreamingRoot::new(),
             erased: 0,
+            unexplained: std::collections::BTreeMap::new(),
             expected,
             root_at_expected: None,
         }
@@ -255,8 +266,24 @@ impl Verifier {
                 if commitment(&salt, p) != e.commitment {
                     return Err(self.broken("de inhoud (payload) past niet bij de vastlegging"));
                 }
+                if e.action == ERASURE_ACTION {
+                    let own: u64 = e.seq.parse().map_err(|_| self.broken("ongeldig volgnummer"))?;
+                    for named in p.get("events").and_then(|v| v.as_array()).into_iter().flatten() {
+                        let n = named.as_str().and_then(|s| s.parse::<u64>().ok()).or_else(|| named.as_u64());
+                        if let Some(n) = n.filter(|n| *n < own) {
+                            self.unexplained.remove(&n);
+                        }
+                    }
+                }
             }
-            (None, None) => self.erased += 1,
+            (None, None) => {
+                if e.action == ERASURE_ACTION {
+                    return Err(self.broken("de inhoud van een wisgebeurtenis is gewist"));
+                }
+                let seq: u64 = e.seq.parse().map_err(|_| self.broken("ongeldig volgnummer"))?;
+                self.unexplained.insert(seq, expected_no);
+                self.erased += 1
+            }
             _ => return Err(self.broken("payload en salt horen samen")),
         }
         self.prev = line.hash.clone();
@@ -272,6 +299,12 @@ impl Verifier {
 
     /// Ends the stream: checks the expected head (truncation) and returns the head.
     pub fn finish(self) -> Result<Verified, Broken> {
+        if let Some(first) = self.unexplained.values().min() {
+            return Err(Broken {
+                seq: *first,
+                reason: "de inhoud (payload) is gewist, maar geen latere wisgebeurtenis in deze export legt dat vast".into(),
+            });
+        }
         let root = self.tree.root();
         if let Some(exp) = &self.expected {
             match exp.size {
@@ -459,13 +492,55 @@ mod tests {
         assert!(e.is_err());
     }
 
+    /// Appends an event to a whole-log export (no tender), chained after the last.
+    fn append(lines: &mut Vec<ExportLine>, action: &str, payload: serde_json::Value) {
+        let seq = lines.len() as u64 + 1;
+        let prev = lines.last().map(|l| l.hash.clone()).unwrap_or_else(|| ZERO_HASH.to_string());
+        let salt = [seq as u8; 32];
+        let e = make_entry(NewEntry {
+            seq,
+            time: "2023-05-18T08:00:00.000000Z",
+            tender: None,
+            actor: "systeem",
+            role: "systeem",
+            action,
+            subject: "audit",
+            commitment: commitment(&salt, &payload),
+            prev: &prev,
+        });
+        let hash = hex::encode(e.leaf_hash());
+        lines.push(ExportLine { entry: e, hash, payload: Some(payload), salt: Some(hex::encode(salt)) });
+    }
+
     #[test]
-    fn an_erased_payload_still_verifies() {
+    fn an_erased_payload_verifies_only_when_a_later_erasure_event_names_it() {
         let mut lines = sample(4);
         lines[1].payload = None;
         lines[1].salt = None;
+        // Stripped without the erasure procedure: refused at that event.
+        let e = verify_export(&text(&lines), None).unwrap_err();
+        assert_eq!(e.seq, 2, "{e}");
+        assert!(e.reason.contains("wisgebeurtenis"), "{e}");
+        // An erasure event that names another event does not cover it.
+        let mut other = lines.clone();
+        append(&mut other, ERASURE_ACTION, serde_json::json!({"events": ["3"], "reden": "AVG-verzoek"}));
+        assert_eq!(verify_export(&text(&other), None).unwrap_err().seq, 2);
+        // Named by a later erasure event: verifies.
+        append(&mut lines, ERASURE_ACTION, serde_json::json!({"events": ["2"], "reden": "AVG-verzoek"}));
         let v = verify_export(&text(&lines), None).unwrap();
         assert_eq!(v.erased_payloads, 1);
+        // The erasure event's own payload cannot be erased.
+        let mut gone = lines.clone();
+        gone[4].payload = None;
+        gone[4].salt = None;
+        assert_eq!(verify_export(&text(&gone), None).unwrap_err().seq, 5);
+        // An erasure event before the erased event does not count.
+        let mut early = sample(0);
+        append(&mut early, ERASURE_ACTION, serde_json::json!({"events": ["2"], "reden": "x"}));
+        append(&mut early, "test.event", serde_json::json!({"naam": "Jansen"}));
+        early[1].payload = None;
+        early[1].salt = None;
+        assert_eq!(verify_export(&text(&early), None).unwrap_err().seq, 2);
         // but a payload that was altered (not erased) is caught
         let mut lines = sample(4);
         lines[2].payload = Some(serde_json::json!({"n": "3", "naam": "Pietersen"}));

@@ -11,6 +11,7 @@ mod m20260302_000001_participation;
 mod m20260401_000001_evaluation;
 mod m20261201_000001_administration;
 mod m20261203_000001_seeded_formation;
+mod m20261203_000002_hardening;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260401_000001_evaluation::Migration),
             Box::new(m20261201_000001_administration::Migration),
             Box::new(m20261203_000001_seeded_formation::Migration),
+            Box::new(m20261203_000002_hardening::Migration),
         ]
     }
 }

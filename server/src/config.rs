@@ -9,6 +9,8 @@ pub struct Config {
     pub addr: SocketAddr,
     pub data_dir: PathBuf,
     pub anchor_dir: PathBuf,
+    /// Allows the anchor inside the data directory in production.
+    pub anchor_in_data_dir: bool,
     pub database_url: String,
     pub seed: bool,
     pub admin_password: Option<String>,
@@ -123,6 +125,7 @@ impl Config {
             addr,
             data_dir,
             anchor_dir,
+            anchor_in_data_dir: flag("DIALOOG_ANCHOR_IN_DATA_DIR", false)?,
             database_url,
             seed: flag("DIALOOG_SEED", true)?,
             admin_password,

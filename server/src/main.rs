@@ -8,6 +8,7 @@
 //! dialoog audit erase (--seq N ... | --subject S) --reden TEXT
 //! dialoog audit verify-receipt FILE [--export FILE] [--key HEX]
 //! dialoog outbox
+//! dialoog account herstel USERNAME
 //! dialoog routes
 //! ```
 
@@ -30,6 +31,8 @@ pub const USAGE: &str = "gebruik:
   dialoog audit erase (--seq N ... | --subject S) --reden TEKST
                                                        wis persoonsgegevens (payloads) uit de audittrail;
                                                        de keten blijft controleerbaar
+  dialoog account herstel GEBRUIKERSNAAM               een nieuw eenmalig wachtwoord voor een account dat niet
+                                                       meer kan inloggen (tweede stap gewist, sessies beëindigd)
   dialoog routes                                       toon alle routes en serverfuncties";
 
 use std::process::ExitCode;
@@ -67,6 +70,10 @@ async fn run() -> ExitCode {
         ["audit", "verify", rest @ ..] => cli::audit_verify(rest),
         ["audit", "verify-receipt", rest @ ..] => cli::audit_verify_receipt(rest),
         ["outbox"] => with_config(cli::outbox).await,
+        ["account", "herstel", username] => {
+            let username = username.to_string();
+            with_config(move |c| cli::recover_account(c, username)).await
+        }
         ["audit", rest @ ..] => with_config(|c| cli::audit_db(c, rest)).await,
         ["serve", rest @ ..] => with_config(|c| startup::serve(c, rest)).await,
         ["routes"] => {

@@ -22,12 +22,44 @@ pub async fn open(cfg: &Config) -> Result<(store::Db, Anchor), String> {
     Ok((db, anchor))
 }
 
+/// In production (secure cookies: Dialoog is reached over TLS) the anchor
+/// directory, which holds the signed checkpoints that detect a restored old
+/// backup, must not lie inside the data directory: a backup of one would
+/// restore both. `DIALOOG_ANCHOR_IN_DATA_DIR=true` allows it anyway.
+pub fn anchor_apart(cfg: &Config) -> Result<(), String> {
+    if !cfg.secure_cookies || cfg.anchor_in_data_dir {
+        return Ok(());
+    }
+    let full = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()));
+    let (data, anchor) = (full(&cfg.data_dir), full(&cfg.anchor_dir));
+    if anchor.starts_with(&data) {
+        return Err(format!(
+            "de ankermap {} ligt in de datamap {}. Zet DIALOOG_ANCHOR_DIR op andere opslag dan de database en de bestanden \
+             (een teruggezette back-up van de datamap zou anders ook de controlepunten terugzetten), \
+             of start bewust met DIALOOG_ANCHOR_IN_DATA_DIR=true.",
+            anchor.display(),
+            data.display()
+        ));
+    }
+    Ok(())
+}
+
 /// Refuses a database whose log is shorter than, or differs from, the last
 /// signed checkpoint (a restored old backup or a rewritten log).
 pub async fn check_against_checkpoint(db: &store::Db, anchor: &Anchor) -> Result<(), String> {
     let cp = match anchor.latest() {
         Ok(Some(cp)) => cp,
-        Ok(None) => return Ok(()),
+        Ok(None) => {
+            let size = store::audit::size(&db.conn).await.map_err(|e| e.to_string())?;
+            if size == 0 {
+                return Ok(());
+            }
+            return Err(format!(
+                "er is geen ondertekend controlepunt in {}, terwijl de audittrail al {size} events telt: \
+                 de ankermap is leeg, verwijderd of verkeerd ingesteld (DIALOOG_ANCHOR_DIR)",
+                anchor.dir.display()
+            ));
+        }
         Err(e) => return Err(format!("het laatste controlepunt in {} is onleesbaar: {e}", anchor.dir.display())),
     };
     let size = store::audit::size(&db.conn).await.map_err(|e| e.to_string())?;
@@ -77,6 +109,10 @@ pub async fn serve(cfg: Config, args: &[&str]) -> ExitCode {
                 return ExitCode::from(2);
             }
         }
+    }
+    if let Err(e) = anchor_apart(&cfg) {
+        eprintln!("start geweigerd: {e}");
+        return ExitCode::from(2);
     }
     let (db, anchor) = match open(&cfg).await {
         Ok(x) => x,
@@ -154,7 +190,10 @@ pub async fn serve(cfg: Config, args: &[&str]) -> ExitCode {
     println!("Dialoog draait op http://{addr}/");
     if let Some((user, pw, generated)) = &report.admin_created {
         if *generated {
-            println!("Eerste account (functioneel beheerder) aangemaakt: gebruikersnaam '{user}', eenmalig getoond wachtwoord: {pw}");
+            match crate::cli::hand_over_password(&cfg.data_dir, user, pw) {
+                Ok(line) => println!("Eerste account (functioneel beheerder) aangemaakt: {line}"),
+                Err(e) => eprintln!("{e}"),
+            }
         } else {
             println!("Eerste account (functioneel beheerder) aangemaakt: gebruikersnaam '{user}' met het wachtwoord uit DIALOOG_ADMIN_PASSWORD");
         }

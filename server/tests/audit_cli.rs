@@ -218,19 +218,35 @@ async fn the_printed_first_password_works_once_and_must_be_replaced() {
     use std::io::BufRead;
     let dir = tempfile::tempdir().unwrap();
     let db = TestDb::new(dir.path()).await;
-    // The password is printed before the server answers: read stdout from the start.
-    // Without the second factor required, to follow the password alone.
+    // Without a terminal (as under a service manager) the password goes into a
+    // file only its owner can read, and the output says where, never the
+    // password itself. Without the second factor required, to follow the
+    // password alone.
     let (mut child, base) = spawn_fresh(dir.path(), &db, &[("DIALOOG_REQUIRE_2FA", "false")]).await;
     let stdout = child.0.stdout.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(pw) = line.split("eenmalig getoond wachtwoord: ").nth(1) {
-                let _ = tx.send(pw.trim().to_string());
-            }
+            let _ = tx.send(line);
         }
     });
-    let password = rx.recv_timeout(std::time::Duration::from_secs(60)).expect("the password is printed");
+    let file = dir.path().join("eenmalig-wachtwoord-beheerder.txt");
+    let mut printed = String::new();
+    while let Ok(line) = rx.recv_timeout(std::time::Duration::from_secs(10)) {
+        printed.push_str(&line);
+        printed.push('\n');
+        if line.contains("Eerste account") {
+            break;
+        }
+    }
+    assert!(printed.contains(&file.display().to_string()), "the output says where: {printed}");
+    let password = std::fs::read_to_string(&file).expect("the password file").trim().to_string();
+    assert!(!printed.contains(&password), "the password is not in the output");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    }
     let mut c = Client { base: base.clone(), cookie: None, http: http_client() };
     let r = c.post_html_form("/api/login", "/inloggen", &[("username", "beheerder"), ("password", &password)]).await;
     assert_eq!(r.location.as_deref(), Some("/wachtwoord"), "sent to choose a password");

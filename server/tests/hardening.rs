@@ -217,3 +217,117 @@ async fn a_spreadsheet_export_neutralises_text_that_would_run_as_a_formula() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_missing_checkpoint_with_a_log_stops_the_start_unless_the_operator_overrides() {
+    let mut s = Server::start().await;
+    s.stop();
+    let anchor = s.dir.path().join("data").join("anchor");
+    std::fs::remove_file(anchor.join("checkpoint")).expect("a checkpoint was written at start-up");
+    let (code, _, err) = run(&mut s.command(&["serve"]));
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("geen ondertekend controlepunt") && err.contains("--accept-audit-rollback"), "{err}");
+    s.spawn(&["serve", "--accept-audit-rollback"]).await;
+    let mut c = s.login("waarnemer1").await;
+    let page = c.get("/audittrail?actie=audit.rollback_accepted").await;
+    assert!(page.body.contains("audit.rollback_accepted"), "the override is recorded");
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_checkpoint_signing_key_is_only_readable_by_its_owner_from_the_start() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = Server::start().await;
+    let key = s.dir.path().join("data").join("anchor").join("checkpoint-signing.key");
+    let mode = std::fs::metadata(&key).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "{mode:o}");
+    // No temporary file is left that others could read.
+    for e in std::fs::read_dir(key.parent().unwrap()).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().to_string();
+        assert!(!name.ends_with(".tmp"), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn in_production_the_anchor_may_not_lie_inside_the_data_directory() {
+    let mut s = Server::start().await;
+    s.stop();
+    // Secure cookies: Dialoog is reached over TLS, as in production.
+    let (code, _, err) = run(s.command(&["serve"]).env("DIALOOG_SECURE_COOKIES", "true"));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("ligt in de datamap") && err.contains("DIALOOG_ANCHOR_DIR") && err.contains("DIALOOG_ANCHOR_IN_DATA_DIR"), "{err}");
+    // Allowed on purpose, it starts.
+    s.spawn_with_env(&["serve"], &[("DIALOOG_SECURE_COOKIES", "true"), ("DIALOOG_ANCHOR_IN_DATA_DIR", "true")]).await;
+}
+
+#[tokio::test]
+async fn an_erased_payload_in_a_tender_export_is_covered_by_the_erasure_event_of_that_tender() {
+    let s = Server::start().await;
+    // The payload of a role granted in the tender (it names a person) is erased.
+    let (_, export, _) = run(&mut s.command(&["audit", "export", "--tender", "1"]));
+    let line = export.lines().find(|l| l.contains("\"role.granted\"")).expect("a role in the tender");
+    let v: serde_json::Value = serde_json::from_str(line).unwrap();
+    let seq = v["entry"]["seq"].as_str().unwrap().to_string();
+    let (code, out, err) = run(&mut s.command(&["audit", "erase", "--seq", &seq, "--reden", "AVG-verzoek 2026-14"]));
+    assert_eq!(code, 0, "{out}{err}");
+    for args in [vec!["audit", "export", "--tender", "1"], vec!["audit", "export"]] {
+        let (_, export, _) = run(&mut s.command(&args));
+        assert!(export.contains("\"payload\":null"), "something was erased in {args:?}");
+        let file = s.dir.path().join("export.jsonl");
+        std::fs::write(&file, &export).unwrap();
+        let (code, out, err) = run(&mut s.command(&["audit", "verify", file.to_str().unwrap()]));
+        assert_eq!(code, 0, "{args:?}: {out}{err}");
+        assert!(out.contains("INTACT"), "{out}");
+        // Strip one more payload by hand: no erasure event names it.
+        let mut lines: Vec<String> = export.lines().map(str::to_string).collect();
+        let i = lines.iter().position(|l| l.contains("tender.seeded")).expect("the seed event");
+        let mut v: serde_json::Value = serde_json::from_str(&lines[i]).unwrap();
+        v["payload"] = serde_json::Value::Null;
+        v["salt"] = serde_json::Value::Null;
+        lines[i] = serde_jcs::to_string(&v).unwrap();
+        std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+        let (code, out, _) = run(&mut s.command(&["audit", "verify", file.to_str().unwrap()]));
+        assert_eq!(code, 1, "{args:?}: {out}");
+        assert!(out.contains("BESCHADIGD"), "{out}");
+    }
+}
+
+#[tokio::test]
+async fn a_new_password_ends_the_other_sessions_of_the_account_and_keeps_this_one() {
+    let s = Server::start().await;
+    let mut here = s.login("inkoper2").await;
+    let mut elsewhere = s.login("inkoper2").await;
+    assert_eq!(elsewhere.post_form("/api/dashboard", &[]).await.status, 200);
+    ok(&mut here, "/api/change_password", &[("current", DEMO_PASSWORD), ("new_password", "een nieuwe zin voor inkoper twee"), ("repeat", "een nieuwe zin voor inkoper twee")]).await;
+    assert_eq!(here.post_form("/api/dashboard", &[]).await.status, 200, "the session that changed it goes on");
+    let r = elsewhere.post_form("/api/dashboard", &[]).await;
+    assert_eq!(r.status, 401, "the other session ended: {}", r.body);
+}
+
+#[tokio::test]
+async fn the_operator_recovers_an_account_with_a_one_time_password_that_expires() {
+    let s = Server::start().await;
+    let mut before = s.login("inkoper2").await;
+    // Not on a terminal: the password goes into a file of the data directory.
+    let (code, out, err) = run(&mut s.command(&["account", "herstel", "inkoper2"]));
+    assert_eq!(code, 0, "{out}{err}");
+    let file = s.dir.path().join("data").join("eenmalig-wachtwoord-inkoper2.txt");
+    assert!(out.contains(&file.display().to_string()), "{out}");
+    let password = std::fs::read_to_string(&file).unwrap().trim().to_string();
+    assert!(!out.contains(&password));
+    assert_eq!(before.post_form("/api/dashboard", &[]).await.status, 401, "the account's sessions ended");
+    let mut c = s.client();
+    let r = c.post_form("/api/login", &[("username", "inkoper2"), ("password", DEMO_PASSWORD)]).await;
+    assert_eq!(r.status, 400, "the old password is gone: {}", r.body);
+    let r = c.post_html_form("/api/login", "/inloggen", &[("username", "inkoper2"), ("password", &password)]).await;
+    assert_eq!(r.location.as_deref(), Some("/wachtwoord"), "a new password first: {r:?}");
+    // After its 72 hours the one-time password no longer works.
+    s.db.execute("UPDATE users SET one_time_until = '2020-01-01 00:00:00+00:00' WHERE username = 'inkoper2'").await;
+    let mut late = s.client();
+    let r = late.post_form("/api/login", &[("username", "inkoper2"), ("password", &password)]).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(r.body.contains("eenmalige wachtwoord is verlopen"), "{}", r.body);
+    let (code, _, err) = run(&mut s.command(&["account", "herstel", "bestaat-niet"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("Er is geen account"), "{err}");
+}

@@ -88,6 +88,11 @@ pub async fn login(username: String, password: String) -> Result<(), AppError> {
                 Ok(())
             }
             LoginOutcome::Wrong => Err(AppError::Invalid("Gebruikersnaam of wachtwoord is onjuist.".into())),
+            LoginOutcome::OneTimeExpired => Err(AppError::Forbidden(format!(
+                "Dit eenmalige wachtwoord is verlopen (het werkt {} uur). Vraag de functioneel beheerder om een uitnodiging, \
+                 of de beheerder van de server om een nieuw eenmalig wachtwoord (dialoog account herstel).",
+                users::ONE_TIME_HOURS
+            ))),
             LoginOutcome::Locked(until) => Err(AppError::TooManyRequests(format!(
                 "Dit account is tijdelijk geblokkeerd na te veel mislukte pogingen. Probeer het opnieuw na {}.",
                 crate::domain::calendar::show_instant(until)
@@ -129,7 +134,10 @@ pub async fn change_password(current: String, new_password: String, repeat: Stri
             return Err(AppError::Invalid("Kies een ander wachtwoord dan het huidige.".into()));
         }
         match users::change_password(&st.db, &st.clock, &user, &current, &new_password).await? {
-            ChangeOutcome::Ok => {
+            ChangeOutcome::Ok(user) => {
+                // Every other session of the account ended; this one goes on
+                // under a new id.
+                guard::start_session(&user, st.clock.now()).await?;
                 leptos_axum::redirect("/");
                 Ok(())
             }

@@ -12,6 +12,8 @@ use std::future::Future;
 
 pub const SESSION_USER: &str = "user_id";
 pub const SESSION_LOGIN_AT: &str = "login_at";
+/// The account's session epoch when the session began (see `users.session_epoch`).
+pub const SESSION_EPOCH: &str = "epoch";
 /// A log-in waiting for its second factor: the account, and since when.
 pub const SESSION_PENDING: &str = "pending_user";
 pub const SESSION_PENDING_AT: &str = "pending_at";
@@ -78,7 +80,13 @@ pub async fn user_of_session(st: &AppState, session: &tower_sessions::Session) -
         let _ = session.flush().await;
         return Ok(None);
     }
+    let epoch = session.get::<i32>(SESSION_EPOCH).await.map_err(|_| AppError::Internal)?.unwrap_or(0);
     let user = crate::store::users::by_id(&st.db.conn, id).await?.filter(|u| u.active);
+    // A new password or a reset second factor ended this session.
+    if user.as_ref().is_some_and(|u| u.session_epoch != epoch) {
+        let _ = session.flush().await;
+        return Ok(None);
+    }
     if let Some(u) = &user {
         // The request's span names who asked, by pseudonym only.
         tracing::Span::current().record("user", u.pseudonym.as_str());
@@ -95,6 +103,7 @@ pub async fn start_session(user: &users::Model, now: chrono::DateTime<chrono::Ut
     let _ = session.remove::<i64>(SESSION_PENDING_AT).await;
     session.insert(SESSION_USER, user.id).await.map_err(|_| AppError::Internal)?;
     session.insert(SESSION_LOGIN_AT, now.timestamp()).await.map_err(|_| AppError::Internal)?;
+    session.insert(SESSION_EPOCH, user.session_epoch).await.map_err(|_| AppError::Internal)?;
     Ok(())
 }
 

@@ -252,3 +252,33 @@ pub async fn anonymise(op: &mut Op<Anywhere>, by: &users::Model, id: UserId, rea
 pub async fn role_count<C: ConnectionTrait>(c: &C, user: UserId) -> Result<u64, DbErr> {
     tender_roles::Entity::find().filter(tender_roles::Column::UserId.eq(user)).count(c).await
 }
+
+/// Gives an account a new one-time password (the operator's recovery of an
+/// account that cannot log in, e.g. the only beheerder who lost the second
+/// factor): the password must be replaced at the first log-in and works
+/// [`accounts::ONE_TIME_HOURS`] hours; the second factor is removed and every session
+/// ends. Returns the password, to be shown once.
+pub async fn recover(op: &mut Op<Anywhere>, username: &Username) -> Result<(users::Model, String), AppError> {
+    let u = accounts::by_username(op.txn(), username)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("Er is geen account '{username}'.")))?;
+    if u.anonymised_at.is_some() {
+        return Err(AppError::Conflict("Dit account is geanonimiseerd en blijft gesloten.".into()));
+    }
+    let password = accounts::random_password();
+    let hash = accounts::hash_password(password.clone()).await;
+    if accounts::has_second_factor(&u) {
+        super::second_factor::reset(op, &u).await?;
+    }
+    let mut am: users::ActiveModel = u.clone().into();
+    am.password_hash = Set(hash);
+    am.must_change_password = Set(true);
+    am.one_time_until = Set(Some(op.now() + chrono::Duration::hours(accounts::ONE_TIME_HOURS)));
+    am.session_epoch = Set(u.session_epoch.wrapping_add(1));
+    am.failed_logins = Set(0);
+    am.locked_until = Set(None);
+    am.active = Set(true);
+    let u = am.update(op.txn()).await?;
+    op.record(Event::AccountRecovered { subject: accounts::subject_of(&u) }).await?;
+    Ok((u, password))
+}

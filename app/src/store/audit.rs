@@ -195,6 +195,17 @@ pub async fn erase_payloads(op: &mut Op<Anywhere>, seqs: &[i64], subjects: &[Str
     }
     targets.sort_unstable();
     targets.dedup();
+    // The erasure events themselves stay readable: they are what lets an
+    // export with erased payloads verify.
+    let keep: Vec<i64> = audit_events::Entity::find()
+        .select_only()
+        .column(audit_events::Column::Seq)
+        .filter(audit_events::Column::Seq.is_in(targets.clone()))
+        .filter(audit_events::Column::Action.eq(crate::domain::audit::ERASURE_ACTION))
+        .into_tuple()
+        .all(op.txn())
+        .await?;
+    targets.retain(|t| !keep.contains(t));
     let erasable: Vec<i64> = audit_payloads::Entity::find()
         .select_only()
         .column(audit_payloads::Column::Seq)
@@ -213,11 +224,22 @@ pub async fn erase_payloads(op: &mut Op<Anywhere>, seqs: &[i64], subjects: &[Str
         .filter(audit_payloads::Column::Seq.is_in(erasable.clone()))
         .exec(op.txn())
         .await?;
-    op.record(Event::PayloadErased {
-        subject: Subject::Audit,
-        events: erasable.iter().map(|s| s.to_string()).collect(),
-        reden: reason.to_string(),
-    })
-    .await?;
+    // One erasure event per tender the erased events belong to (and one for
+    // those outside tenders), each naming its own.
+    let owners: Vec<(i64, Option<crate::ids::TenderId>)> = audit_events::Entity::find()
+        .select_only()
+        .column(audit_events::Column::Seq)
+        .column(audit_events::Column::TenderId)
+        .filter(audit_events::Column::Seq.is_in(erasable.clone()))
+        .into_tuple()
+        .all(op.txn())
+        .await?;
+    let mut by_tender: std::collections::BTreeMap<Option<crate::ids::TenderId>, Vec<String>> = Default::default();
+    for (seq, tender) in owners {
+        by_tender.entry(tender).or_default().push(seq.to_string());
+    }
+    for (tender, events) in by_tender {
+        op.record(Event::PayloadErased { subject: Subject::Audit, tender, events, reden: reason.to_string() }).await?;
+    }
     Ok(erasable)
 }

@@ -41,13 +41,7 @@ pub struct Report {
     pub demo: bool,
 }
 
-pub fn random_password() -> String {
-    // 16 characters from an alphabet without look-alikes: about 90 bits.
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
-    let mut b = [0u8; 16];
-    getrandom::fill(&mut b).expect("randomness");
-    b.iter().map(|x| ALPHABET[*x as usize % ALPHABET.len()] as char).collect()
-}
+pub use super::users::random_password;
 
 pub async fn is_demo<C: ConnectionTrait>(c: &C) -> Result<bool, DbErr> {
     Ok(audit_events::Entity::find()
@@ -98,6 +92,12 @@ pub async fn run(db: &Db, clock: &Clock, opts: Options) -> Result<Report, AppErr
             },
         )
         .await?;
+        if generated {
+            // A printed password works for a limited time.
+            let mut am: super::entities::users::ActiveModel = admin.clone().into();
+            am.one_time_until = sea_orm::Set(Some(op.now() + chrono::Duration::hours(users::ONE_TIME_HOURS)));
+            sea_orm::ActiveModelTrait::update(am, op.txn()).await?;
+        }
         super::administration::set_rights(&mut op, admin.id, Rights { beheerder: true, creates_tenders: false }).await?;
         report.admin_created = Some((ADMIN_USERNAME.into(), admin_pw, generated));
         if opts.demo {

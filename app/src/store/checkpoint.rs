@@ -92,11 +92,27 @@ pub fn parse(text: &str, key: Option<&VerifyingKey>) -> Result<Checkpoint, Strin
 
 /// Writes `bytes` to `path` durably: temporary file, fsync, rename, fsync of the directory.
 pub fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_durably_with_mode(path, bytes, 0o644)
+}
+
+/// Like [`write_durably`], the file created with `mode` (on Unix) from its
+/// first byte: a secret is never readable by others, not even for a moment.
+pub fn write_durably_with_mode(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let tmp = dir.join(format!(".{}.tmp", path.file_name().and_then(|n| n.to_str()).unwrap_or("f")));
+    let _ = std::fs::remove_file(&tmp);
     {
-        let mut f = std::fs::File::create(&tmp)?;
+        let mut o = std::fs::OpenOptions::new();
+        o.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            o.mode(mode);
+        }
+        #[cfg(not(unix))]
+        let _ = mode;
+        let mut f = o.open(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
     }
@@ -129,12 +145,7 @@ impl Anchor {
                 let mut seed = [0u8; 32];
                 getrandom::fill(&mut seed).map_err(|e| std::io::Error::other(e.to_string()))?;
                 let key = SigningKey::from_bytes(&seed);
-                write_durably(&key_path, hex::encode(seed).as_bytes())?;
-                #[cfg(unix)]
-                {
-                    use std::os::unix::fs::PermissionsExt;
-                    std::fs::set_permissions(&key_path, std::fs::Permissions::from_mode(0o600))?;
-                }
+                write_durably_with_mode(&key_path, hex::encode(seed).as_bytes(), 0o600)?;
                 write_durably(&dir.join(PUB_FILE), hex::encode(key.verifying_key().as_bytes()).as_bytes())?;
                 key
             }

@@ -36,6 +36,11 @@ pub mod users {
         pub totp_enabled_at: Option<DateTimeUtc>,
         /// The last TOTP time step accepted (a code is good once).
         pub totp_last_step: Option<i64>,
+        /// Sessions carry the epoch they began in; raising it (a new
+        /// password, a reset second factor) ends every other session.
+        pub session_epoch: i32,
+        /// Until when a one-time (generated, printed) password works.
+        pub one_time_until: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -230,7 +230,19 @@ events! {
 
     // The audit log itself.
     Checkpoint = "audit.checkpoint" { grootte_voor: String },
-    PayloadErased = "audit.payload_erased" { events: Vec<String>, reden: String },
+    /// The erasure procedure (`domain::audit::ERASURE_ACTION`): one event in
+    /// each tender whose events it erased, and one outside tenders for the
+    /// rest, so every export that holds an erased event also holds the event
+    /// that names it.
+    /// The operator gave an account a new one-time password (its second
+    /// factor removed, its sessions ended).
+    AccountRecovered = "account.recovered" {},
+    PayloadErased = "audit.payload_erased" {
+        #[serde(skip)]
+        tender: Option<TenderId>,
+        events: Vec<String>,
+        reden: String,
+    },
     RollbackAccepted = "audit.rollback_accepted" { melding: String },
     DemoSeeded = "demo.seeded" { accounts: Vec<String> },
 
@@ -444,7 +456,7 @@ impl Event {
             | Event::TenderSeeded { tender, .. }
             | Event::TenderCreated { tender, .. }
             | Event::TemplateCopied { tender, .. } => Some(*tender),
-            Event::OrganisationRegistered { tender, .. } => *tender,
+            Event::OrganisationRegistered { tender, .. } | Event::PayloadErased { tender, .. } => *tender,
             _ => None,
         }
     }

@@ -173,9 +173,13 @@ pub async fn accept(db: &Db, clock: &Clock, token: &str, password: &str) -> Resu
     am.used_at = Set(Some(op.now()));
     am.update(op.txn()).await?;
     let had_password = password_of(&user).is_some();
+    let epoch = user.session_epoch;
     let mut am: users::ActiveModel = user.into();
     am.password_hash = Set(hash);
     am.must_change_password = Set(false);
+    am.one_time_until = Set(None);
+    // A new password (e.g. after a forgotten one) ends every other session.
+    am.session_epoch = Set(epoch.wrapping_add(1));
     am.failed_logins = Set(0);
     am.locked_until = Set(None);
     let user = am.update(op.txn()).await?;

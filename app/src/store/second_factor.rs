@@ -194,6 +194,8 @@ pub async fn reset<S: Scope>(op: &mut Op<S>, u: &users::Model) -> Result<(), App
     let mut am: users::ActiveModel = u.clone().into();
     am.totp_secret = Set(None);
     am.totp_enabled_at = Set(None);
+    // A lost second factor may be in someone else's hands: every session ends.
+    am.session_epoch = Set(u.session_epoch.wrapping_add(1));
     am.update(op.txn()).await?;
     recovery_codes::Entity::delete_many().filter(recovery_codes::Column::UserId.eq(u.id)).exec(op.txn()).await?;
     op.record(Event::SecondFactorReset { subject: subject_of(u) }).await?;

@@ -167,6 +167,8 @@ pub enum LoginOutcome {
     Wrong,
     /// Too many failures; locked until the given instant.
     Locked(DateTime<Utc>),
+    /// The right one-time password, after its expiry.
+    OneTimeExpired,
 }
 
 /// A hash of a random string, verified for unknown user names so that a wrong
@@ -207,6 +209,10 @@ pub async fn login(db: &Db, clock: &Clock, username: &str, password: &str) -> Re
             if let Some(until) = u.locked_until.filter(|t| *t > now) {
                 op.record(Event::LoginFailed { subject, why: LoginFailure::Locked { reden: "account tijdelijk geblokkeerd" } }).await?;
                 LoginOutcome::Locked(until)
+            } else if password_ok && u.active && u.must_change_password && u.one_time_until.is_some_and(|t| t <= now) {
+                op.record(Event::LoginFailed { subject, why: LoginFailure::Refused { reden: "eenmalig wachtwoord verlopen", geblokkeerd_tot: None } })
+                    .await?;
+                LoginOutcome::OneTimeExpired
             } else if password_ok && u.active && has_second_factor(&u) {
                 // The failed attempts are not reset until the second factor is given.
                 op.record(Event::PasswordAccepted { subject }).await?;
@@ -265,7 +271,8 @@ pub async fn logout(db: &Db, clock: &Clock, user: &users::Model) -> Result<(), A
 /// Why a password change was refused.
 #[derive(Debug)]
 pub enum ChangeOutcome {
-    Ok,
+    /// Changed: the account as it is now (with its new session epoch).
+    Ok(users::Model),
     WrongCurrent,
 }
 
@@ -282,11 +289,37 @@ pub async fn change_password(
     }
     let new_hash = hash_password(new_password.to_string()).await;
     let mut op: Op<Anywhere> = Op::anywhere(db, clock, Actor::user(user)).await?;
-    let mut am: users::ActiveModel = user.clone().into();
+    let current = users::Entity::find_by_id(user.id).one(op.txn()).await?.ok_or(AppError::Internal)?;
+    let mut am: users::ActiveModel = current.clone().into();
     am.password_hash = Set(new_hash);
     am.must_change_password = Set(false);
-    am.update(op.txn()).await?;
-    op.record(Event::PasswordChanged { subject: subject_of(user) }).await?;
+    am.one_time_until = Set(None);
+    // Every other session of the account ends (the caller starts a new one).
+    am.session_epoch = Set(current.session_epoch.wrapping_add(1));
+    let user = am.update(op.txn()).await?;
+    op.record(Event::PasswordChanged { subject: subject_of(&user) }).await?;
     op.commit().await?;
-    Ok(ChangeOutcome::Ok)
+    Ok(ChangeOutcome::Ok(user))
 }
+
+/// A generated password, shown once: 16 characters from an alphabet without
+/// look-alikes (about 90 bits), drawn without modulo bias.
+pub fn random_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut out = String::with_capacity(16);
+    while out.len() < 16 {
+        let mut b = [0u8; 32];
+        getrandom::fill(&mut b).expect("randomness");
+        // 54 letters: keep bytes below 216 (4 x 54) so every letter is as likely.
+        for x in b.iter().filter(|x| (**x as usize) < ALPHABET.len() * 4) {
+            if out.len() < 16 {
+                out.push(ALPHABET[*x as usize % ALPHABET.len()] as char);
+            }
+        }
+    }
+    out
+}
+
+/// How long a one-time (generated, printed) password works.
+pub const ONE_TIME_HOURS: i64 = 72;
+

@@ -10,7 +10,7 @@ use sea_orm_migration::{prelude::*, schema::*};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-async fn add(m: &SchemaManager<'_>, table: &str, mut col: ColumnDef) -> Result<(), DbErr> {
+pub(crate) async fn add(m: &SchemaManager<'_>, table: &str, mut col: ColumnDef) -> Result<(), DbErr> {
     // SQLite adds one column per ALTER TABLE.
     m.alter_table(Table::alter().table(a(table)).add_column(&mut col).to_owned()).await
 }

@@ -3,15 +3,11 @@
 //! for a one-time password, and the throttle of failed log-ins.
 
 use super::m20260201_000001_procedure::a;
+use super::m20261201_000001_administration::add;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-async fn add(m: &SchemaManager<'_>, table: &str, mut col: ColumnDef) -> Result<(), DbErr> {
-    // SQLite adds one column per ALTER TABLE.
-    m.alter_table(Table::alter().table(a(table)).add_column(&mut col).to_owned()).await
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

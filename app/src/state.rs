@@ -49,6 +49,9 @@ pub struct AppState {
     pub demo: bool,
     /// Login attempts per client address.
     pub login_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Costly work (a password hashed, an invitation e-mailed) per account
+    /// and per address: half the log-in rate per minute.
+    pub costly_limiter: Arc<DefaultKeyedRateLimiter<String>>,
     /// Uploaded documents and bid parts.
     pub files: FileStore,
     /// Wakes the deadline scheduler (a deadline or a simulated clock changed).
@@ -65,6 +68,9 @@ impl AppState {
             clock,
             demo,
             login_limiter: Arc::new(RateLimiter::keyed(quota)),
+            costly_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(
+                NonZeroU32::new((settings.logins_per_minute / 2).max(1)).expect("non-zero"),
+            ))),
             files,
             wake: Arc::new(tokio::sync::Notify::new()),
             settings: Arc::new(settings),

@@ -114,10 +114,17 @@ async fn an_erased_payload_keeps_the_stored_log_verifiable() {
         .await
         .unwrap();
     o.commit().await.unwrap();
+    // Stripped by hand, without the erasure procedure: the log says so.
     db.conn
         .execute_unprepared("UPDATE audit_payloads SET payload = NULL, salt = NULL, erased_at = CURRENT_TIMESTAMP WHERE seq = 1")
         .await
         .unwrap();
+    assert!(audit::verify_stored(&db.conn, None).await.unwrap().is_err(), "an erasure without its event is detected");
+    // The erasure procedure records what it erased; then the log verifies.
+    db.conn.execute_unprepared("UPDATE audit_payloads SET erased_at = NULL WHERE seq = 1").await.unwrap();
+    let mut o = op(&db).await;
+    assert_eq!(audit::erase_payloads(&mut o, &[1], &[], "AVG-verzoek").await.unwrap(), vec![1]);
+    o.commit().await.unwrap();
     let v = audit::verify_stored(&db.conn, None).await.unwrap().unwrap();
     assert_eq!(v.erased_payloads, 1);
 }
@@ -151,16 +158,17 @@ async fn a_database_seeded_before_the_formation_was_editable_gets_the_seeded_for
         }
     };
     assert_eq!(count(&db).await, 7, "a new seed writes the formation itself");
-    // As a database seeded before: no rows, and the migration not yet run.
+    // As a database seeded before: no rows, and the migration (and those
+    // after it) not yet run.
     db.conn.execute_unprepared("DELETE FROM tender_formation").await.unwrap();
-    Migrator::down(&db.conn, Some(1)).await.unwrap();
+    Migrator::down(&db.conn, Some(2)).await.unwrap();
     Migrator::up(&db.conn, None).await.unwrap();
     assert_eq!(count(&db).await, 7);
     let t = store::tenders::by_reference(&db.conn, "JST-VO-2023").await.unwrap().unwrap();
     let f = store::setup::formation(&db.conn, t.id).await.unwrap();
     assert_eq!((f[0].profile.as_str(), f[0].current.to_string()), ("Jeugd- en Gezinscoach VO", "4,5".to_string()));
     // Running it again adds nothing.
-    Migrator::down(&db.conn, Some(1)).await.unwrap();
+    Migrator::down(&db.conn, Some(2)).await.unwrap();
     Migrator::up(&db.conn, None).await.unwrap();
     assert_eq!(count(&db).await, 7);
 }

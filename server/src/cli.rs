@@ -358,25 +358,6 @@ pub async fn outbox(cfg: Config) -> ExitCode {
     }
 }
 
-/// Hands a generated password to the operator once: on the terminal when
-/// there is one; otherwise (a service manager's log, a container's output)
-/// into a file only its owner can read, whose place is printed, so the
-/// password never rests in a log.
-pub fn hand_over_password(data_dir: &std::path::Path, username: &str, password: &str) -> Result<String, String> {
-    use std::io::IsTerminal;
-    if std::io::stdout().is_terminal() {
-        return Ok(format!("gebruikersnaam '{username}', eenmalig getoond wachtwoord: {password}"));
-    }
-    let path = data_dir.join(format!("eenmalig-wachtwoord-{username}.txt"));
-    checkpoint::write_durably_with_mode(&path, format!("{password}\n").as_bytes(), 0o600)
-        .map_err(|e| format!("kan het eenmalige wachtwoord niet opslaan in {}: {e}", path.display()))?;
-    Ok(format!(
-        "gebruikersnaam '{username}'; het eenmalige wachtwoord staat in {} (alleen leesbaar voor deze gebruiker). \
-         Verwijder dat bestand na de eerste keer inloggen.",
-        path.display()
-    ))
-}
-
 /// `account herstel USERNAME`: a new one-time password for an account that
 /// cannot log in (lost password or second factor, also the only beheerder).
 pub async fn recover_account(cfg: Config, username: String) -> ExitCode {
@@ -396,7 +377,7 @@ pub async fn recover_account(cfg: Config, username: String) -> ExitCode {
     }
     .await;
     match res {
-        Ok((u, password)) => match hand_over_password(&cfg.data_dir, u.username.as_str(), &password) {
+        Ok((u, password)) => match crate::startup::hand_over_password(&cfg.data_dir, u.username.as_str(), &password) {
             Ok(line) => {
                 println!("Account hersteld: {line}");
                 println!(

@@ -190,7 +190,7 @@ pub async fn serve(cfg: Config, args: &[&str]) -> ExitCode {
     println!("Dialoog draait op http://{addr}/");
     if let Some((user, pw, generated)) = &report.admin_created {
         if *generated {
-            match crate::cli::hand_over_password(&cfg.data_dir, user, pw) {
+            match hand_over_password(&cfg.data_dir, user, pw) {
                 Ok(line) => println!("Eerste account (functioneel beheerder) aangemaakt: {line}"),
                 Err(e) => eprintln!("{e}"),
             }
@@ -292,4 +292,23 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = term => {},
     }
+}
+
+/// Hands a generated password to the operator once: on the terminal when
+/// there is one; otherwise (a service manager's log, a container's output)
+/// into a file only its owner can read, whose place is printed, so the
+/// password never rests in a log.
+pub fn hand_over_password(data_dir: &std::path::Path, username: &str, password: &str) -> Result<String, String> {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() {
+        return Ok(format!("gebruikersnaam '{username}', eenmalig getoond wachtwoord: {password}"));
+    }
+    let path = data_dir.join(format!("eenmalig-wachtwoord-{username}.txt"));
+    app::store::checkpoint::write_durably_with_mode(&path, format!("{password}\n").as_bytes(), 0o600)
+        .map_err(|e| format!("kan het eenmalige wachtwoord niet opslaan in {}: {e}", path.display()))?;
+    Ok(format!(
+        "gebruikersnaam '{username}'; het eenmalige wachtwoord staat in {} (alleen leesbaar voor deze gebruiker). \
+         Verwijder dat bestand na de eerste keer inloggen.",
+        path.display()
+    ))
 }

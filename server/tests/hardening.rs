@@ -331,3 +331,75 @@ async fn the_operator_recovers_an_account_with_a_one_time_password_that_expires(
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("Er is geen account"), "{err}");
 }
+
+/// A PDF whose one stream inflates to `mb` MB: slow to scan, small to send.
+fn pdf_with_large_stream(mb: usize) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let chunk = vec![b' '; 1 << 20];
+    for _ in 0..mb {
+        z.write_all(&chunk).unwrap();
+    }
+    let data = z.finish().unwrap();
+    let mut pdf = b"%PDF-1.4\n1 0 obj\n<</Filter/FlateDecode>>\nstream\n".to_vec();
+    pdf.extend_from_slice(&data);
+    pdf.extend_from_slice(b"\nendstream\nendobj\n%%EOF\n");
+    pdf
+}
+
+#[tokio::test]
+async fn the_identity_scan_of_the_opening_does_not_hold_up_log_ins_and_writes() {
+    let s = published().await;
+    for (i, login) in ["aanbieder1", "aanbieder2"].iter().enumerate() {
+        let mut a = s.server.login(login).await;
+        for (part, name, bytes) in [("1", "uea.pdf", b"%PDF UEA".to_vec()), ("2", "kvk.pdf", b"%PDF KvK".to_vec()), ("4", "plan.pdf", pdf_with_large_stream(20))] {
+            let r = a.upload(&format!("/upload/inschrijving/1/{part}"), &[], name, &bytes).await;
+            assert_eq!(r.status, 200, "{name}: {}", r.body);
+        }
+        ok(&mut a, "/api/save_form_part", &[("id", "1"), ("onderdeel", "3"), ("tekst", "Akkoord.")]).await;
+        ok(&mut a, "/api/submit_bid", &[("id", "1"), ("sleutel", &format!("sleutel-scan-{i}-00000001"))]).await;
+    }
+    let mut s = s.deadline_passed().await;
+    ok(&mut s.inkoper, "/api/start_opening", &[("id", "1")]).await;
+    let mut second = std::mem::replace(&mut s.inkoper2, s.server.client());
+    let confirm = tokio::spawn(async move {
+        let r = second.post_form("/api/confirm_opening", &[("id", "1")]).await;
+        (r, std::time::Instant::now())
+    });
+    // While the plans are scanned, someone logs in (a write: its audit event).
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let mut w = s.server.client();
+    let r = w.post_form("/api/login", &[("username", "waarnemer1"), ("password", DEMO_PASSWORD)]).await;
+    let logged_in = std::time::Instant::now();
+    assert_eq!(r.status, 200, "{}", r.body);
+    let (r, confirmed) = confirm.await.unwrap();
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(logged_in < confirmed, "the log-in did not wait for the scan of the opening");
+}
+
+#[tokio::test]
+async fn password_changes_and_invitations_are_throttled_with_a_dutch_429() {
+    let mut s = Server::start().await;
+    s.stop();
+    // Four log-ins a minute: two costly acts per minute per account and address.
+    s.spawn_with_env(&["serve"], &[("DIALOOG_LOGINS_PER_MINUTE", "4")]).await;
+    let mut b = s.login("beheerder1").await;
+    let mut statuses = vec![];
+    for i in 0..3 {
+        let name = format!("nieuw{i}");
+        let email = format!("nieuw{i}@regio-alkmaar.example");
+        let r = b.post_form("/api/create_account", &[("gebruikersnaam", &name), ("naam", "Nieuw Account"), ("email", &email)]).await;
+        statuses.push(r.status);
+        if r.status == 429 {
+            assert!(r.body.contains("Te veel uitnodigingen"), "{}", r.body);
+        }
+    }
+    assert_eq!(statuses, [200, 200, 429], "the third invitation within a minute waits");
+    let mut c = s.login("inkoper2").await;
+    let mut statuses = vec![];
+    for _ in 0..3 {
+        let r = c.post_form("/api/change_password", &[("current", "fout-wachtwoord"), ("new_password", "een nieuwe lange zin"), ("repeat", "een nieuwe lange zin")]).await;
+        statuses.push(r.status);
+    }
+    assert_eq!(statuses, [400, 400, 429], "the third password attempt within a minute waits");
+}

@@ -103,6 +103,7 @@ pub async fn create_account(gebruikersnaam: String, naam: String, email: String,
         let person = Person::parse(&gebruikersnaam, &naam, &email)?;
         let st = guard::state()?;
         let (mut op, me) = guard::global_op(ManageAccounts).await?;
+        guard::throttle(guard::Costly::Invitation, Some(me.id)).await?;
         let u = administration::create_invited(&mut op, &st.settings, &me, person, Purpose { inviter: Some(&me.display_name), context: None })
             .await?;
         if aanmaken.is_some() {
@@ -130,6 +131,9 @@ async fn change(account: UserId, what: Change) -> Result<(), AppError> {
     use crate::store::administration;
     let st = guard::state()?;
     let (mut op, me) = guard::global_op(ManageAccounts).await?;
+    if matches!(what, Change::Invite) {
+        guard::throttle(guard::Costly::Invitation, Some(me.id)).await?;
+    }
     match what {
         Change::Invite => administration::invite_again(&mut op, &st.settings, &me, account).await?,
         Change::Deactivate => administration::deactivate(&mut op, &me, account).await?,

@@ -63,10 +63,7 @@ pub async fn login(username: String, password: String) -> Result<(), AppError> {
         if username.len() > 100 || password.len() > 128 {
             return Err(AppError::Invalid("Gebruikersnaam of wachtwoord is te lang.".into()));
         }
-        let ip = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .await
-            .map(|c| c.0.ip())
-            .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        let ip = guard::client_ip().await;
         if st.login_limiter.check_key(&ip).is_err() {
             return Err(AppError::TooManyRequests(
                 "Te veel inlogpogingen vanaf dit adres. Wacht een minuut en probeer het opnieuw.".into(),
@@ -133,6 +130,7 @@ pub async fn change_password(current: String, new_password: String, repeat: Stri
         if new_password == current {
             return Err(AppError::Invalid("Kies een ander wachtwoord dan het huidige.".into()));
         }
+        guard::throttle(guard::Costly::Password, Some(user.id)).await?;
         match users::change_password(&st.db, &st.clock, &user, &current, &new_password).await? {
             ChangeOutcome::Ok(user) => {
                 // Every other session of the account ended; this one goes on
@@ -303,6 +301,7 @@ pub async fn accept_invitation(t: String, new_password: String, repeat: String) 
         if new_password != repeat {
             return Err(AppError::Invalid("De twee wachtwoorden zijn niet gelijk.".into()));
         }
+        guard::throttle(guard::Costly::Password, None).await?;
         let user = crate::store::invitations::accept(&st.db, &st.clock, &t, &new_password).await?;
         guard::start_session(&user, st.clock.now()).await?;
         let next = if crate::store::users::has_second_factor(&user) || !guard::second_factor_required(&st, &user).await? {

@@ -298,10 +298,18 @@ pub async fn confirm_opening(id: TenderId, code: Option<String>) -> Result<(), A
     use super::guard;
     use crate::domain::access::Action;
     guard::run(async move {
+        let ok = guard::require(id, Action::OpenBids).await?;
+        let st = guard::state()?;
+        // The identity scan reads and inflates every quality plan: done
+        // before the lock, so an opening never holds up log-ins and writes.
+        let scanned = if ok.tender.submission_deadline.is_some_and(|d| d <= crate::store::procedure::tender_now(&ok.tender, st.clock.now())) {
+            crate::store::evaluation::plans::scan_for_identity(&st.db.conn, id, &st.files).await?
+        } else {
+            Default::default()
+        };
         let op = guard::op(id, Action::OpenBids).await?;
         let mut op = guard::with_fresh_code(op, code).await?;
-        let st = guard::state()?;
-        crate::store::opening::confirm(&mut op, &st.files).await?;
+        crate::store::opening::confirm(&mut op, &st.files, &scanned).await?;
         op.commit().await
     })
     .await

@@ -63,6 +63,46 @@ pub async fn run<T>(f: impl Future<Output = Result<T, AppError>>) -> Result<T, A
     r
 }
 
+/// The address the request came from (the socket's peer).
+pub async fn client_ip() -> std::net::IpAddr {
+    leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .map(|c| c.0.ip())
+        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+}
+
+/// Costly work a person can start over and over.
+#[derive(Clone, Copy, Debug)]
+pub enum Costly {
+    /// A password hashed (changed, or chosen through an invitation).
+    Password,
+    /// An invitation e-mailed.
+    Invitation,
+}
+
+/// Holds costly work to its rate, per account (when logged in) and per
+/// address; a 429 with a Dutch message when either is spent.
+pub async fn throttle(what: Costly, user: Option<UserId>) -> Result<(), AppError> {
+    let st = state()?;
+    let kind = match what {
+        Costly::Password => "wachtwoord",
+        Costly::Invitation => "uitnodiging",
+    };
+    let mut keys = vec![format!("{kind}:adres:{}", client_ip().await)];
+    if let Some(u) = user {
+        keys.push(format!("{kind}:account:{u}"));
+    }
+    for k in keys {
+        if st.costly_limiter.check_key(&k).is_err() {
+            return Err(AppError::TooManyRequests(match what {
+                Costly::Password => "Te veel wachtwoordpogingen kort na elkaar. Wacht een minuut en probeer het opnieuw.".into(),
+                Costly::Invitation => "Te veel uitnodigingen kort na elkaar. Wacht een minuut en probeer het opnieuw.".into(),
+            }));
+        }
+    }
+    Ok(())
+}
+
 /// The logged-in user, if any (and the session still within its absolute lifetime).
 pub async fn current_user() -> Result<Option<users::Model>, AppError> {
     let st = state()?;

@@ -51,10 +51,7 @@ pub async fn register_organisation(#[server(flatten)] form: RegistrationForm, aa
     use crate::store::{Actor, Op};
     guard::run(async move {
         let st = guard::state()?;
-        let ip = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .await
-            .map(|c| c.0.ip())
-            .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        let ip = guard::client_ip().await;
         if st.login_limiter.check_key(&ip).is_err() {
             return Err(AppError::TooManyRequests("Te veel pogingen vanaf dit adres. Wacht een minuut.".into()));
         }
@@ -222,6 +219,7 @@ pub async fn invite_colleague(naam: String, email: String, gebruikersnaam: Strin
         let org = guard::own_organisation(&st, &user).await?;
         // Only members of an organisation (bidders) get this far: own_organisation.
         let person = Person::parse(&gebruikersnaam, &naam, &email)?;
+        guard::throttle(guard::Costly::Invitation, Some(user.id)).await?;
         let mut op = Op::anywhere(&st.db, &st.clock, Actor::in_role(&user, Role::Aanbieder)).await?;
         let username = person.username.clone();
         let u = orgs::add_member(

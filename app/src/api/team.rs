@@ -121,6 +121,7 @@ impl Account {
             Account::New(person) => {
                 let name = person.username.clone();
                 let by = op.user()?.clone();
+                super::guard::throttle(super::guard::Costly::Invitation, Some(by.id)).await?;
                 let context = format!("als {as_what} in de aanbesteding '{}'", op.tender().title);
                 let purpose = Purpose { inviter: Some(&by.display_name), context: Some(context) };
                 let u = crate::store::administration::create_invited(op, &st.settings, &by, person, purpose).await.map_err(|e| match e {

@@ -43,7 +43,7 @@ pub async fn start(op: &mut Op) -> Result<(), AppError> {
 /// The second, different inkoper (the caller) confirms within the window:
 /// the bids are opened, the proces-verbaal recorded, the tender "geopend".
 /// Returns the proces-verbaal.
-pub async fn confirm(op: &mut Op, files: &FileStore) -> Result<Value, AppError> {
+pub async fn confirm(op: &mut Op, files: &FileStore, scanned: &evaluation::plans::IdentityHits) -> Result<Value, AppError> {
     let t = op.tender().clone();
     let now = op.now();
     let tender_now = op.tender_now();
@@ -71,7 +71,7 @@ pub async fn confirm(op: &mut Op, files: &FileStore) -> Result<Value, AppError> 
     // Pseudonyms for the evaluation are drawn now; the record holds only the
     // commitment to them, so nobody can link a pseudonym to a bidder before
     // the consensus is locked.
-    let (plans, commitment) = evaluation::plans::prepare(op, &submitted, files).await?;
+    let (plans, commitment) = evaluation::plans::prepare(op, &submitted, files, scanned).await?;
     let record = json!({
         "aanbesteding": t.title,
         "kenmerk": t.reference,

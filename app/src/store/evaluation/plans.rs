@@ -31,7 +31,24 @@ fn random_u32() -> u32 {
 /// addresses; a hit becomes a flag for the inkoper before anyone evaluates.
 /// Returns (number of plans, commitment). Part of the opening's operation;
 /// its facts are part of the proces-verbaal event.
-pub async fn prepare(op: &mut Op, submitted: &[bids::Model], files: &FileStore) -> Result<(usize, String), AppError> {
+/// What the identity scan found per bid: "(kind) (part)" per hit. Made
+/// before the opening takes the write lock ([`scan_for_identity`]): the
+/// scan reads and inflates every quality plan, and nothing else may wait for
+/// that.
+pub type IdentityHits = std::collections::HashMap<crate::ids::BidId, Vec<String>>;
+
+/// Scans the quality plan of each submitted bid for what names its bidder,
+/// outside any write transaction (after the deadline no bid changes).
+pub async fn scan_for_identity<C: ConnectionTrait>(c: &C, tender: TenderId, files: &FileStore) -> Result<IdentityHits, AppError> {
+    let defs = super::super::bids::part_defs(c, tender).await?;
+    let mut out = IdentityHits::new();
+    for b in super::super::bids::submitted(c, tender).await? {
+        out.insert(b.id, identity_hits(c, &b, &defs, files).await?);
+    }
+    Ok(out)
+}
+
+pub async fn prepare(op: &mut Op, submitted: &[bids::Model], files: &FileStore, scanned: &IdentityHits) -> Result<(usize, String), AppError> {
     let tender = op.tender_id();
     let now = op.now();
     if let Some(e) = evaluations::Entity::find().filter(evaluations::Column::TenderId.eq(tender)).one(op.txn()).await? {
@@ -66,7 +83,12 @@ pub async fn prepare(op: &mut Op, submitted: &[bids::Model], files: &FileStore) 
         }
         .insert(op.txn())
         .await?;
-        let found = identity_hits(op.txn(), b, &defs, files).await?;
+        // Scanned before the lock; a bid the scan did not see (none should
+        // exist after the deadline) is scanned here.
+        let found = match scanned.get(&b.id) {
+            Some(f) => f.clone(),
+            None => identity_hits(op.txn(), b, &defs, files).await?,
+        };
         if !found.is_empty() {
             eval_flags::ActiveModel {
                 tender_id: Set(tender),

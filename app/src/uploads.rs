@@ -163,6 +163,9 @@ async fn read_multipart(
             file = Some((fname, media, stored));
         } else {
             let text = field.text().await.map_err(|_| AppError::Invalid("Een formulierveld is ongeldig.".into()))?;
+            if text.contains('\0') {
+                return Err(AppError::Invalid("Een formulierveld bevat een ongeldig teken (een nul-teken).".into()));
+            }
             if text.len() > 100_000 {
                 return Err(AppError::Invalid("Een formulierveld is te lang.".into()));
             }
@@ -288,6 +291,7 @@ async fn read_small_multipart(headers: &HeaderMap, body: Body, limit: u64) -> Re
         match file_name {
             Some(f) if file.is_none() => file = Some((f, bytes.to_vec())),
             Some(_) => return Err(AppError::Invalid("Upload één bestand tegelijk.".into())),
+            None if bytes.contains(&0) => return Err(AppError::Invalid("Een formulierveld bevat een ongeldig teken (een nul-teken).".into())),
             None => fields.push((name, String::from_utf8_lossy(&bytes).into_owned())),
         }
     }

@@ -162,6 +162,14 @@ fn refusal(status: StatusCode, err: app::error::AppError, server_fn: Option<&str
 /// is a 413 with a Dutch message.
 async fn limit_server_fn_bodies(req: Request<Body>, next: Next) -> Response {
     let path = req.uri().path().to_string();
+    let nul = || {
+        app::error::AppError::Invalid("Het verzoek bevat een ongeldig teken (een nul-teken). Verwijder het en probeer het opnieuw.".into())
+    };
+    // No text anywhere holds a NUL character (PostgreSQL stores none).
+    if req.uri().query().is_some_and(|q| q.contains("%00")) || path.contains("%00") {
+        let page = wants_page(&req);
+        return refusal(StatusCode::BAD_REQUEST, nul(), (path.starts_with("/api/") && !page).then_some(path.as_str()));
+    }
     if !path.starts_with("/api/") {
         return next.run(req).await;
     }
@@ -179,6 +187,9 @@ async fn limit_server_fn_bodies(req: Request<Body>, next: Next) -> Response {
     }
     let (parts, body) = req.into_parts();
     match axum::body::to_bytes(body, SERVER_FN_BODY_LIMIT).await {
+        Ok(bytes) if bytes.contains(&0) || contains(&bytes, b"%00") || contains(&bytes, b"\\u0000") => {
+            refusal(StatusCode::BAD_REQUEST, nul(), (!page).then_some(path.as_str()))
+        }
         Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
         Err(e) if std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>()) => too_large(page),
         Err(_) => {
@@ -186,6 +197,10 @@ async fn limit_server_fn_bodies(req: Request<Body>, next: Next) -> Response {
             refusal(StatusCode::BAD_REQUEST, err, (!page).then_some(path.as_str()))
         }
     }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 /// Every answer a person can cause is Dutch and a 4xx. A server function

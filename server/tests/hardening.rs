@@ -403,3 +403,27 @@ async fn password_changes_and_invitations_are_throttled_with_a_dutch_429() {
     }
     assert_eq!(statuses, [400, 400, 429], "the third password attempt within a minute waits");
 }
+
+#[tokio::test]
+async fn a_nul_character_in_any_text_is_refused_in_dutch_before_it_reaches_the_database() {
+    let s = published().await;
+    let mut ink = s.server.login("inkoper1").await;
+    for form in [
+        vec![("id", "1"), ("gemeente", "\0alkmaar"), ("reden", "Reden"), ("besluit", "B&W 1")],
+        vec![("id", "1"), ("gemeente", "alkmaar"), ("reden", "Re\0den"), ("besluit", "B&W 1")],
+    ] {
+        let r = ink.post_form("/api/withdraw_gemeente", &form).await;
+        assert_eq!(r.status, 400, "{}", r.body);
+        assert!(message(&r.body).contains("nul-teken"), "{}", r.body);
+    }
+    let r = ink.get("/beheer?zoek=a%00b").await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_dutch("query", &r.body);
+    let r = ink.upload("/upload/document/1", &[("titel", "Bijlage\0")], "bijlage.pdf", b"%PDF-1.4 x").await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("nul-teken"), "{}", r.body);
+    // Nothing changed: Alkmaar still takes part.
+    let b = json(&ok(&mut ink, "/api/buyers_view", &[("id", "1")]).await);
+    let alkmaar = b["rows"].as_array().unwrap().iter().find(|r| r["slug"] == "alkmaar").unwrap().clone();
+    assert_eq!(alkmaar["status"], "deelnemend", "{alkmaar}");
+}

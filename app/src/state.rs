@@ -21,6 +21,8 @@ pub struct Settings {
     pub light_regime_threshold: crate::domain::money::Money,
     /// Login attempts per client address per minute.
     pub logins_per_minute: u32,
+    /// Cookies only over TLS (`__Host-` names).
+    pub secure_cookies: bool,
 }
 
 impl Settings {
@@ -31,6 +33,7 @@ impl Settings {
             require_2fa: false,
             light_regime_threshold: crate::domain::setup::LIGHT_REGIME_THRESHOLD,
             logins_per_minute: 1,
+            secure_cookies: false,
         }
     }
 

@@ -16,6 +16,7 @@
 //! - statuses as stored: [`status`]
 //! - what an exported spreadsheet cell may hold: [`spreadsheet`]
 //! - the audit encoding, Merkle tree, verifier and receipts: [`audit`], [`merkle`], [`receipt`]
+//! - failed log-ins, slowed without locking the owner out: [`throttle`]
 //! - what a refused rule says: [`refusal`]
 
 // Amounts in cents are written as euros_cents in the tests: 1_250_000_00 is
@@ -41,4 +42,5 @@ pub mod setup;
 pub mod spreadsheet;
 pub mod status;
 pub mod tender;
+pub mod throttle;
 pub mod values;

@@ -170,6 +170,7 @@ pub async fn serve(cfg: Config, args: &[&str]) -> ExitCode {
         require_2fa: cfg.require_2fa.unwrap_or(!report.demo),
         light_regime_threshold: app::domain::money::Money::from_cents(cfg.threshold_cents).unwrap_or(app::domain::setup::LIGHT_REGIME_THRESHOLD),
         logins_per_minute: cfg.logins_per_minute,
+        secure_cookies: cfg.secure_cookies,
     };
     let state = AppState::new(db.clone(), anchor, files, clock, report.demo, settings);
     // A checkpoint at start-up when the log grew (the seed is a milestone).

@@ -88,7 +88,7 @@ async fn a_fresh_installation_starts_with_a_beheerder_who_must_set_up_a_second_f
 }
 
 #[tokio::test]
-async fn wrong_codes_lock_the_account_like_wrong_passwords() {
+async fn wrong_codes_hold_the_account_for_devices_that_never_logged_in() {
     let s = installation().await;
     let (_, _) = beheerder(&s).await;
     let mut c = s.client();
@@ -100,7 +100,7 @@ async fn wrong_codes_lock_the_account_like_wrong_passwords() {
     assert_eq!(statuses, [400, 400, 400, 400, 429]);
     let mut d = s.client();
     let r = d.post_form("/api/login", &[("username", "beheerder"), ("password", ADMIN_PASSWORD)]).await;
-    assert_eq!(r.status, 429, "locked for everyone: {}", r.body);
+    assert_eq!(r.status, 429, "held for every device that never logged in: {}", r.body);
 }
 
 #[tokio::test]

@@ -174,7 +174,7 @@ async fn the_first_account_gets_a_one_time_password_printed_or_the_configured_on
     let dir = tempfile::tempdir().unwrap();
     let db = TestDb::new(dir.path()).await;
     let (child, base) = spawn_fresh(dir.path(), &db, &[("DIALOOG_ADMIN_PASSWORD", "een-lang-geheim-wachtwoord")]).await;
-    let mut c = Client { base, cookie: None, http: http_client() };
+    let mut c = Client::new(base);
     let r = c.post_form("/api/login", &[("username", "beheerder"), ("password", "een-lang-geheim-wachtwoord")]).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let me = json(&ok(&mut c, "/api/me", &[]).await);
@@ -247,7 +247,7 @@ async fn the_printed_first_password_works_once_and_must_be_replaced() {
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
     }
-    let mut c = Client { base: base.clone(), cookie: None, http: http_client() };
+    let mut c = Client::new(base.clone());
     let r = c.post_html_form("/api/login", "/inloggen", &[("username", "beheerder"), ("password", &password)]).await;
     assert_eq!(r.location.as_deref(), Some("/wachtwoord"), "sent to choose a password");
     let r = c.post_form("/api/dashboard", &[]).await;
@@ -271,7 +271,7 @@ async fn the_printed_first_password_works_once_and_must_be_replaced() {
     assert_eq!(ok.status, 200, "{}", ok.body);
     assert_eq!(c.post_form("/api/dashboard", &[]).await.status, 200);
 
-    let mut again = Client { base: base.clone(), cookie: None, http: http_client() };
+    let mut again = Client::new(base.clone());
     let old = again.post_form("/api/login", &[("username", "beheerder"), ("password", &password)]).await;
     assert_eq!(old.status, 400, "the one-time password is spent");
     let new = again.post_form("/api/login", &[("username", "beheerder"), ("password", "paarse olifant danst")]).await;

@@ -427,3 +427,61 @@ async fn a_nul_character_in_any_text_is_refused_in_dutch_before_it_reaches_the_d
     let alkmaar = b["rows"].as_array().unwrap().iter().find(|r| r["slug"] == "alkmaar").unwrap().clone();
     assert_eq!(alkmaar["status"], "deelnemend", "{alkmaar}");
 }
+
+#[tokio::test]
+async fn someone_guessing_a_password_does_not_lock_out_the_owner_on_a_device_that_logged_in_before() {
+    let s = Server::start().await;
+    // The owner logged in before on this device: it carries the device cookie.
+    let owner = s.login("aanbieder2").await;
+    assert_eq!(owner.others.len(), 1, "a device cookie was set: {:?}", owner.others);
+    let mut owner_again = s.client();
+    owner_again.others = owner.others.clone();
+    // Someone else guesses, from a device that never logged in: held.
+    let mut guesser = s.client();
+    for _ in 0..5 {
+        guesser.post_form("/api/login", &[("username", "aanbieder2"), ("password", "raden")]).await;
+    }
+    let r = guesser.post_form("/api/login", &[("username", "aanbieder2"), ("password", DEMO_PASSWORD)]).await;
+    assert_eq!(r.status, 429, "the guessing device is held: {}", r.body);
+    // The owner still logs in with the right password.
+    let r = owner_again.post_form("/api/login", &[("username", "aanbieder2"), ("password", DEMO_PASSWORD)]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    ok(&mut owner_again, "/api/my_organisation", &[]).await;
+    // A stolen cookie of another account does not help.
+    let mut thief = s.client();
+    thief.others = owner.others.clone();
+    for _ in 0..5 {
+        thief.post_form("/api/login", &[("username", "aanbieder3"), ("password", "raden")]).await;
+    }
+    let r = thief.post_form("/api/login", &[("username", "aanbieder3"), ("password", DEMO_PASSWORD)]).await;
+    assert_eq!(r.status, 429, "{}", r.body);
+    // A trusted device that keeps failing loses its trust: five more
+    // failures then hold it like any other device.
+    let mut flaky = s.client();
+    flaky.others = owner.others.clone();
+    for _ in 0..10 {
+        flaky.post_form("/api/login", &[("username", "aanbieder2"), ("password", "fout")]).await;
+    }
+    let r = flaky.post_form("/api/login", &[("username", "aanbieder2"), ("password", DEMO_PASSWORD)]).await;
+    assert_eq!(r.status, 429, "{}", r.body);
+}
+
+#[tokio::test]
+async fn wrong_codes_at_a_confirmation_end_that_session_but_never_lock_the_owner_out_of_the_opening() {
+    let mut s = published().await.bids(1).await.deadline_passed().await;
+    let (mut app1, _) = s.inkoper.enrol().await;
+    for _ in 0..4 {
+        let r = s.inkoper.post_form("/api/start_opening", &[("id", "1"), ("code", "000000")]).await;
+        assert_eq!(r.status, 400, "{}", r.body);
+    }
+    let r = s.inkoper.post_form("/api/start_opening", &[("id", "1"), ("code", "000000")]).await;
+    assert_eq!(r.status, 429, "{}", r.body);
+    assert!(r.body.contains("uitgelogd"), "{}", r.body);
+    assert_eq!(s.inkoper.post_form("/api/dashboard", &[]).await.status, 401, "that session ended");
+    // The owner logs in again and opens in time: the account was not locked.
+    let mut again = s.server.client();
+    again.others = s.inkoper.others.clone();
+    again.login_with_code("inkoper1", DEMO_PASSWORD, &mut app1).await;
+    let code = app1.next_code().await;
+    ok(&mut again, "/api/start_opening", &[("id", "1"), ("code", &code)]).await;
+}

@@ -125,7 +125,7 @@ impl Server {
     }
 
     pub fn client(&self) -> Client {
-        Client { base: format!("http://127.0.0.1:{}", self.port), cookie: None, http: http_client() }
+        Client::new(format!("http://127.0.0.1:{}", self.port))
     }
 
     pub async fn login(&self, user: &str) -> Client {
@@ -156,8 +156,23 @@ pub fn http_client() -> reqwest::Client {
 
 pub struct Client {
     pub base: String,
+    /// The session cookie (`name=value`), as the server last set it.
     pub cookie: Option<String>,
     pub http: reqwest::Client,
+    /// Other cookies the server set (the device cookie), by name.
+    pub others: std::collections::BTreeMap<String, String>,
+}
+
+impl Client {
+    pub fn new(base: String) -> Self {
+        Client { base, cookie: None, http: http_client(), others: Default::default() }
+    }
+
+    /// The Cookie header this client sends.
+    pub fn cookie_header(&self) -> Option<String> {
+        let all: Vec<String> = self.cookie.iter().cloned().chain(self.others.iter().map(|(k, v)| format!("{k}={v}"))).collect();
+        (!all.is_empty()).then(|| all.join("; "))
+    }
 }
 
 #[derive(Debug)]
@@ -170,17 +185,25 @@ pub struct Resp {
 
 impl Client {
     async fn finish(&mut self, req: reqwest::RequestBuilder) -> Resp {
-        let req = match &self.cookie {
+        let req = match self.cookie_header() {
             Some(c) => req.header("cookie", c),
             None => req,
         };
         let res = req.send().await.expect("request sent");
-        if let Some(sc) = res.headers().get("set-cookie").and_then(|v| v.to_str().ok()) {
+        for sc in res.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()) {
             let pair = sc.split(';').next().unwrap_or_default().to_string();
-            if sc.contains("Max-Age=0") || pair.ends_with('=') {
+            let gone = sc.contains("Max-Age=0") || pair.ends_with('=');
+            let (name, value) = pair.split_once('=').unwrap_or((&pair, ""));
+            if name.contains("apparaat") {
+                if gone {
+                    self.others.remove(name);
+                } else {
+                    self.others.insert(name.to_string(), value.to_string());
+                }
+            } else if gone {
                 self.cookie = None;
             } else {
-                self.cookie = Some(pair);
+                self.cookie = Some(pair.clone());
             }
         }
         let status = res.status().as_u16();

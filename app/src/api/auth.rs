@@ -70,8 +70,12 @@ pub async fn login(username: String, password: String) -> Result<(), AppError> {
             ));
         }
         let now = st.clock.now();
-        match users::login(&st.db, &st.clock, &username, &password).await? {
-            LoginOutcome::Ok(user) => {
+        let device = guard::device_token().await;
+        match users::login(&st.db, &st.clock, &username, &password, device.as_deref()).await? {
+            LoginOutcome::Ok(user, token) => {
+                if let Some(t) = token {
+                    guard::set_device_cookie(&t);
+                }
                 guard::start_session(&user, now).await?;
                 leptos_axum::redirect(if user.must_change_password { "/wachtwoord" } else { "/" });
                 Ok(())
@@ -90,8 +94,9 @@ pub async fn login(username: String, password: String) -> Result<(), AppError> {
                  of de beheerder van de server om een nieuw eenmalig wachtwoord (dialoog account herstel).",
                 users::ONE_TIME_HOURS
             ))),
-            LoginOutcome::Locked(until) => Err(AppError::TooManyRequests(format!(
-                "Dit account is tijdelijk geblokkeerd na te veel mislukte pogingen. Probeer het opnieuw na {}.",
+            LoginOutcome::Held(until) => Err(AppError::TooManyRequests(format!(
+                "Te veel mislukte pogingen met deze gebruikersnaam vanaf een apparaat waarop nog niet is ingelogd. \
+                 Probeer het opnieuw na {}, of log in op een apparaat waarop u eerder bent ingelogd.",
                 crate::domain::calendar::show_instant(until)
             ))),
         }
@@ -161,8 +166,12 @@ pub async fn login_code(code: String) -> Result<(), AppError> {
             return Err(AppError::Invalid("Vul de code uit uw app in (zes cijfers), of een herstelcode.".into()));
         }
         let now = st.clock.now();
-        match second_factor::login_code(&st.db, &st.clock, user, &code).await? {
-            SecondStep::Ok(user) => {
+        let device = guard::device_token().await;
+        match second_factor::login_code(&st.db, &st.clock, user, &code, device.as_deref()).await? {
+            SecondStep::Ok(user, token) => {
+                if let Some(t) = token {
+                    guard::set_device_cookie(&t);
+                }
                 guard::start_session(&user, now).await?;
                 leptos_axum::redirect(if user.must_change_password { "/wachtwoord" } else { "/" });
                 Ok(())
@@ -171,7 +180,8 @@ pub async fn login_code(code: String) -> Result<(), AppError> {
             SecondStep::Locked(until) => {
                 let _ = session.flush().await;
                 Err(AppError::TooManyRequests(format!(
-                    "Dit account is tijdelijk geblokkeerd na te veel mislukte pogingen. Probeer het opnieuw na {}.",
+                    "Te veel onjuiste codes vanaf een apparaat waarop nog niet is ingelogd. Probeer het opnieuw na {}, \
+                     of log in op een apparaat waarop u eerder bent ingelogd.",
                     crate::domain::calendar::show_instant(until)
                 )))
             }

@@ -17,6 +17,8 @@ pub const SESSION_EPOCH: &str = "epoch";
 /// A log-in waiting for its second factor: the account, and since when.
 pub const SESSION_PENDING: &str = "pending_user";
 pub const SESSION_PENDING_AT: &str = "pending_at";
+/// Wrong codes given at confirmations in this session.
+pub const SESSION_CODE_FAILURES: &str = "code_failures";
 /// The secret shown during an enrolment, until its first code confirms it.
 pub const SESSION_ENROL_SECRET: &str = "enrol_secret";
 /// How long the second step of a log-in may wait for its code.
@@ -69,6 +71,47 @@ pub async fn client_ip() -> std::net::IpAddr {
         .await
         .map(|c| c.0.ip())
         .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+}
+
+/// The name of the cookie that marks a device that completed a log-in.
+pub fn device_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-dialoog-apparaat"
+    } else {
+        "dialoog_apparaat"
+    }
+}
+
+/// The device token the request's cookie carries, if any.
+pub async fn device_token() -> Option<String> {
+    let st = state().ok()?;
+    let headers = leptos_axum::extract::<http::HeaderMap>().await.ok()?;
+    let name = device_cookie_name(st.settings.secure_cookies);
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// Marks the device as one that completed a log-in to the account (180
+/// days; HttpOnly, SameSite=Strict, Secure behind TLS).
+pub fn set_device_cookie(token: &str) {
+    let Some(opts) = use_context::<leptos_axum::ResponseOptions>() else { return };
+    let Ok(st) = state() else { return };
+    let secure = st.settings.secure_cookies;
+    let cookie = format!(
+        "{}={token}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict{}",
+        device_cookie_name(secure),
+        180 * 24 * 3600,
+        if secure { "; Secure" } else { "" }
+    );
+    if let Ok(v) = http::HeaderValue::from_str(&cookie) {
+        opts.append_header(http::header::SET_COOKIE, v);
+    }
 }
 
 /// Costly work a person can start over and over.
@@ -249,19 +292,34 @@ pub async fn op_any(id: TenderId, actions: &[Action]) -> Result<Op, AppError> {
 /// or replayed code refuses the act (the operation is rolled back) and counts
 /// as a failed attempt, so codes cannot be guessed here either.
 pub async fn with_fresh_code(op: Op, code: Option<String>) -> Result<Op, AppError> {
-    use crate::store::second_factor::{confirm_act, count_refused};
+    use crate::store::second_factor::{confirm_act, record_refused};
     let user = op.user()?.clone();
     let code = code.map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
     if code.is_none() && crate::store::users::has_second_factor(&user) {
         return Err(AppError::Invalid("Bevestig met de code die uw app nu toont (zes cijfers).".into()));
     }
     match confirm_act(&op, &user, code.as_deref()).await? {
-        Ok(()) => Ok(op),
+        Ok(()) => {
+            let _ = session().await?.remove::<u32>(SESSION_CODE_FAILURES).await;
+            Ok(op)
+        }
         Err(refusal) => {
-            // Release the write lock before the refusal is counted in an operation of its own.
+            // Release the write lock before the refusal is recorded in an operation of its own.
             drop(op);
             let st = state()?;
-            Err(count_refused(&st.db, &st.clock, &user, refusal).await?)
+            record_refused(&st.db, &st.clock, &user, refusal).await?;
+            // The session that keeps giving wrong codes ends (the account is
+            // not locked: its owner must still be able to confirm in time).
+            let session = session().await?;
+            let failures = session.get::<u32>(SESSION_CODE_FAILURES).await.map_err(|_| AppError::Internal)?.unwrap_or(0) + 1;
+            if failures >= crate::domain::throttle::MAX_FAILURES as u32 {
+                let _ = session.flush().await;
+                return Err(AppError::TooManyRequests(
+                    "Te veel onjuiste codes: u bent uitgelogd. Log opnieuw in en bevestig met de code die uw app nu toont.".into(),
+                ));
+            }
+            session.insert(SESSION_CODE_FAILURES, failures).await.map_err(|_| AppError::Internal)?;
+            Err(AppError::Invalid(refusal.message().into()))
         }
     }
 }

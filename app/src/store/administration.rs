@@ -279,6 +279,7 @@ pub async fn recover(op: &mut Op<Anywhere>, username: &Username) -> Result<(user
     am.locked_until = Set(None);
     am.active = Set(true);
     let u = am.update(op.txn()).await?;
+    super::throttle::forget_devices(op.txn(), u.id).await?;
     op.record(Event::AccountRecovered { subject: accounts::subject_of(&u) }).await?;
     Ok((u, password))
 }

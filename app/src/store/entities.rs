@@ -564,6 +564,38 @@ entity!(invitations, "invitations", i32, {
     pub revoked_at: Option<DateTimeUtc>,
 });
 
+entity!(trusted_devices, "trusted_devices", i32, {
+    pub user_id: UserId,
+    /// SHA-256 of the token in the device's cookie.
+    pub token_hash: String,
+    /// Wrong passwords from this device in a row.
+    pub failures: i32,
+    pub created_at: DateTimeUtc,
+    pub last_used_at: DateTimeUtc,
+});
+
+/// Failed log-ins per typed user name (see `domain::throttle`).
+pub mod login_throttle {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "login_throttle")]
+    pub struct Model {
+        /// SHA-256 of the user name as typed (lower case, trimmed).
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub name_hash: String,
+        pub failures: i32,
+        pub window_start: Option<DateTimeUtc>,
+        pub held_until: Option<DateTimeUtc>,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 entity!(tender_formation, "tender_formation", i32, {
     pub tender_id: TenderId,
     pub profile: String,

@@ -183,6 +183,7 @@ pub async fn accept(db: &Db, clock: &Clock, token: &str, password: &str) -> Resu
     am.failed_logins = Set(0);
     am.locked_until = Set(None);
     let user = am.update(op.txn()).await?;
+    super::throttle::forget_devices(op.txn(), user.id).await?;
     op.record(Event::InvitationAccepted { subject: subject_of(&user) }).await?;
     if had_password {
         op.record(Event::PasswordChanged { subject: subject_of(&user) }).await?;

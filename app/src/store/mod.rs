@@ -47,6 +47,7 @@ pub mod session_store;
 pub mod setup;
 pub mod team;
 pub mod tenders;
+pub mod throttle;
 pub mod users;
 
 pub use column::Coded;

@@ -198,6 +198,7 @@ pub async fn reset<S: Scope>(op: &mut Op<S>, u: &users::Model) -> Result<(), App
     am.session_epoch = Set(u.session_epoch.wrapping_add(1));
     am.update(op.txn()).await?;
     recovery_codes::Entity::delete_many().filter(recovery_codes::Column::UserId.eq(u.id)).exec(op.txn()).await?;
+    super::throttle::forget_devices(op.txn(), u.id).await?;
     op.record(Event::SecondFactorReset { subject: subject_of(u) }).await?;
     Ok(())
 }
@@ -215,21 +216,31 @@ pub async fn recovery_codes_left<C: sea_orm::ConnectionTrait>(c: &C, user: crate
 /// The outcome of the second step of a log-in.
 #[derive(Debug)]
 pub enum SecondStep {
-    Ok(Box<users::Model>),
+    /// Logged in; with a new device token to put in the device's cookie.
+    Ok(Box<users::Model>, Option<String>),
     Refused(CodeRefusal),
     Locked(chrono::DateTime<chrono::Utc>),
 }
 
 /// The second step of a log-in: a code from the app, or a recovery code.
 /// One operation, recorded either way; wrong codes count towards the lock.
-pub async fn login_code(db: &super::Db, clock: &super::clock::Clock, user: crate::ids::UserId, code: &str) -> Result<SecondStep, AppError> {
+pub async fn login_code(
+    db: &super::Db,
+    clock: &super::clock::Clock,
+    user: crate::ids::UserId,
+    code: &str,
+    device: Option<&str>,
+) -> Result<SecondStep, AppError> {
     let u = accounts::by_id(&db.conn, user).await?.ok_or(AppError::NotLoggedIn)?;
     let mut op = Op::anywhere(db, clock, super::op::Actor::user(&u)).await?;
     let u = accounts::by_id(op.txn(), user).await?.ok_or(AppError::NotLoggedIn)?;
     if !u.active || !has_second_factor(&u) {
         return Err(AppError::NotLoggedIn);
     }
-    if let Some(until) = u.locked_until.filter(|t| *t > op.now()) {
+    // Wrong codes hold devices that never completed a log-in to the account;
+    // a trusted device counts its own.
+    let trusted = super::throttle::device(op.txn(), device, u.id).await?;
+    if let Some(until) = u.locked_until.filter(|t| *t > op.now() && trusted.is_none()) {
         op.record(Event::LoginFailed {
             subject: subject_of(&u),
             why: super::event::LoginFailure::Locked { reden: "account tijdelijk geblokkeerd" },
@@ -252,17 +263,30 @@ pub async fn login_code(db: &super::Db, clock: &super::clock::Clock, user: crate
     let out = match factor {
         Ok(factor) => {
             let u = accounts::succeeded(&op, u).await?;
+            super::throttle::cleared(&op, u.username.as_str()).await?;
+            let token = super::throttle::trust(&op, &u, device).await?;
             op.record(Event::Login { subject: subject_of(&u), factor: Some(factor) }).await?;
-            SecondStep::Ok(Box::new(u))
+            SecondStep::Ok(Box::new(u), token)
         }
         Err(refusal) => {
             let why = match refusal {
                 CodeRefusal::Wrong => "onjuiste code",
                 CodeRefusal::Replayed => "code al gebruikt",
             };
-            match accounts::failed(&mut op, &u, why).await? {
-                Some(until) => SecondStep::Locked(until),
-                None => SecondStep::Refused(refusal),
+            match trusted {
+                Some(d) => {
+                    super::throttle::device_failed(&op, d).await?;
+                    op.record(Event::LoginFailed {
+                        subject: subject_of(&u),
+                        why: super::event::LoginFailure::Refused { reden: why, geblokkeerd_tot: None },
+                    })
+                    .await?;
+                    SecondStep::Refused(refusal)
+                }
+                None => match accounts::failed(&mut op, &u, why).await? {
+                    Some(until) => SecondStep::Locked(until),
+                    None => SecondStep::Refused(refusal),
+                },
             }
         }
     };
@@ -279,34 +303,26 @@ pub async fn confirm_act<S: Scope>(op: &Op<S>, user: &users::Model, code: Option
     if !has_second_factor(&u) {
         return Ok(Ok(()));
     }
-    if u.locked_until.is_some_and(|t| t > op.now()) {
-        return Err(AppError::TooManyRequests(
-            "Uw account is tijdelijk geblokkeerd na te veel onjuiste codes. Probeer het over een kwartier opnieuw.".into(),
-        ));
-    }
     match code {
         None => Ok(Err(CodeRefusal::Wrong)),
         Some(c) => spend_code(op, &u, c).await,
     }
 }
 
-/// Counts a code refused at a confirmation (in an operation of its own,
-/// since the act itself was rolled back), so codes cannot be guessed there.
-pub async fn count_refused(db: &super::Db, clock: &super::clock::Clock, user: &users::Model, refusal: CodeRefusal) -> Result<AppError, AppError> {
+/// Records a code refused at a confirmation (in an operation of its own,
+/// since the act itself was rolled back). It does not lock the account (the
+/// owner must still be able to confirm in time); the session that keeps
+/// failing ends instead (`guard::with_fresh_code`), so codes cannot be
+/// guessed there.
+pub async fn record_refused(db: &super::Db, clock: &super::clock::Clock, user: &users::Model, refusal: CodeRefusal) -> Result<(), AppError> {
     let mut op = Op::anywhere(db, clock, super::op::Actor::user(user)).await?;
-    let u = accounts::by_id(op.txn(), user.id).await?.ok_or(AppError::Internal)?;
     let why = match refusal {
         CodeRefusal::Wrong => "onjuiste code bij bevestiging",
         CodeRefusal::Replayed => "code al gebruikt bij bevestiging",
     };
-    let locked = accounts::failed(&mut op, &u, why).await?;
-    op.commit().await?;
-    Ok(match locked {
-        Some(_) => AppError::TooManyRequests(
-            "Te veel onjuiste codes: uw account is een kwartier geblokkeerd. Daarna kunt u het opnieuw proberen.".into(),
-        ),
-        None => AppError::Invalid(refusal.message().into()),
-    })
+    op.record(Event::LoginFailed { subject: subject_of(user), why: super::event::LoginFailure::Refused { reden: why, geblokkeerd_tot: None } })
+        .await?;
+    op.commit().await
 }
 
 #[cfg(test)]

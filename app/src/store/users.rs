@@ -160,13 +160,16 @@ pub async fn roles<C: ConnectionTrait>(c: &C, user: UserId) -> Result<Vec<tender
 /// The outcome of a login attempt.
 #[derive(Debug)]
 pub enum LoginOutcome {
-    Ok(users::Model),
+    /// Logged in; with a new device token to put in the device's cookie.
+    Ok(users::Model, Option<String>),
     /// The password was right; the account has a second factor, asked next.
     SecondFactor(users::Model),
     /// Wrong user name or password (never says which).
     Wrong,
-    /// Too many failures; locked until the given instant.
-    Locked(DateTime<Utc>),
+    /// Too many failures for this user name from devices that never logged
+    /// in to it: held until the given instant (the same for names that do
+    /// not exist).
+    Held(DateTime<Utc>),
     /// The right one-time password, after its expiry.
     OneTimeExpired,
 }
@@ -179,13 +182,32 @@ fn dummy_hash() -> String {
 }
 
 /// Checks a password and records the attempt (success or failure) in one
-/// operation. `username` is what was typed (it need not be a valid name).
-pub async fn login(db: &Db, clock: &Clock, username: &str, password: &str) -> Result<LoginOutcome, AppError> {
+/// operation. `username` is what was typed (it need not be a valid name);
+/// `device` the token of the device's cookie, if it has one. A device that
+/// completed a log-in to the account before is trusted: the name's hold
+/// (`domain::throttle`) does not apply to it, so the owner is never locked
+/// out by someone else's guessing.
+pub async fn login(db: &Db, clock: &Clock, username: &str, password: &str, device: Option<&str>) -> Result<LoginOutcome, AppError> {
     let user = match Username::parse(username) {
         Ok(name) => by_username(&db.conn, &name).await?,
         Err(_) => None,
     };
-    let password_ok = verify_password(password.to_string(), user.as_ref().and_then(password_of)).await;
+    let trusted = match &user {
+        Some(u) => super::throttle::device(&db.conn, device, u.id).await?,
+        None => None,
+    };
+    // Held, for an untrusted device: refused before the password is checked,
+    // alike for names that exist and names that do not.
+    let now = clock.now();
+    let held = if trusted.is_none() {
+        let name_hold = super::throttle::count(&db.conn, username).await?.held(now);
+        // Wrong codes after a right password hold the account's untrusted devices too.
+        let code_hold = user.as_ref().and_then(|u| u.locked_until).filter(|t| *t > now);
+        name_hold.into_iter().chain(code_hold).max()
+    } else {
+        None
+    };
+    let password_ok = held.is_none() && verify_password(password.to_string(), user.as_ref().and_then(password_of)).await;
 
     let mut op = Op::anywhere(db, clock, Actor::anonymous()).await?;
     let now = op.now();
@@ -194,37 +216,53 @@ pub async fn login(db: &Db, clock: &Clock, username: &str, password: &str) -> Re
         Some(u) => users::Entity::find_by_id(u.id).one(op.txn()).await?,
         None => None,
     };
-    let outcome = match user {
-        None => {
-            op.record(Event::LoginFailed {
-                subject: Subject::UnknownAccount,
-                why: LoginFailure::UnknownUser { username: username.to_string(), reden: "onbekende gebruiker" },
-            })
+    let subject = user.as_ref().map(subject_of).unwrap_or(Subject::UnknownAccount);
+    if let Some(u) = &user {
+        op.act_as(Actor::user(u));
+    }
+    let outcome = if let Some(until) = held {
+        op.record(Event::LoginFailed { subject, why: LoginFailure::Locked { reden: "gebruikersnaam tijdelijk vastgehouden voor onbekende apparaten" } })
             .await?;
-            LoginOutcome::Wrong
-        }
-        Some(u) => {
-            op.act_as(Actor::user(&u));
-            let subject = subject_of(&u);
-            if let Some(until) = u.locked_until.filter(|t| *t > now) {
-                op.record(Event::LoginFailed { subject, why: LoginFailure::Locked { reden: "account tijdelijk geblokkeerd" } }).await?;
-                LoginOutcome::Locked(until)
-            } else if password_ok && u.active && u.must_change_password && u.one_time_until.is_some_and(|t| t <= now) {
+        LoginOutcome::Held(until)
+    } else {
+        match user {
+            Some(u) if password_ok && u.active && u.must_change_password && u.one_time_until.is_some_and(|t| t <= now) => {
                 op.record(Event::LoginFailed { subject, why: LoginFailure::Refused { reden: "eenmalig wachtwoord verlopen", geblokkeerd_tot: None } })
                     .await?;
                 LoginOutcome::OneTimeExpired
-            } else if password_ok && u.active && has_second_factor(&u) {
-                // The failed attempts are not reset until the second factor is given.
+            }
+            Some(u) if password_ok && u.active && has_second_factor(&u) => {
+                // The name's failures are cleared once the second factor is given.
                 op.record(Event::PasswordAccepted { subject }).await?;
                 LoginOutcome::SecondFactor(u)
-            } else if password_ok && u.active {
+            }
+            Some(u) if password_ok && u.active => {
                 let u = succeeded(&op, u).await?;
+                super::throttle::cleared(&op, username).await?;
+                let token = super::throttle::trust(&op, &u, device).await?;
                 op.record(Event::Login { subject, factor: None }).await?;
-                LoginOutcome::Ok(u)
-            } else {
-                let why = if u.active { "onjuist wachtwoord" } else { "account niet actief" };
-                match failed(&mut op, &u, why).await? {
-                    Some(until) => LoginOutcome::Locked(until),
+                LoginOutcome::Ok(u, token)
+            }
+            other => {
+                let why = match &other {
+                    None => "onbekende gebruiker",
+                    Some(u) if !u.active => "account niet actief",
+                    Some(_) => "onjuist wachtwoord",
+                };
+                let held_now = match trusted {
+                    Some(d) => {
+                        super::throttle::device_failed(&op, d).await?;
+                        None
+                    }
+                    None => super::throttle::failed(&op, username).await?,
+                };
+                let why = match other {
+                    None => LoginFailure::UnknownUser { username: username.to_string(), reden: why },
+                    Some(_) => LoginFailure::Refused { reden: why, geblokkeerd_tot: held_now.map(|t| t.to_rfc3339()) },
+                };
+                op.record(Event::LoginFailed { subject, why }).await?;
+                match held_now {
+                    Some(until) => LoginOutcome::Held(until),
                     None => LoginOutcome::Wrong,
                 }
             }
@@ -297,6 +335,7 @@ pub async fn change_password(
     // Every other session of the account ends (the caller starts a new one).
     am.session_epoch = Set(current.session_epoch.wrapping_add(1));
     let user = am.update(op.txn()).await?;
+    super::throttle::forget_devices(op.txn(), user.id).await?;
     op.record(Event::PasswordChanged { subject: subject_of(&user) }).await?;
     op.commit().await?;
     Ok(ChangeOutcome::Ok(user))

@@ -198,11 +198,13 @@ async fn upload_bid_part(
         let now = store::procedure::tender_now(&ok.tender, st.clock.now());
         crate::domain::procedure::bid_window(now, ok.tender.submission_deadline)?;
         let (_, file) = read_multipart(&st, &headers, body, def.max_bytes as u64).await?;
+        // The upload arrived with its last byte: the deadline is judged by that.
+        let arrived = st.clock.now();
         let Some((name, media, stored)) = file else {
             return Err(AppError::Invalid("Kies een bestand om te uploaden.".into()));
         };
-        // Inside the lock, on the tender as it is now: the deadline may have passed during the upload.
-        let mut op = Op::begin(&st.db, &st.clock, ok.user, tender, Action::PrepareBid).await?;
+        // Inside the lock, on the tender as it is now.
+        let mut op = Op::begin(&st.db, &st.clock, ok.user, tender, Action::PrepareBid).await?.arrived_at(arrived);
         let f = files::record(&op, &stored, &name, media).await?;
         bids::put_part(&mut op, org.id, &def, bids::PartContent::File { file_id: f.id, sha256: stored.sha256.clone(), size: stored.size as i64 })
             .await?;

@@ -203,7 +203,9 @@ const TABLE: &[(Action, &[Role], Phases)] = &[
     (AskQuestion, &[Aanbieder], Phases::In(&[Gepubliceerd, Dialoog, Inschrijving])),
     (ViewNvi, &[Inkoper], Phases::Any),
     (ViewNvi, &[Beoordelaar, Gemeente, Waarnemer, Aanbieder], Phases::Published),
-    (ManageNvi, &[Inkoper], Phases::In(&[Concept, Gepubliceerd, Dialoog, Inschrijving])),
+    // Also while suspended: a suspension that spans the deadline resumes only
+    // with a new deadline, set by NvI.
+    (ManageNvi, &[Inkoper], Phases::In(&[Concept, Gepubliceerd, Dialoog, Inschrijving, Opgeschort])),
     (ManageDialogue, &[Inkoper], Phases::In(&[Gepubliceerd, Dialoog])),
     (ViewDialogue, &[Inkoper], Phases::Any),
     (ViewDialogue, &[Waarnemer, Aanbieder], Phases::Published),

@@ -48,6 +48,31 @@ pub struct Facts {
     pub suspended_phase: Option<Phase>,
     /// Inkopers in the team (the opening takes two different ones).
     pub inkopers: usize,
+    /// The submission window was closed at its deadline.
+    pub submission_closed: bool,
+}
+
+/// Whether a change of phase needs a second inkoper to confirm it:
+/// suspending a tender and resuming it (a suspension can span the deadline,
+/// so one inkoper alone does not control the submission window).
+pub fn needs_second_inkoper(from: Phase, to: Phase) -> bool {
+    to == Phase::Opgeschort || from == Phase::Opgeschort && to != Phase::Ingetrokken
+}
+
+/// Whether a Nota van Inlichtingen may set the submission deadline to `new`
+/// at `now`: in the future, and never earlier than the deadline it replaces
+/// (bidders plan on it; shortening it would favour whoever already knows).
+pub fn may_move_deadline(old: Option<DateTime<Utc>>, new: DateTime<Utc>, now: DateTime<Utc>) -> Ruling {
+    if new <= now {
+        return Err(Refusal::invalid("De nieuwe sluitingstermijn moet in de toekomst liggen."));
+    }
+    if let Some(old) = old.filter(|o| new < *o) {
+        return Err(Refusal::Conflict(format!(
+            "Een Nota van Inlichtingen kan de sluitingstermijn alleen verlengen, niet inkorten (nu {}).",
+            show_instant(old)
+        )));
+    }
+    Ok(())
 }
 
 /// Everything publication still waits for, in Dutch; empty when the tender
@@ -129,8 +154,18 @@ fn check_text(from: Phase, to: Phase, f: &Facts, reason: &str) -> Result<(), Str
         ));
     }
     // Ending a suspension returns to the phase the tender was in; that phase's
-    // entry guard was met when it was entered.
+    // entry guard was met when it was entered. But a suspension that spanned
+    // the deadline of an open submission window does not close the window:
+    // the procedure resumes only with a new deadline, set by NvI.
     if from == Opgeschort && f.suspended_phase == Some(to) {
+        if matches!(to, Gepubliceerd | Dialoog | Inschrijving) && !f.submission_closed {
+            if let Some(d) = f.submission_deadline.filter(|d| *d <= f.now) {
+                return Err(format!(
+                    "De sluitingstermijn ({}) is tijdens de opschorting verstreken. Stel eerst met een Nota van Inlichtingen een nieuwe sluitingstermijn vast.",
+                    show_instant(d)
+                ));
+            }
+        }
         return Ok(());
     }
     let need = |ok: bool, msg: &str| if ok { Ok(()) } else { Err(msg.to_string()) };
@@ -312,6 +347,30 @@ mod tests {
             inkopers: 2,
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_suspension_that_spanned_the_deadline_resumes_only_with_a_new_deadline() {
+        let d = NaiveDate::from_ymd_opt(2023, 6, 30).unwrap().and_hms_opt(10, 0, 0).unwrap().and_utc();
+        let f = Facts { suspended_phase: Some(Inschrijving), submission_deadline: Some(d), now: d + chrono::Duration::hours(1), ..ready() };
+        let e = check(Opgeschort, Inschrijving, &f, "").unwrap_err();
+        assert!(e.message().contains("nieuwe sluitingstermijn"), "{}", e.message());
+        let later = Facts { submission_deadline: Some(d + chrono::Duration::days(7)), ..f.clone() };
+        assert_eq!(check(Opgeschort, Inschrijving, &later, ""), Ok(()));
+        let closed_before = Facts { submission_closed: true, ..f };
+        assert_eq!(check(Opgeschort, Inschrijving, &closed_before, ""), Ok(()), "closed in time before the suspension");
+        assert!(needs_second_inkoper(Inschrijving, Opgeschort) && needs_second_inkoper(Opgeschort, Inschrijving));
+        assert!(!needs_second_inkoper(Inschrijving, Geopend) && !needs_second_inkoper(Opgeschort, Ingetrokken));
+    }
+
+    #[test]
+    fn a_nota_van_inlichtingen_extends_the_deadline_and_never_shortens_it() {
+        let d = NaiveDate::from_ymd_opt(2023, 6, 30).unwrap().and_hms_opt(10, 0, 0).unwrap().and_utc();
+        let now = d - chrono::Duration::days(10);
+        assert_eq!(may_move_deadline(Some(d), d + chrono::Duration::days(7), now), Ok(()));
+        assert!(may_move_deadline(Some(d), d - chrono::Duration::days(1), now).unwrap_err().message().contains("niet inkorten"));
+        assert!(may_move_deadline(Some(d), now - chrono::Duration::hours(1), now).is_err());
+        assert_eq!(may_move_deadline(None, d, now), Ok(()));
     }
 
     #[test]

@@ -14,6 +14,11 @@ impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         add(m, "users", integer(a("session_epoch")).default(0).to_owned()).await?;
         add(m, "users", timestamp_with_time_zone_null(a("one_time_until"))).await?;
+        // A suspension or its end asked by one inkoper, waiting for a second.
+        add(m, "tenders", string_null(a("pending_phase"))).await?;
+        add(m, "tenders", text_null(a("pending_reason"))).await?;
+        add(m, "tenders", integer_null(a("pending_by"))).await?;
+        add(m, "tenders", timestamp_with_time_zone_null(a("pending_at"))).await?;
         // Failed log-ins per typed user name (its SHA-256: existing or not).
         m.create_table(
             Table::create()
@@ -49,6 +54,9 @@ impl MigrationTrait for Migration {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for t in ["trusted_devices", "login_throttle"] {
             m.drop_table(Table::drop().table(a(t)).to_owned()).await?;
+        }
+        for c in ["pending_at", "pending_by", "pending_reason", "pending_phase"] {
+            m.alter_table(Table::alter().table(a("tenders")).drop_column(a(c)).to_owned()).await?;
         }
         for c in ["one_time_until", "session_epoch"] {
             m.alter_table(Table::alter().table(a("users")).drop_column(a(c)).to_owned()).await?;

@@ -485,3 +485,135 @@ async fn wrong_codes_at_a_confirmation_end_that_session_but_never_lock_the_owner
     let code = app1.next_code().await;
     ok(&mut again, "/api/start_opening", &[("id", "1"), ("code", &code)]).await;
 }
+
+/// An instant as a `datetime-local` value in Amsterdam time, to the second.
+fn local(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&chrono_tz::Europe::Amsterdam).format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+/// A tender on the real clock, published and open for bids until `deadline`,
+/// with the demo's aanbieder1 and aanbieder2 registered for it; its id.
+async fn real_tender_open_until(s: &Server, deadline: chrono::DateTime<chrono::Utc>) -> String {
+    let mut ink = s.login("inkoper1").await;
+    let now = chrono::Utc::now();
+    let id = ok(&mut ink, "/api/create_tender", &[
+        ("kenmerk", "ECHT-2026"), ("titel", "Echte klok"), ("omschrijving", ""), ("procedure", "sas-dialoog"),
+        ("cpv", ""), ("waarde", ""), ("publicatie", &local(now - chrono::Duration::days(1))),
+    ])
+    .await
+    .body
+    .trim()
+    .to_string();
+    let tid = id.as_str();
+    ok(&mut ink, "/api/add_buyer", &[("id", tid), ("naam", "Heiloo")]).await;
+    ok(&mut ink, "/api/save_markdown_document", &[("id", tid), ("titel", "Leidraad"), ("tekst", "# Leidraad")]).await;
+    ok(&mut ink, "/api/save_award_method", &[("id", tid), ("criteria", "K1 | Visie | 100 | 0-10"), ("prijsmethode", "kwaliteit"), ("beslisregels", "kwaliteit, loting")]).await;
+    ok(&mut ink, "/api/add_team_member", &[("id", tid), ("rol", "inkoper"), ("gebruikersnaam", "inkoper2")]).await;
+    ok(&mut ink, "/api/plan_calendar", &[("id", tid), ("publicatie", &local(now - chrono::Duration::hours(1))), ("sluitingstermijn", &local(deadline))]).await;
+    ok(&mut ink, "/api/change_phase", &[("id", tid), ("to", "gepubliceerd")]).await;
+    ok(&mut ink, "/api/change_phase", &[("id", tid), ("to", "inschrijving")]).await;
+    for bidder in ["aanbieder1", "aanbieder2"] {
+        let mut a = s.login(bidder).await;
+        ok(&mut a, "/api/join_tender", &[("aanbesteding", tid)]).await;
+        let v = json(&ok(&mut a, "/api/bid_view", &[("id", tid)]).await);
+        for p in v["parts"].as_array().expect("parts") {
+            let part = p["def_id"].to_string();
+            if p["kind"] == "formulier" {
+                ok(&mut a, "/api/save_form_part", &[("id", tid), ("onderdeel", &part), ("tekst", "Akkoord.")]).await;
+            } else {
+                let r = a.upload(&format!("/upload/inschrijving/{tid}/{part}"), &[], "deel.pdf", b"%PDF-1.4 deel").await;
+                assert_eq!(r.status, 200, "{}", r.body);
+            }
+        }
+    }
+    id
+}
+
+#[tokio::test]
+async fn a_bid_that_arrived_in_time_is_in_time_even_when_it_gets_its_turn_after_the_deadline() {
+    let s = Server::start().await;
+    let deadline = chrono::Utc::now() + chrono::Duration::seconds(12);
+    let deadline = deadline - chrono::Duration::nanoseconds(deadline.timestamp_subsec_nanos() as i64);
+    let tid = real_tender_open_until(&s, deadline).await;
+    let mut a1 = s.login("aanbieder1").await;
+    let mut a2 = s.login("aanbieder2").await;
+    // Two seconds before the deadline someone holds the write lock until two
+    // seconds after it (a busy deadline, made long).
+    let until_lock = (deadline - chrono::Duration::seconds(2)) - chrono::Utc::now();
+    tokio::time::sleep(until_lock.to_std().expect("time left before the deadline")).await;
+    let url = s.db.url.clone();
+    let (locked_tx, locked_rx) = tokio::sync::oneshot::channel();
+    let holder = tokio::spawn(async move {
+        use sea_orm::{ConnectionTrait, TransactionTrait};
+        let db = sea_orm::Database::connect(&url).await.unwrap();
+        let txn = db.begin().await.unwrap();
+        txn.execute_unprepared("UPDATE audit_head SET seq = seq WHERE id = 1").await.unwrap();
+        let _ = locked_tx.send(());
+        let hold = (deadline + chrono::Duration::seconds(2)) - chrono::Utc::now();
+        tokio::time::sleep(hold.to_std().unwrap_or_default()).await;
+        txn.commit().await.unwrap();
+    });
+    locked_rx.await.unwrap();
+    // The bid arrives in time and waits for its turn.
+    let sent = chrono::Utc::now();
+    assert!(sent < deadline);
+    let r = a1.post_form("/api/submit_bid", &[("id", &tid), ("sleutel", "sleutel-op-tijd-00000001")]).await;
+    let answered = chrono::Utc::now();
+    holder.await.unwrap();
+    assert!(answered > deadline, "the answer came after the deadline (the lock was held)");
+    assert_eq!(r.status, 200, "a bid that arrived in time is accepted: {}", r.body);
+    let receipt = json(&r);
+    let received = chrono::DateTime::parse_from_rfc3339(receipt["ontvangen_op_rfc3339"].as_str().unwrap()).unwrap();
+    assert!(received < deadline && received.timestamp() >= sent.timestamp() - 1, "the receipt shows the arrival: {received}");
+    // A bid that arrives after the deadline is late.
+    let r = a2.post_form("/api/submit_bid", &[("id", &tid), ("sleutel", "sleutel-te-laat-00000001")]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+}
+
+#[tokio::test]
+async fn one_inkoper_alone_cannot_shorten_or_close_the_submission_window() {
+    let mut s = published().await;
+    let clock = |at: &'static str| [("id", "1"), ("tijd", at)];
+    // An NvI may extend the deadline (30 June 2023 12:00), never shorten it.
+    ok(&mut s.inkoper, "/api/create_nvi_round", &[("id", "1"), ("titel", "Vragenronde 2"), ("termijn", "2023-06-29T11:00")]).await;
+    ok(&mut s.inkoper, "/api/set_training_clock", &clock("2023-06-29T11:00:01")).await;
+    let v = json(&ok(&mut s.inkoper, "/api/nvi_view", &[("id", "1")]).await);
+    let round = v["rounds"].as_array().unwrap().iter().find(|r| r["title"] == "Vragenronde 2").unwrap()["id"].to_string();
+    let r = s.inkoper.post_form("/api/publish_nvi", &[("id", "1"), ("ronde", &round), ("toelichting", "Korter."), ("nieuwe_sluitingstermijn", "2023-06-29T15:00")]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("niet inkorten"), "{}", r.body);
+
+    // Suspending takes a second inkoper.
+    let suspend = [("id", "1"), ("to", "opgeschort"), ("reason", "Kort geding aangekondigd")];
+    let r = ok(&mut s.inkoper, "/api/change_phase", &suspend).await;
+    assert!(r.body.contains("Aangevraagd"), "{}", r.body);
+    let p = json(&ok(&mut s.inkoper, "/api/procedure_view", &[("id", "1")]).await);
+    assert_eq!(p["phase"], "inschrijving", "not yet suspended");
+    assert!(p["pending"].as_str().unwrap().contains("Kort geding aangekondigd"), "{p}");
+    let r = s.inkoper.post_form("/api/change_phase", &suspend).await;
+    assert_eq!(r.status, 409, "the same inkoper cannot confirm: {}", r.body);
+    let r = ok(&mut s.inkoper2, "/api/change_phase", &[("id", "1"), ("to", "opgeschort")]).await;
+    assert!(r.body.contains("De fase is gewijzigd"), "{}", r.body);
+
+    // The deadline passes during the suspension: the window is not closed.
+    ok(&mut s.inkoper, "/api/set_training_clock", &clock("2023-06-30T12:00:01")).await;
+    let p = json(&ok(&mut s.inkoper, "/api/procedure_view", &[("id", "1")]).await);
+    assert_eq!(p["submission_closed"], false, "{p}");
+    // Resuming needs a new deadline by NvI first (and then a second inkoper).
+    let resume = [("id", "1"), ("to", "inschrijving")];
+    let r = s.inkoper.post_form("/api/change_phase", &resume).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("nieuwe sluitingstermijn"), "{}", r.body);
+    let r = s.inkoper.post_form("/api/publish_nvi", &[("id", "1"), ("ronde", &round), ("toelichting", "De termijn wordt verlengd na de opschorting."), ("nieuwe_sluitingstermijn", "2023-07-14T12:00")]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    ok(&mut s.inkoper, "/api/change_phase", &resume).await;
+    let p = json(&ok(&mut s.inkoper, "/api/procedure_view", &[("id", "1")]).await);
+    assert_eq!(p["phase"], "opgeschort");
+    ok(&mut s.inkoper2, "/api/change_phase", &resume).await;
+    let p = json(&ok(&mut s.inkoper, "/api/procedure_view", &[("id", "1")]).await);
+    assert_eq!(p["phase"], "inschrijving", "{p}");
+    // Bids can be submitted again until the new deadline.
+    let s = s.bids(1).await;
+    let (_, export, _) = run(&mut s.server.command(&["audit", "export", "--tender", "1"]));
+    assert!(export.contains("tender.phase_change_requested"), "the request is in the trail");
+}

@@ -137,8 +137,9 @@ pub async fn save_form_part(id: TenderId, onderdeel: PartDefId, tekst: String) -
     use crate::domain::access::Action;
     use crate::store::bids;
     guard::run(async move {
-        let mut op = guard::op(id, Action::PrepareBid).await?;
         let st = guard::state()?;
+        let arrived = st.clock.now();
+        let mut op = guard::op(id, Action::PrepareBid).await?.arrived_at(arrived);
         let org = guard::own_organisation(&st, op.user()?).await?;
         let def = bids::part_def(op.txn(), id, onderdeel).await?;
         let content = if *def.kind == PartKind::Prijs {
@@ -178,6 +179,9 @@ pub async fn submit_bid(id: TenderId, sleutel: String) -> Result<Receipt, AppErr
     use crate::store::bids;
     guard::run(async move {
         let st = guard::state()?;
+        // The instant the bid arrived: the deadline is judged by it, even when
+        // the bid then waits for its turn at a busy deadline.
+        let arrived = st.clock.now();
         // A retry of a submit that succeeded is answered even after the deadline,
         // when submitting itself is no longer allowed.
         let seen = guard::require(id, Action::ViewTender).await?;
@@ -187,7 +191,7 @@ pub async fn submit_bid(id: TenderId, sleutel: String) -> Result<Receipt, AppErr
                 return Ok(r);
             }
         }
-        let op = guard::op(id, Action::SubmitBid).await?;
+        let op = guard::op(id, Action::SubmitBid).await?.arrived_at(arrived);
         let key = key?;
         let org = guard::own_organisation(&st, op.user()?).await?;
         bids::submit(op, &st.anchor, &org, &key).await

@@ -38,6 +38,8 @@ pub struct ProcedureData {
     pub may_manage: bool,
     pub may_plan: bool,
     pub transitions: Vec<Transition>,
+    /// A suspension or its end waiting for a second inkoper, described.
+    pub pending: Option<String>,
     pub standstill_days: i32,
     pub standstill_weekend: bool,
     pub notice_months: i32,
@@ -110,18 +112,36 @@ pub async fn procedure_view(id: TenderId) -> Result<ProcedureData, AppError> {
         let mut transitions = vec![];
         if may_manage {
             let f = proc::facts(&st.db.conn, t, now).await?;
+            let pending_to = t.pending_phase.map(|p| *p);
+            let pending_by_other = t.pending_by.is_some_and(|b| b != ok.user.id);
             for to in rules::candidates(phase, f.suspended_phase) {
-                let needs_reason = matches!(to, Phase::Opgeschort | Phase::Ingetrokken);
+                // Confirming another inkoper's request takes no reason of its own.
+                let confirms = pending_to == Some(to) && pending_by_other;
+                let needs_reason = matches!(to, Phase::Opgeschort | Phase::Ingetrokken) && !confirms;
                 // Opening goes through the four-eyes screen, not a button here.
                 if to == Phase::Geopend {
                     continue;
                 }
                 let refused = rules::check(phase, to, &f, if needs_reason { "x" } else { "" }).err().map(|r| r.message().to_string());
-                transitions.push(Transition { to: to.code().into(), label: to.label().into(), refused, needs_reason });
+                let label = if confirms { format!("{} (bevestigen)", to.label()) } else { to.label().into() };
+                transitions.push(Transition { to: to.code().into(), label, refused, needs_reason });
             }
         }
         let rounds = crate::store::nvi::rounds(&st.db.conn, t.id).await?;
+        let pending = match (t.pending_phase, t.pending_by, t.pending_at) {
+            (Some(to), Some(by), Some(at)) if st.clock.now() - at < chrono::Duration::hours(crate::store::procedure::REQUEST_HOURS) => {
+                let who = crate::store::users::by_id(&st.db.conn, by).await?.map(|u| u.display_name).unwrap_or_default();
+                Some(format!(
+                    "{who} vroeg op {} om naar de fase '{}' te gaan{}. Een andere inkoper bevestigt dit (vier ogen).",
+                    show_instant(at),
+                    to.label().to_lowercase(),
+                    t.pending_reason.as_deref().filter(|r| !r.is_empty()).map(|r| format!(" (reden: {r})")).unwrap_or_default()
+                ))
+            }
+            _ => None,
+        };
         Ok(ProcedureData {
+            pending,
             id: t.id,
             phase: phase.code().into(),
             phase_label: phase.label().into(),
@@ -153,8 +173,10 @@ pub async fn procedure_view(id: TenderId) -> Result<ProcedureData, AppError> {
     .await
 }
 
+/// Changes the phase; returns what happened, in Dutch (suspending and
+/// resuming are asked by one inkoper and confirmed by another).
 #[server(endpoint = "change_phase")]
-pub async fn change_phase(id: TenderId, to: String, reason: Option<String>) -> Result<(), AppError> {
+pub async fn change_phase(id: TenderId, to: String, reason: Option<String>) -> Result<String, AppError> {
     use super::guard;
     use crate::domain::access::{Action, Phase};
     guard::run(async move {
@@ -167,10 +189,17 @@ pub async fn change_phase(id: TenderId, to: String, reason: Option<String>) -> R
         if reason.len() > 2000 {
             return Err(AppError::Invalid("De reden is te lang (hoogstens 2000 tekens).".into()));
         }
-        crate::store::procedure::transition(&mut op, to, &reason).await?;
+        let step = crate::store::procedure::change(&mut op, to, &reason).await?;
         op.commit().await?;
         guard::state()?.wake.notify_one();
-        Ok(())
+        Ok(match step {
+            crate::store::procedure::PhaseStep::Done => "De fase is gewijzigd.".into(),
+            crate::store::procedure::PhaseStep::Requested => format!(
+                "Aangevraagd: naar de fase '{}'. Een andere inkoper bevestigt dit binnen {} uur (vier ogen).",
+                to.label().to_lowercase(),
+                crate::store::procedure::REQUEST_HOURS
+            ),
+        })
     })
     .await
 }

@@ -19,7 +19,10 @@ pub fn ProcedurePanel(id: crate::ids::TenderId) -> impl IntoView {
     view! {
         <section class="procedure" data-testid="procedure">
             <h2 class="utrecht-heading-2">"Procedure"</h2>
-            {feedback!(phase, "De fase is gewijzigd.")}
+            {move || phase.value().get().map(|r| match r {
+                Ok(msg) => view! { <div class="utrecht-alert utrecht-alert--ok" role="status" data-testid="gelukt"><p>{msg}</p></div> }.into_any(),
+                Err(e) => view! { <div class="utrecht-alert utrecht-alert--error" role="alert" data-testid="fout"><p>{e.to_string()}</p></div> }.into_any(),
+            })}
             {feedback!(plan, "De planning is opgeslagen.")}
             {feedback!(clock, "De gesimuleerde klok is verzet.")}
             {feedback!(terms, "De termijnen zijn opgeslagen.")}
@@ -47,6 +50,7 @@ pub fn ProcedurePanel(id: crate::ids::TenderId) -> impl IntoView {
                                         {n.map(|n| format!(" · gepubliceerd als NvI {n}"))}</dd>
                                 }).collect_view()}
                             </dl>
+                            {p.pending.clone().map(|w| view! { <p class="utrecht-alert utrecht-alert--warning" role="status" data-testid="aangevraagd">{w}</p> })}
                             {(!p.transitions.is_empty()).then(|| view! {
                                 <h3 class="utrecht-heading-3">"Volgende stap"</h3>
                                 <ul class="transitions">

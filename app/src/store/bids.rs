@@ -120,7 +120,8 @@ pub fn price_of(text: &str) -> Option<Money> {
 
 /// Stores or replaces one part of the organisation's draft bid.
 pub async fn put_part(op: &mut Op, org: OrganisationId, def: &bid_part_defs::Model, content: PartContent) -> Result<bid_parts::Model, AppError> {
-    let tender_now = op.tender_now();
+    // An upload is judged by when its last byte arrived.
+    let tender_now = op.arrival();
     check_active_bidder(op.txn(), op.tender_id(), org).await?;
     bid_window(tender_now, op.tender().submission_deadline)?;
     let b = draft_bid(op, org).await?;
@@ -259,7 +260,8 @@ async fn listed_name<C: ConnectionTrait>(c: &C, def: &bid_part_defs::Model, p: &
 pub async fn submit(mut op: Op, anchor: &Anchor, org: &organisations::Model, key: &IdempotencyKey) -> Result<Receipt, AppError> {
     let user = op.user()?.clone();
     let t = op.tender().clone();
-    let tender_now = op.tender_now();
+    // Late is late, judged by when the bid arrived, not by when it got its turn.
+    let tender_now = op.arrival();
     let now = op.now();
     // Checked again inside the lock: two identical requests racing get one bid.
     if let Some(r) = replay(op.txn(), user.id, key, t.id, org.id).await? {

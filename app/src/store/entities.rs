@@ -99,6 +99,12 @@ pub mod tenders {
         pub suspended_phase: Option<Coded<Phase>>,
         /// Why the tender was suspended or cancelled.
         pub phase_note: Option<String>,
+        /// A change of phase (suspending, resuming) asked by one inkoper and
+        /// waiting for a second: the phase, the reason, who and when.
+        pub pending_phase: Option<Coded<Phase>>,
+        pub pending_reason: Option<String>,
+        pub pending_by: Option<crate::ids::UserId>,
+        pub pending_at: Option<DateTimeUtc>,
         /// The award method (`domain::scoring::Method`) as JSON; frozen at publication.
         pub award_method: Option<String>,
         /// How volume and budget are divided over the gemeenten.

@@ -326,6 +326,8 @@ events! {
         maximale_einddatum: String,
     },
     PartsSet = "tender.parts_set" { onderdelen: Vec<String> },
+    /// A suspension or its end asked by one inkoper, for a second to confirm.
+    PhaseChangeRequested = "tender.phase_change_requested" { van: String, naar: String, reden: String },
     PhaseChanged = "tender.phase_changed" { van: String, naar: String, reden: String, tijdstip_aanbesteding: String },
     CalendarPlanned = "tender.calendar_planned" {
         publicatie: String,

@@ -237,9 +237,7 @@ pub async fn publish(op: &mut Op, round_id: QuestionRoundId, intro_md: &str, new
         return Err(AppError::Invalid("Deze Nota van Inlichtingen is leeg: geen vragen, geen toelichting, geen wijziging.".into()));
     }
     if let Some(d) = new_deadline {
-        if d <= tender_now {
-            return Err(AppError::Invalid("De nieuwe sluitingstermijn moet in de toekomst liggen.".into()));
-        }
+        crate::domain::procedure::may_move_deadline(t.submission_deadline, d, tender_now)?;
         if t.submission_closed_at.is_some() {
             return Err(AppError::Conflict("De inschrijving is al gesloten; de termijn kan niet meer veranderen.".into()));
         }

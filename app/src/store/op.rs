@@ -103,6 +103,9 @@ pub trait Scope: Send + Sync {
 pub struct InTender {
     tender: tenders::Model,
     caller: Option<Caller>,
+    /// When the request arrived (for an upload: its last byte), if it is what
+    /// a deadline is judged by.
+    arrived: Option<DateTime<Utc>>,
 }
 
 impl Scope for InTender {
@@ -186,7 +189,7 @@ impl Op<InTender> {
         let (roles, role) = allowed_role(&tx.txn, tender.as_ref(), user.id, actions).await?;
         let tender = tender.ok_or(AppError::Internal)?;
         let caller = Caller { user, roles, role };
-        Ok(Op { actor: caller.actor(), tx, now: clock.now(), scope: InTender { tender, caller: Some(caller) }, recorded: 0 })
+        Ok(Op { actor: caller.actor(), tx, now: clock.now(), scope: InTender { tender, caller: Some(caller), arrived: None }, recorded: 0 })
     }
 
     /// An operation of the application itself on one tender (the deadline
@@ -197,7 +200,7 @@ impl Op<InTender> {
             .one(&tx.txn)
             .await?
             .ok_or_else(|| AppError::NotFound("Deze aanbesteding bestaat niet.".into()))?;
-        Ok(Op { tx, now: clock.now(), actor: Actor::system(), scope: InTender { tender, caller: None }, recorded: 0 })
+        Ok(Op { tx, now: clock.now(), actor: Actor::system(), scope: InTender { tender, caller: None, arrived: None }, recorded: 0 })
     }
 
     /// The tender as it is inside this operation.
@@ -216,6 +219,21 @@ impl Op<InTender> {
     /// "Now" on the tender's own clock (its simulated clock in training mode).
     pub fn tender_now(&self) -> DateTime<Utc> {
         tender_now(&self.scope.tender, self.now)
+    }
+
+    /// Judges deadlines by the instant the request arrived (`real`, taken
+    /// before the request waited for the write lock), not by the instant it
+    /// got the lock: at a busy deadline a bid sent in time is in time.
+    pub fn arrived_at(mut self, real: DateTime<Utc>) -> Self {
+        self.scope.arrived = Some(real.min(self.now));
+        self
+    }
+
+    /// The arrival on the tender's own clock: what a deadline is compared
+    /// with and a receipt shows (the operation's own instant when no arrival
+    /// was given).
+    pub fn arrival(&self) -> DateTime<Utc> {
+        tender_now(&self.scope.tender, self.scope.arrived.unwrap_or(self.now))
     }
 
     /// The caller; an operation of the system has none.

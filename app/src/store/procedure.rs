@@ -71,12 +71,78 @@ pub async fn facts<C: ConnectionTrait>(c: &C, t: &tenders::Model, now: DateTime<
         signed_gemeenten: buyers.iter().filter(|b| b.status == Participation::Ondertekend).count(),
         contract_start: t.contract_start,
         suspended_phase: t.suspended_phase.map(Coded::into_inner),
+        submission_closed: t.submission_closed_at.is_some(),
         inkopers: tender_roles::Entity::find()
             .filter(tender_roles::Column::TenderId.eq(t.id))
             .filter(tender_roles::Column::Role.eq(Coded(crate::domain::access::Role::Inkoper)))
             .count(c)
             .await? as usize,
     })
+}
+
+/// What a change of phase came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PhaseStep {
+    Done,
+    /// Asked; a second inkoper confirms it.
+    Requested,
+}
+
+/// How long a request to suspend or resume waits for its second inkoper.
+pub const REQUEST_HOURS: i64 = 24;
+
+/// Moves the tender to `to`; suspending and resuming take two inkopers
+/// (`domain::procedure::needs_second_inkoper`): the first asks (with the
+/// reason), a different one confirms, and only then does the phase change.
+pub async fn change(op: &mut Op<InTender>, to: Phase, reason: &str) -> Result<PhaseStep, AppError> {
+    let t = op.tender().clone();
+    let from = *t.phase;
+    if !crate::domain::procedure::needs_second_inkoper(from, to) {
+        transition(op, to, reason).await?;
+        return Ok(PhaseStep::Done);
+    }
+    let now = op.now();
+    let me = op.user()?.clone();
+    let pending = t
+        .pending_phase
+        .filter(|p| **p == to)
+        .zip(t.pending_by)
+        .filter(|_| t.pending_at.is_some_and(|at| now - at < chrono::Duration::hours(REQUEST_HOURS)));
+    match pending {
+        Some((_, by)) if by == me.id => Err(AppError::Conflict(
+            "U heeft deze stap al aangevraagd. Een andere inkoper bevestigt haar (vier ogen).".into(),
+        )),
+        Some(_) => {
+            let asked = t.pending_reason.clone().unwrap_or_default();
+            let mut m = t.clone().into_active_model();
+            m.pending_phase = Set(None);
+            m.pending_reason = Set(None);
+            m.pending_by = Set(None);
+            m.pending_at = Set(None);
+            op.set_tender(m.update(op.txn()).await?);
+            transition(op, to, if reason.trim().is_empty() { &asked } else { reason }).await?;
+            Ok(PhaseStep::Done)
+        }
+        None => {
+            // Refused now if it could not be carried out.
+            let f = facts(op.txn(), &t, op.tender_now()).await?;
+            crate::domain::procedure::check(from, to, &f, reason)?;
+            let mut m = t.clone().into_active_model();
+            m.pending_phase = Set(Some(Coded(to)));
+            m.pending_reason = Set(Some(reason.trim().to_string()));
+            m.pending_by = Set(Some(me.id));
+            m.pending_at = Set(Some(now));
+            op.set_tender(m.update(op.txn()).await?);
+            op.record(Event::PhaseChangeRequested {
+                subject: Subject::Tender(t.id),
+                van: from.code().into(),
+                naar: to.code().into(),
+                reden: reason.trim().into(),
+            })
+            .await?;
+            Ok(PhaseStep::Requested)
+        }
+    }
 }
 
 /// Moves the tender to `to` when the guard allows it, with one audit event
@@ -232,7 +298,9 @@ async fn close_due_in(op: &mut Op<InTender>) -> Result<usize, AppError> {
         closed += 1;
     }
     if let (Some(deadline), None) = (t.submission_deadline, t.submission_closed_at) {
-        if *t.phase != Phase::Concept && !on_time(now, deadline) {
+        // A suspended tender's window is not closed: it resumes only with a
+        // new deadline (see `domain::procedure::check`).
+        if !matches!(*t.phase, Phase::Concept | Phase::Opgeschort) && !on_time(now, deadline) {
             tenders::Entity::update_many()
                 .col_expr(tenders::Column::SubmissionClosedAt, Expr::value(deadline))
                 .filter(tenders::Column::Id.eq(t.id))

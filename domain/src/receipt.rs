@@ -8,7 +8,12 @@ use super::audit::{commitment, Entry};
 use super::merkle::{self, parse_hash};
 use serde::{Deserialize, Serialize};
 
-pub const FORMAT: &str = "dialoog-ontvangstbevestiging-v1";
+/// The receipt's format: v2 binds every field it shows into the audit event
+/// (see [`shown_digest`]); v1 receipts (issued before) bound only the parts
+/// and the receipt time.
+pub const FORMAT: &str = "dialoog-ontvangstbevestiging-v2";
+pub const FORMAT_V1: &str = "dialoog-ontvangstbevestiging-v1";
+const SHOWN_DOMAIN: &[u8] = b"dialoog-ontvangstbevestiging-v2\n";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReceiptPart {
@@ -56,7 +61,53 @@ pub struct Receipt {
     /// The how-manieth submission of this bid (after a withdrawal, a new one).
     pub indiening: String,
     pub onderdelen: Vec<ReceiptPart>,
+    /// The 32-byte salt (hex) of [`shown_digest`] (v2).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub zout: String,
     pub audit: ReceiptProof,
+}
+
+/// What a receipt shows.
+#[derive(Clone, Debug, Serialize)]
+pub struct Shown<'a> {
+    pub aanbesteding: &'a str,
+    pub kenmerk: &'a str,
+    pub organisatie: &'a str,
+    pub kvk: &'a str,
+    pub ontvangen_op: &'a str,
+    pub ontvangen_op_rfc3339: &'a str,
+    pub indiening: &'a str,
+    pub onderdelen: &'a [ReceiptPart],
+}
+
+impl Receipt {
+    pub fn shown(&self) -> Shown<'_> {
+        Shown {
+            aanbesteding: &self.aanbesteding,
+            kenmerk: &self.kenmerk,
+            organisatie: &self.organisatie,
+            kvk: &self.kvk,
+            ontvangen_op: &self.ontvangen_op,
+            ontvangen_op_rfc3339: &self.ontvangen_op_rfc3339,
+            indiening: &self.indiening,
+            onderdelen: &self.onderdelen,
+        }
+    }
+}
+
+/// What a receipt shows, as its digest: SHA-256(domain || salt || JCS of the
+/// tender, reference, organisation, KvK number, receipt time as shown and
+/// exact, submission number and every part with its file name). The bid's
+/// audit event holds this digest (`bevestiging`), so every field the receipt
+/// shows is bound to the trail; the random salt keeps the digest from
+/// telling anyone without the receipt which organisation it is about.
+pub fn shown_digest(shown: &Shown<'_>, salt: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(SHOWN_DOMAIN);
+    h.update(salt);
+    h.update(serde_jcs::to_string(shown).expect("json serialises").as_bytes());
+    hex::encode(h.finalize())
 }
 
 /// The payload of the "bid.submitted" audit event, from which the receipt's
@@ -77,7 +128,7 @@ pub fn payload_parts(payload: &serde_json::Value) -> Vec<(String, String, String
 
 /// Checks everything a receipt proves on its own. Returns the tree size and root it commits to.
 pub fn verify(r: &Receipt) -> Result<(u64, merkle::Hash), String> {
-    if r.format != FORMAT {
+    if r.format != FORMAT && r.format != FORMAT_V1 {
         return Err(format!("onbekend formaat '{}'", r.format));
     }
     let p = &r.audit;
@@ -105,6 +156,12 @@ pub fn verify(r: &Receipt) -> Result<(u64, merkle::Hash), String> {
     }
     if p.payload["ontvangen_op"].as_str() != Some(r.ontvangen_op_rfc3339.as_str()) {
         return Err("het tijdstip van ontvangst wijkt af van de audittrail".into());
+    }
+    if r.format == FORMAT {
+        let salt = hex::decode(&r.zout).ok().filter(|s| s.len() == 32).ok_or("het zout van de bevestiging ontbreekt of is ongeldig")?;
+        if p.payload["bevestiging"].as_str() != Some(shown_digest(&r.shown(), &salt).as_str()) {
+            return Err("wat de bevestiging toont (aanbesteding, organisatie, KvK-nummer, tijdstip of bestandsnamen) wijkt af van wat in de audittrail is vastgelegd".into());
+        }
     }
     let seq: u64 = p.seq.parse().map_err(|_| "seq is geen getal")?;
     let index: u64 = p.leaf_index.parse().map_err(|_| "leaf_index is geen getal")?;

@@ -330,14 +330,29 @@ pub fn audit_verify_receipt(args: &[&str]) -> ExitCode {
             return bad("de export bevat een andere geschiedenis dan de bevestiging: de boomwortels verschillen".into());
         }
     }
-    println!(
-        "INTACT: indiening {} van {} ontvangen op {}, event {} in een boom van {size} events{}",
+    let what = format!(
+        "indiening {} van {} ontvangen op {}, event {} in een boom van {size} events{}{}",
         r.indiening,
         r.organisatie,
         r.ontvangen_op,
         r.audit.seq,
-        if export.is_some() { "; de export bevat dit event ongewijzigd" } else { "" }
+        if export.is_some() { "; de export bevat dit event ongewijzigd" } else { "" },
+        if r.format == app::domain::receipt::FORMAT_V1 {
+            "; let op: deze bevestiging (v1) bindt alleen de onderdelen en het tijdstip, niet de naam en het KvK-nummer"
+        } else {
+            ""
+        }
     );
+    if key.is_none() {
+        // The key inside the receipt proves nothing on its own: whoever made
+        // the receipt chose it.
+        println!(
+            "ALLEEN INTERN CONSISTENT: {what}. Het controlepunt is alleen gecontroleerd met de sleutel uit de bevestiging zelf; \
+             geef met --key de publieke sleutel die de aanbestedende dienst publiceert (pagina Audittrail) om het echt vast te stellen."
+        );
+        return ExitCode::from(3);
+    }
+    println!("INTACT: {what}");
     ExitCode::SUCCESS
 }
 

@@ -25,7 +25,8 @@ pub const USAGE: &str = "gebruik:
                                                        controleer een export zonder database
   dialoog audit verify-receipt BESTAND [--export BESTAND] [--key HEX]
                                                        controleer een ontvangstbevestiging (inclusiebewijs,
-                                                       controlepunt) en, met --export, tegen een latere export
+                                                       controlepunt) en, met --export, tegen een latere export;
+                                                       zonder --key alleen intern (uitkomst 3)
   dialoog outbox                                       toon de uitgaande e-mails (onderwerp, ontvanger, tekst)
   dialoog audit checkpoint                             leg nu een ondertekend controlepunt vast
   dialoog audit erase (--seq N ... | --subject S) --reden TEKST

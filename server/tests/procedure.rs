@@ -103,8 +103,37 @@ async fn a_tender_runs_from_publication_to_a_four_eyes_opening() {
     // The receipt verifies on its own and against a later export.
     let rpath = s.dir.path().join("bevestiging.json");
     std::fs::write(&rpath, r.body.as_bytes()).unwrap();
-    let (code, out, err) = run(&mut s.command(&["audit", "verify-receipt", rpath.to_str().unwrap()]));
+    let key = std::fs::read_to_string(s.dir.path().join("data/anchor/checkpoint-signing.pub")).unwrap();
+    let (code, out, err) = run(&mut s.command(&["audit", "verify-receipt", rpath.to_str().unwrap(), "--key", key.trim()]));
     assert_eq!(code, 0, "{out}{err}");
+    // Without the published key only the receipt's own consistency is checked: it says so.
+    let (code, out, _) = run(&mut s.command(&["audit", "verify-receipt", rpath.to_str().unwrap()]));
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("ALLEEN INTERN CONSISTENT"), "{out}");
+    // Every field it shows is bound: another organisation name, KvK number,
+    // time or file name is refused.
+    let original = std::fs::read_to_string(&rpath).unwrap();
+    let shown: serde_json::Value = serde_json::from_str(&original).unwrap();
+    for (field, other) in [
+        ("organisatie", "Een Andere Organisatie B.V."),
+        ("kvk", "12345678"),
+        ("ontvangen_op", "30-06-2023 11:58 (+02:00)"),
+        ("kenmerk", "ANDER-2023"),
+    ] {
+        let mut forged = shown.clone();
+        forged[field] = serde_json::Value::String(other.into());
+        let f = s.dir.path().join("vervalst.json");
+        std::fs::write(&f, forged.to_string()).unwrap();
+        let (code, out, _) = run(&mut s.command(&["audit", "verify-receipt", f.to_str().unwrap(), "--key", key.trim()]));
+        assert_eq!(code, 1, "{field}: {out}");
+        assert!(out.contains("ONGELDIG"), "{out}");
+    }
+    let mut forged = shown.clone();
+    forged["onderdelen"][0]["bestandsnaam"] = serde_json::Value::String("ander-bestand.pdf".into());
+    let f = s.dir.path().join("vervalst.json");
+    std::fs::write(&f, forged.to_string()).unwrap();
+    let (code, out, _) = run(&mut s.command(&["audit", "verify-receipt", f.to_str().unwrap(), "--key", key.trim()]));
+    assert_eq!(code, 1, "file name: {out}");
     // Bidder 2 sees nothing of bidder 1.
     let b2 = ok(&mut a2, "/api/bid_view", &[("id", "1")]).await;
     assert!(!b2.body.contains("uea.pdf") && !b2.body.contains(&sha(&uea)), "{}", b2.body);
@@ -174,7 +203,8 @@ async fn a_tender_runs_from_publication_to_a_four_eyes_opening() {
     let export = ink.get("/export/audittrail.jsonl").await;
     let epath = s.dir.path().join("export.jsonl");
     std::fs::write(&epath, export.body.as_bytes()).unwrap();
-    let (code, out, err) = run(&mut s.command(&["audit", "verify-receipt", rpath.to_str().unwrap(), "--export", epath.to_str().unwrap()]));
+    let (code, out, err) =
+        run(&mut s.command(&["audit", "verify-receipt", rpath.to_str().unwrap(), "--export", epath.to_str().unwrap(), "--key", key.trim()]));
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("INTACT"), "{out}");
     // A tampered receipt is refused.

@@ -303,6 +303,21 @@ pub async fn submit(mut op: Op, anchor: &Anchor, org: &organisations::Model, key
     m.submissions = Set(submissions);
     m.update(op.txn()).await?;
     let received = tender_now.to_rfc3339();
+    // Everything the receipt will show, bound into the event by a salted digest.
+    let mut zout = [0u8; 32];
+    getrandom::fill(&mut zout).map_err(|_| AppError::Internal)?;
+    let (shown_at, submission, kvk) = (show_instant(tender_now), submissions.to_string(), org.kvk.to_string());
+    let shown = receipt::Shown {
+        aanbesteding: &t.title,
+        kenmerk: &t.reference,
+        organisatie: &org.name,
+        kvk: &kvk,
+        ontvangen_op: &shown_at,
+        ontvangen_op_rfc3339: &received,
+        indiening: &submission,
+        onderdelen: &listed,
+    };
+    let bevestiging = receipt::shown_digest(&shown, &zout);
     let event = Event::BidSubmitted {
         subject: Subject::Bid(b.id),
         inschrijving: b.id.to_string(),
@@ -312,6 +327,7 @@ pub async fn submit(mut op: Op, anchor: &Anchor, org: &organisations::Model, key
             .iter()
             .map(|p| PartLine { envelop: p.envelop.clone(), naam: p.naam.clone(), grootte: p.grootte.clone(), sha256: p.sha256.clone() })
             .collect(),
+        bevestiging,
     };
     let payload = event.payload();
     let appended = op.record(event).await?;
@@ -331,10 +347,11 @@ pub async fn submit(mut op: Op, anchor: &Anchor, org: &organisations::Model, key
         kenmerk: t.reference.clone(),
         organisatie: org.name.clone(),
         kvk: org.kvk.to_string(),
-        ontvangen_op: show_instant(tender_now),
+        ontvangen_op: shown_at,
         ontvangen_op_rfc3339: received,
-        indiening: submissions.to_string(),
+        indiening: submission,
         onderdelen: listed,
+        zout: hex::encode(zout),
         audit: ReceiptProof {
             seq: appended.seq.to_string(),
             leaf_index: index.to_string(),

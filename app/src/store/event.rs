@@ -378,7 +378,14 @@ events! {
     PartStored = "bid.part_stored" { onderdeel: String, sha256: String, grootte: String },
     PartReplaced = "bid.part_replaced" { onderdeel: String, sha256: String, grootte: String },
     PartRemoved = "bid.part_removed" { onderdeel: String },
-    BidSubmitted = "bid.submitted" { inschrijving: String, indiening: String, ontvangen_op: String, onderdelen: Vec<PartLine> },
+    BidSubmitted = "bid.submitted" {
+        inschrijving: String,
+        indiening: String,
+        ontvangen_op: String,
+        onderdelen: Vec<PartLine>,
+        /// The digest of everything the receipt shows (`domain::receipt::shown_digest`).
+        bevestiging: String,
+    },
     BidWithdrawn = "bid.withdrawn" { ingetrokken_op: String },
     OpeningStarted = "opening.started" { gestart_op: String },
     OpeningConfirmed = "opening.confirmed" {

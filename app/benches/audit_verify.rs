@@ -61,7 +61,7 @@ fn main() {
             if in_tender {
                 tprev = hash.clone();
             }
-            let line = ExportLine { entry: e, hash, payload: Some(payload), salt: Some(hex::encode(salt)) };
+            let line = ExportLine { entry: e, hash, payload: Some(payload), salt: Some(hex::encode(salt)), verzegeld: None };
             writeln!(out, "{}", line.to_line()).unwrap();
         }
         out.flush().unwrap();

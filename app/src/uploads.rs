@@ -398,12 +398,17 @@ async fn download_bid_part(State(st): State<AppState>, session: Session, Path((t
         if b.status != BidStatus::Ingediend {
             return Err(nf());
         }
-        // Envelope 3 (the price) stays sealed until the quality is scored in consensus.
+        // Envelope 3 (the price) stays sealed until the quality is scored in
+        // consensus; so does envelope 2 here, by bidder: the quality plans are
+        // read under their pseudonyms until then, and a plan read by bidder
+        // would link the two.
         let def = bids::part_def(&st.db.conn, tender, p.part_def_id).await?;
-        if def.envelope == 3 && !store::evaluation::result::prices_open(&st.db.conn, tender).await? {
-            return Err(AppError::Forbidden(
-                "De prijs (envelop 3) blijft verzegeld tot de consensus over de kwaliteit is vastgesteld.".into(),
-            ));
+        if def.envelope >= 2 && !store::evaluation::result::prices_open(&st.db.conn, tender).await? {
+            return Err(AppError::Forbidden(if def.envelope == 3 {
+                "De prijs (envelop 3) blijft verzegeld tot de consensus over de kwaliteit is vastgesteld.".into()
+            } else {
+                "Het kwaliteitsplan (envelop 2) is tot de consensus alleen onder zijn pseudoniem te lezen, op de pagina Beoordeling.".into()
+            }));
         }
         match p.file_id {
             Some(fid) => {

@@ -97,6 +97,74 @@ pub struct ExportLine {
     pub payload: Option<serde_json::Value>,
     /// The 32-byte salt, hex, or null when erased.
     pub salt: Option<String>,
+    /// Why this export does not show the payload (for this reader, at this
+    /// moment): then payload and salt are null, and no erasure event is needed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verzegeld: Option<String>,
+}
+
+/// A line of an export that shows only an event's hash, not the event: its
+/// reader may not yet see it (a bid before the opening). The chain and the
+/// tree still verify, since both need only the hash.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SealedLine {
+    pub hash: String,
+    pub verzegeld: String,
+}
+
+impl SealedLine {
+    pub fn to_line(&self) -> String {
+        serde_jcs::to_string(self).expect("a sealed line serialises")
+    }
+}
+
+/// What an export or page shows of one event to its reader now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Disclosure {
+    /// The entry and its payload.
+    Whole,
+    /// The entry; the payload is withheld (its commitment still binds it).
+    EntryOnly(&'static str),
+    /// Only the hash: that an event took place, not what.
+    HashOnly(&'static str),
+}
+
+/// Where a tender stands, for what its trail may show.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TrailStage {
+    /// The four-eyes opening was confirmed.
+    pub opened: bool,
+    /// The consensus on quality was locked (pseudonyms revealed).
+    pub consensus_locked: bool,
+}
+
+/// What a reader on the buyer's side (an inkoper or waarnemer, who may read
+/// the trail of their own tenders) may see of an event now. Nothing sealed
+/// becomes readable, linkable or inferable before its moment: before the
+/// opening a bid's events show only their hash (not who, when, or how
+/// large); until the consensus is locked their payloads (the parts' hashes
+/// and sizes, which would link a plan to its bidder) and the consensus
+/// scores stay withheld. Events of tenders the reader has no right to read
+/// show only their hash; events outside tenders show their entry, not the
+/// payload (names, e-mail addresses, typed user names).
+pub fn disclosure(action: &str, tender: Option<Option<TrailStage>>) -> Disclosure {
+    const BEFORE_OPENING: &str = "verzegeld tot de opening";
+    const BEFORE_CONSENSUS: &str = "verzegeld tot de consensus is vastgesteld";
+    match tender {
+        None => Disclosure::EntryOnly("persoonsgegevens buiten de aanbesteding"),
+        Some(None) => Disclosure::HashOnly("een andere aanbesteding"),
+        Some(Some(stage)) => {
+            let bid = action.starts_with("bid.");
+            if bid && !stage.opened {
+                Disclosure::HashOnly(BEFORE_OPENING)
+            } else if (bid || action == "evaluation.consensus_saved") && !stage.consensus_locked {
+                Disclosure::EntryOnly(BEFORE_CONSENSUS)
+            } else {
+                Disclosure::Whole
+            }
+        }
+    }
 }
 
 impl ExportLine {
@@ -147,6 +215,10 @@ pub struct Verified {
     pub size: u64,
     pub root: Hash,
     pub erased_payloads: u64,
+    /// Payloads this export withholds from its reader (entry shown).
+    pub withheld_payloads: u64,
+    /// Events this export shows only as their hash.
+    pub sealed_events: u64,
 }
 
 /// The first problem found, with the sequence number it concerns.
@@ -179,6 +251,9 @@ pub struct Verifier {
     prev: String,
     tree: StreamingRoot,
     erased: u64,
+    /// Payloads and whole events this export does not show its reader.
+    withheld: u64,
+    sealed: u64,
     /// Erased payloads not yet named by a later erasure event: the log's
     /// sequence number -> the export's own number of that event.
     unexplained: std::collections::BTreeMap<u64, u64>,
@@ -196,6 +271,8 @@ impl Verifier {
             prev: ZERO_HASH.to_string(),
             tree: StreamingRoot::new(),
             erased: 0,
+            withheld: 0,
+            sealed: 0,
             unexplained: std::collections::BTreeMap::new(),
             expected,
             root_at_expected: None,
@@ -215,12 +292,41 @@ impl Verifier {
                 return Ok(());
             }
         }
-        let parsed: ExportLine = serde_json::from_str(line)
-            .map_err(|e| self.broken(format!("regel is geen geldig exportregel: {e}")))?;
+        let parsed: ExportLine = match serde_json::from_str(line) {
+            Ok(p) => p,
+            Err(e) => match serde_json::from_str::<SealedLine>(line) {
+                Ok(sealed) => {
+                    if sealed.to_line() != line {
+                        return Err(self.broken("regel is niet in canonieke vorm (gewijzigd)"));
+                    }
+                    return self.push_sealed(&sealed);
+                }
+                Err(_) => return Err(self.broken(format!("regel is geen geldig exportregel: {e}"))),
+            },
+        };
         if parsed.to_line() != line {
             return Err(self.broken("regel is niet in canonieke vorm (gewijzigd)"));
         }
         self.push(&parsed)
+    }
+
+    /// Takes an event the export shows only as its hash: the chain and the
+    /// tree go on with it; the next event's link must name it.
+    pub fn push_sealed(&mut self, line: &SealedLine) -> Result<(), Broken> {
+        let leaf = merkle::parse_hash(&line.hash).ok_or_else(|| self.broken("ongeldige hash"))?;
+        if line.verzegeld.trim().is_empty() {
+            return Err(self.broken("een verzegeld event zonder reden"));
+        }
+        self.prev = line.hash.clone();
+        self.tree.push(leaf);
+        self.count += 1;
+        self.sealed += 1;
+        if let Some(exp) = &self.expected {
+            if exp.size == Some(self.count) {
+                self.root_at_expected = Some(self.tree.root());
+            }
+        }
+        Ok(())
     }
 
     /// Checks the next parsed line.
@@ -258,6 +364,9 @@ impl Verifier {
             return Err(self.broken("de verwijzing naar het vorige event klopt niet"));
         }
         match (&line.payload, &line.salt) {
+            (Some(_), _) | (_, Some(_)) if line.verzegeld.is_some() => {
+                return Err(self.broken("een verzegelde payload hoort leeg te zijn"))
+            }
             (Some(p), Some(salt_hex)) => {
                 let salt = hex::decode(salt_hex)
                     .ok()
@@ -276,6 +385,7 @@ impl Verifier {
                     }
                 }
             }
+            (None, None) if line.verzegeld.is_some() => self.withheld += 1,
             (None, None) => {
                 if e.action == ERASURE_ACTION {
                     return Err(self.broken("de inhoud van een wisgebeurtenis is gewist"));
@@ -340,6 +450,8 @@ impl Verifier {
             size: self.count,
             root,
             erased_payloads: self.erased,
+            withheld_payloads: self.withheld,
+            sealed_events: self.sealed,
         })
     }
 }
@@ -421,7 +533,7 @@ mod tests {
             if in_tender {
                 tprev = hash.clone();
             }
-            out.push(ExportLine { entry: e, hash, payload: Some(payload), salt: Some(hex::encode(salt)) });
+            out.push(ExportLine { entry: e, hash, payload: Some(payload), salt: Some(hex::encode(salt)), verzegeld: None });
         }
         out
     }
@@ -509,7 +621,7 @@ mod tests {
             prev: &prev,
         });
         let hash = hex::encode(e.leaf_hash());
-        lines.push(ExportLine { entry: e, hash, payload: Some(payload), salt: Some(hex::encode(salt)) });
+        lines.push(ExportLine { entry: e, hash, payload: Some(payload), salt: Some(hex::encode(salt)), verzegeld: None });
     }
 
     #[test]
@@ -545,6 +657,44 @@ mod tests {
         let mut lines = sample(4);
         lines[2].payload = Some(serde_json::json!({"n": "3", "naam": "Pietersen"}));
         assert_eq!(verify_export(&text(&lines), None).unwrap_err().seq, 3);
+    }
+
+    #[test]
+    fn sealed_events_and_withheld_payloads_keep_the_export_verifiable_and_are_counted() {
+        let lines = sample(6);
+        let full = verify_export(&text(&lines), None).unwrap();
+        let mut out = String::new();
+        for (i, l) in lines.iter().enumerate() {
+            out += &match i {
+                1 => SealedLine { hash: l.hash.clone(), verzegeld: "verzegeld tot de opening".into() }.to_line(),
+                3 => ExportLine { payload: None, salt: None, verzegeld: Some("verzegeld tot de consensus".into()), ..l.clone() }.to_line(),
+                _ => l.to_line(),
+            };
+            out.push('\n');
+        }
+        let v = verify_export(&out, Some(ExpectedHead { size: Some(6), root: full.root })).unwrap();
+        assert_eq!((v.sealed_events, v.withheld_payloads, v.erased_payloads), (1, 1, 0));
+        assert_eq!(v.root, full.root);
+        // A sealed line with another hash breaks the chain at the next event.
+        let forged = out.replacen(&lines[1].hash, &lines[2].hash, 1);
+        assert!(verify_export(&forged, None).is_err());
+        // A withheld payload that is not empty is refused.
+        let half = ExportLine { verzegeld: Some("x".into()), ..lines[2].clone() }.to_line();
+        assert!(verify_export(&(text(&lines[..2]) + &half + "\n"), None).is_err());
+    }
+
+    #[test]
+    fn a_reader_on_the_buyers_side_sees_a_bid_only_at_its_moment() {
+        let before = TrailStage { opened: false, consensus_locked: false };
+        let opened = TrailStage { opened: true, consensus_locked: false };
+        let locked = TrailStage { opened: true, consensus_locked: true };
+        assert!(matches!(disclosure("bid.part_stored", Some(Some(before))), Disclosure::HashOnly(_)));
+        assert!(matches!(disclosure("bid.submitted", Some(Some(opened))), Disclosure::EntryOnly(_)));
+        assert_eq!(disclosure("bid.submitted", Some(Some(locked))), Disclosure::Whole);
+        assert!(matches!(disclosure("evaluation.consensus_saved", Some(Some(opened))), Disclosure::EntryOnly(_)));
+        assert_eq!(disclosure("nvi.published", Some(Some(before))), Disclosure::Whole);
+        assert!(matches!(disclosure("nvi.published", Some(None)), Disclosure::HashOnly(_)), "another tender");
+        assert!(matches!(disclosure("auth.login_failed", None), Disclosure::EntryOnly(_)));
     }
 
     #[test]

@@ -182,6 +182,12 @@ pub fn audit_verify(args: &[&str]) -> ExitCode {
             if ok.erased_payloads > 0 {
                 println!("{} events met gewiste persoonsgegevens (payload), de keten is wel volledig gecontroleerd", ok.erased_payloads);
             }
+            if ok.withheld_payloads > 0 {
+                println!("{} events zonder inhoud in deze export (verzegeld voor de lezer, nog vastgelegd in de keten)", ok.withheld_payloads);
+            }
+            if ok.sealed_events > 0 {
+                println!("{} events alleen als hash in deze export (verzegeld voor de lezer; keten en boom zijn wel gecontroleerd)", ok.sealed_events);
+            }
             ExitCode::SUCCESS
         }
         Err(b) => {

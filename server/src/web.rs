@@ -2,7 +2,7 @@
 //! session, CSRF and security-header layers.
 
 use app::app::{shell, App};
-use app::domain::access::{self, Action};
+use app::domain::access::Action;
 use app::state::AppState;
 use app::store::session_store::DbSessionStore;
 use axum::body::Body;
@@ -263,25 +263,22 @@ async fn export_audit(State(state): State<WebState>, session: Session, Query(q):
         Ok(u) => u.id,
         Err(e) => return plain(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), &e.to_string()),
     };
-    let allowed = async {
-        let mut ok_any = false;
-        for t in app::store::tenders::all(&st.db.conn).await? {
-            if q.aanbesteding.is_some_and(|id| id != t.id) {
-                continue;
-            }
-            let roles = app::store::tenders::roles_of(&st.db.conn, t.id, user_id).await?;
-            ok_any |= access::any_allowed(&roles, *t.phase, Action::ExportAuditTrail);
-        }
-        Ok::<bool, sea_orm::DbErr>(ok_any)
-    }
-    .await;
-    match allowed {
-        Ok(true) => {}
-        Ok(false) => return plain(StatusCode::FORBIDDEN, "U heeft geen toegang tot de export van de audittrail."),
+    // What this reader may see now of each tender's trail (nothing of
+    // tenders where their role may not export it).
+    let reader = match app::store::audit::reader_for(&st.db.conn, user_id, Action::ExportAuditTrail).await {
+        Ok(r) => r,
         Err(_) => return plain(StatusCode::INTERNAL_SERVER_ERROR, "Er ging iets mis aan onze kant."),
+    };
+    let readable = reader.tenders();
+    let allowed = match q.aanbesteding {
+        Some(t) => readable.contains(&t),
+        None => !readable.is_empty(),
+    };
+    if !allowed {
+        return plain(StatusCode::FORBIDDEN, "U heeft geen toegang tot de export van de audittrail.");
     }
     let mut body = String::new();
-    let res = app::store::audit::export(&st.db.conn, q.aanbesteding, |line| {
+    let res = app::store::audit::export_for(&st.db.conn, q.aanbesteding, &reader, |line| {
         body.push_str(&line);
         body.push('\n');
         Ok(())

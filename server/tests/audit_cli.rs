@@ -24,7 +24,7 @@ async fn an_exported_trail_verifies_and_any_tampering_names_the_first_bad_event(
     let (code, out, _) = run(std::process::Command::new(BIN).args(["audit", "verify", &good]));
     assert_eq!(code, 0, "{out}");
     assert!(out.starts_with("INTACT"), "{out}");
-    let head = out.split_whitespace().last().unwrap().to_string();
+    let head = out.lines().next().unwrap().split_whitespace().last().unwrap().to_string();
     assert_eq!(head.len(), 64);
 
     let lines: Vec<&str> = export.lines().collect();

@@ -617,3 +617,137 @@ async fn one_inkoper_alone_cannot_shorten_or_close_the_submission_window() {
     let (_, export, _) = run(&mut s.server.command(&["audit", "export", "--tender", "1"]));
     assert!(export.contains("tender.phase_change_requested"), "the request is in the trail");
 }
+
+/// Everything an inkoper can read about the tender: pages, server functions,
+/// downloads and the exports (of the tender and of the whole log).
+async fn all_an_inkoper_reads(c: &mut Client, pseudonyms: &[String]) -> String {
+    let mut out = String::new();
+    for p in ["/aanbesteding/1", "/aanbesteding/1/opening", "/aanbesteding/1/beoordeling", "/audittrail", "/audittrail?actie=bid.submitted",
+        "/export/audittrail.jsonl", "/export/audittrail.jsonl?aanbesteding=1", "/export/beoordeling/1"]
+    {
+        out += &c.get(p).await.body;
+    }
+    for f in ["opening_view", "opening_record", "evaluation_view", "procedure_view", "tender_overview"] {
+        out += &c.post_form(&format!("/api/{f}"), &[("id", "1")]).await.body;
+    }
+    for part in 1..=12 {
+        let r = c.get(&format!("/bestand/inschrijving/1/{part}")).await;
+        if r.status == 200 {
+            out += &format!("[onderdeel {part}: {}]", r.body.len());
+        }
+    }
+    for p in pseudonyms {
+        out += &c.get(&format!("/bestand/beoordeling/1/{p}/4")).await.body;
+    }
+    out
+}
+
+fn sha(b: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(b))
+}
+
+#[tokio::test]
+async fn until_the_consensus_nobody_on_the_buyers_side_can_link_a_plan_to_its_bidder_by_hash_size_or_route() {
+    let s = published().await;
+    // Bidder 1's plan names its bidder: the opening flags it, so the inkoper
+    // reads it under its pseudonym to decide.
+    let plans: Vec<Vec<u8>> = vec![
+        b"%PDF-1.4 Ons plan, opgesteld door Jeugdhulp Kennemerland B.V. (demo), voor elke school.".to_vec(),
+        testkit::scenario::plan_bytes(7),
+    ];
+    for (i, login) in ["aanbieder1", "aanbieder2"].iter().enumerate() {
+        let mut a = s.server.login(login).await;
+        for (part, name, bytes) in [("1", "uea.pdf", b"%PDF UEA".to_vec()), ("2", "kvk.pdf", b"%PDF KvK".to_vec()), ("4", "plan.pdf", plans[i].clone())] {
+            let r = a.upload(&format!("/upload/inschrijving/1/{part}"), &[], name, &bytes).await;
+            assert_eq!(r.status, 200, "{}", r.body);
+        }
+        ok(&mut a, "/api/save_form_part", &[("id", "1"), ("onderdeel", "3"), ("tekst", "Akkoord.")]).await;
+        ok(&mut a, "/api/submit_bid", &[("id", "1"), ("sleutel", &format!("sleutel-koppel-{i}-0000001"))]).await;
+    }
+    let mut s = s.opened().await.panel(2).await;
+    let pseudonyms = s.pseudonyms().await;
+    let mut w = s.server.login("waarnemer1").await;
+    for reader in [&mut s.inkoper, &mut w] {
+        let seen = all_an_inkoper_reads(reader, &pseudonyms).await;
+        for (i, plan) in plans.iter().enumerate() {
+            assert!(!seen.contains(&sha(plan)), "plan {i}'s hash reached the buyer's side before the consensus");
+            assert!(!seen.contains(&format!("\"grootte\":\"{}\"", plan.len())), "plan {i}'s size reached the buyer's side");
+        }
+    }
+    // The flagged plan is readable by the inkoper (to decide), but its hash
+    // matches nothing the buyer's side holds.
+    let read: Vec<String> = {
+        let mut v = vec![];
+        for p in &pseudonyms {
+            let r = s.inkoper.get(&format!("/bestand/beoordeling/1/{p}/4")).await;
+            if r.status == 200 {
+                v.push(r.body);
+            }
+        }
+        v
+    };
+    assert_eq!(read.len(), 1, "the inkoper reads the flagged plan only");
+    // By bidder, envelope 2 stays closed until the consensus.
+    let record = json(&ok(&mut s.inkoper, "/api/opening_record", &[("id", "1")]).await);
+    let plan_part = record["bids"][0]["parts"].as_array().unwrap().iter().find(|p| p["envelope"] == "2").unwrap().clone();
+    assert_eq!(plan_part["sealed"], true);
+    let plan_part = plan_part["id"].to_string();
+    let r = s.inkoper.get(&format!("/bestand/inschrijving/1/{plan_part}")).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    // After the lock the record is complete and its commitments verify.
+    let inkoper_decides = json(&ok(&mut s.inkoper, "/api/evaluation_view", &[("id", "1")]).await);
+    let flag = inkoper_decides["plans"].as_array().unwrap().iter().flat_map(|p| p["flags"].as_array().cloned().unwrap_or_default()).next().unwrap();
+    ok(&mut s.inkoper, "/api/decide_flag", &[("id", "1"), ("melding", &flag["id"].to_string()), ("besluit", "doorgaan"), ("motivering", "De naam staat alleen in de inleiding; het plan wordt beoordeeld.")]).await;
+    let s = s.scored().await.consensus_opened().await.consensus_recorded().await;
+    let mut s = s;
+    ok(s.chair(), "/api/lock_consensus", &[("id", "1")]).await;
+    let (_, export, _) = run(&mut s.server.command(&["audit", "export", "--tender", "1"]));
+    let resolved: serde_json::Value = export.lines().find(|l| l.contains("evaluation.pseudonyms_resolved")).map(|l| serde_json::from_str(l).unwrap()).unwrap();
+    let opening: serde_json::Value = export.lines().find(|l| l.contains("\"opening.confirmed\"")).map(|l| serde_json::from_str(l).unwrap()).unwrap();
+    let zout = resolved["payload"]["zout"].as_str().unwrap();
+    for part in resolved["payload"]["kwaliteitsplannen"].as_array().unwrap() {
+        let bid: i32 = part["inschrijving"].as_str().unwrap().parse().unwrap();
+        let c = app::domain::evaluation::plan_commitment(zout, bid, part["onderdeel"].as_str().unwrap(), part["sha256"].as_str().unwrap(), part["grootte"].as_str().unwrap());
+        assert!(opening["payload"].to_string().contains(&c), "the proces-verbaal's commitment for bid {bid} verifies");
+    }
+    let r = s.inkoper.get(&format!("/bestand/inschrijving/1/{plan_part}")).await;
+    assert_eq!(r.status, 200, "after the consensus: {}", r.body);
+}
+
+#[tokio::test]
+async fn the_trail_shows_its_reader_only_what_they_may_see_now_and_still_verifies() {
+    let s = Server::start().await;
+    let mut anon = s.client();
+    anon.post_form("/api/login", &[("username", "j.jansen@example.nl"), ("password", "fout")]).await;
+    let s = Scenario::published(s).await.bids(2).await;
+    let mut s = s;
+    let mut w = s.server.login("waarnemer1").await;
+    for reader in [&mut s.inkoper, &mut w] {
+        let export = reader.get("/export/audittrail.jsonl?aanbesteding=1").await.body;
+        assert!(!export.contains("bid.part_stored") && !export.contains("bid.submitted"), "no bid event before the opening");
+        assert!(export.contains("verzegeld tot de opening"), "but their hashes are there");
+        let page = reader.get("/audittrail?actie=bid.submitted").await.body;
+        assert!(page.contains("0 events") || !page.contains("bid.submitted</td>"), "the filter does not count sealed events");
+        let all = reader.get("/export/audittrail.jsonl").await.body;
+        assert!(!all.contains("j.jansen@example.nl"), "no typed user names of failed log-ins");
+        assert!(!all.contains("bid.part_stored"), "nor bids in the whole-log export");
+        // It verifies as it is, and says what it did not show.
+        let f = s.server.dir.path().join("lezer.jsonl");
+        std::fs::write(&f, &export).unwrap();
+        let (code, out, err) = run(&mut s.server.command(&["audit", "verify", f.to_str().unwrap()]));
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(out.contains("INTACT") && out.contains("verzegeld"), "{out}");
+    }
+    // After the opening the entries show; their payloads (hashes and sizes)
+    // and the consensus scores stay withheld until the consensus lock.
+    let mut s = s.opened().await.panel(2).await.scored().await.consensus_opened().await.consensus_recorded().await;
+    let export = s.inkoper.get("/export/audittrail.jsonl?aanbesteding=1").await.body;
+    for l in export.lines().filter(|l| l.contains("\"bid.part_stored\"") || l.contains("\"evaluation.consensus_saved\"")) {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        assert!(v["payload"].is_null() && v["verzegeld"].as_str().is_some_and(|r| r.contains("consensus")), "{l}");
+    }
+    ok(s.chair(), "/api/lock_consensus", &[("id", "1")]).await;
+    let export = s.inkoper.get("/export/audittrail.jsonl?aanbesteding=1").await.body;
+    assert!(!export.contains("verzegeld tot de consensus"), "everything shows after the lock");
+}

@@ -187,14 +187,19 @@ async fn a_tender_runs_from_publication_to_a_four_eyes_opening() {
     assert_eq!(r.body.trim(), "null", "not opened yet");
     ok(&mut ink2, "/api/confirm_opening", &[("id", "1")]).await;
     let pv = ok(&mut ink, "/api/opening_record", &[("id", "1")]).await;
-    assert!(pv.body.contains("Jeugdhulp Kennemerland B.V. (demo)") && pv.body.contains(&sha(SEALED)), "{}", pv.body);
+    assert!(pv.body.contains("Jeugdhulp Kennemerland B.V. (demo)") && pv.body.contains(&sha(&uea)), "{}", pv.body);
     assert!(pv.body.contains("Inkoper Een (demo)") && pv.body.contains("Inkoper Twee (demo)"), "{}", pv.body);
+    // The quality plan is read under its pseudonym: its hash is not in the record.
+    assert!(!pv.body.contains(&sha(SEALED)), "{}", pv.body);
     let v: serde_json::Value = serde_json::from_str(&pv.body).unwrap();
-    let plan_id = v["bids"][0]["parts"][3]["id"].as_i64().unwrap();
-    let r = ink.get(&format!("/bestand/inschrijving/1/{plan_id}")).await;
-    assert_eq!(r.status, 200);
-    assert_eq!(r.body.as_bytes(), SEALED);
-    let r = a1.get(&format!("/bestand/inschrijving/1/{plan_id}")).await;
+    let parts = v["bids"][0]["parts"].as_array().unwrap();
+    let id_of = |env: &str| parts.iter().find(|p| p["envelope"] == env).unwrap()["id"].as_i64().unwrap();
+    let r = ink.get(&format!("/bestand/inschrijving/1/{}", id_of("1"))).await;
+    assert_eq!(r.status, 200, "envelope 1 is open after the opening");
+    assert_eq!(r.body.as_bytes(), &uea[..]);
+    let r = ink.get(&format!("/bestand/inschrijving/1/{}", id_of("2"))).await;
+    assert_eq!(r.status, 403, "envelope 2 by bidder only after the consensus");
+    let r = a1.get(&format!("/bestand/inschrijving/1/{}", id_of("1"))).await;
     assert_eq!(r.status, 403);
     let page = ink.get("/aanbesteding/1").await;
     assert!(page.body.contains("Inschrijvingen geopend"));

@@ -48,7 +48,10 @@ pub async fn audit_trail(page: u64, action: Option<String>) -> Result<AuditView,
                 return Err(AppError::Invalid("Onbekend filter op actie.".into()));
             }
         }
-        let (rows, total) = audit::page(&st.db.conn, None, action.as_deref(), page, PER_PAGE).await?;
+        // Only what this reader may see now: no event of a bid before the
+        // opening, none of a tender without the right to read its trail.
+        let reader = audit::reader_for(&st.db.conn, user.id, Action::ViewAuditTrail).await?;
+        let (rows, total) = audit::page(&st.db.conn, &reader, None, action.as_deref(), page, PER_PAGE).await?;
         let verification = match audit::verify_stored(&st.db.conn, None).await? {
             Ok(v) => Ok((v.size, hex::encode(v.root))),
             Err(b) => Err((b.seq, b.reason)),
@@ -78,7 +81,7 @@ pub async fn audit_trail(page: u64, action: Option<String>) -> Result<AuditView,
             total,
             page,
             pages: total.div_ceil(PER_PAGE).max(1),
-            actions: audit::actions(&st.db.conn).await?,
+            actions: audit::actions(&st.db.conn, &reader).await?,
             action,
             verification,
             checkpoint,

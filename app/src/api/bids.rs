@@ -327,6 +327,8 @@ pub struct OpenedPart {
     pub size: String,
     pub sha256: String,
     pub id: PartId,
+    /// A quality plan before the consensus lock: no hash, size or link.
+    pub sealed: bool,
 }
 
 /// One opened bid as the proces-verbaal lists it.
@@ -357,6 +359,7 @@ pub async fn opening_record(id: TenderId) -> Result<Option<OpeningRecordData>, A
         guard::require(id, Action::ViewOpeningRecord).await?;
         let record: serde_json::Value = serde_json::from_str(o.record.as_deref().unwrap_or("{}")).map_err(|_| AppError::Internal)?;
         // Part ids for the download links (the record itself holds the hashes).
+        let locked = crate::store::evaluation::result::prices_open(&st.db.conn, id).await?;
         let mut out = vec![];
         let defs = bids::part_defs(&st.db.conn, id).await?;
         for b in bids::submitted(&st.db.conn, id).await? {
@@ -365,12 +368,18 @@ pub async fn opening_record(id: TenderId) -> Result<Option<OpeningRecordData>, A
             let parts = defs
                 .iter()
                 .filter_map(|d| {
-                    parts.iter().find(|p| p.part_def_id == d.id).map(|p| OpenedPart {
-                        envelope: d.envelope.to_string(),
-                        name: d.name.clone(),
-                        size: crate::store::files::show_size(p.size as u64),
-                        sha256: p.sha256.clone(),
-                        id: p.id,
+                    parts.iter().find(|p| p.part_def_id == d.id).map(|p| {
+                        // A quality plan's hash and size would link it to its
+                        // pseudonym: sealed until the consensus lock.
+                        let sealed = d.envelope == 2 && !locked;
+                        OpenedPart {
+                            envelope: d.envelope.to_string(),
+                            name: d.name.clone(),
+                            size: if sealed { "verzegeld".into() } else { crate::store::files::show_size(p.size as u64) },
+                            sha256: if sealed { String::new() } else { p.sha256.clone() },
+                            id: p.id,
+                            sealed,
+                        }
                     })
                 })
                 .collect();

@@ -215,8 +215,18 @@ pub fn Opening() -> impl IntoView {
                                 {r.bids.iter().map(|b| view! {
                                     <h3 class="utrecht-heading-3">{format!("{} (KvK {}), ontvangen {}", b.organisation, b.kvk, b.received)}</h3>
                                     <table class="utrecht-table"><tbody>{b.parts.iter().map(|p| view! {
-                                        <tr><td>{format!("Envelop {}", p.envelope)}</td><td><a href=format!("/bestand/inschrijving/{}/{}", r.tender, p.id)>{p.name.clone()}</a></td>
-                                            <td>{p.size.clone()}</td><td><code class="hash">{p.sha256.clone()}</code></td></tr>
+                                        <tr><td>{format!("Envelop {}", p.envelope)}</td>
+                                            <td>{if p.sealed {
+                                                view! { <span>{p.name.clone()}</span> }.into_any()
+                                            } else {
+                                                view! { <a href=format!("/bestand/inschrijving/{}/{}", r.tender, p.id)>{p.name.clone()}</a> }.into_any()
+                                            }}</td>
+                                            <td>{p.size.clone()}</td>
+                                            <td>{if p.sealed {
+                                                view! { <span class="meta">"verzegeld tot de consensus (onder pseudoniem te lezen)"</span> }.into_any()
+                                            } else {
+                                                view! { <code class="hash">{p.sha256.clone()}</code> }.into_any()
+                                            }}</td></tr>
                                     }).collect_view()}</tbody></table>
                                 }).collect_view()}
                                 <p class="no-print"><button type="button" class="utrecht-button utrecht-button--secondary-action" data-print="">"Afdrukken"</button></p>

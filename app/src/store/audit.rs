@@ -1,10 +1,10 @@
 //! Reading the audit log (its size, leaves, root, export and verification)
 //! and the erasure procedure. Appending is [`super::op::Op::record`]'s alone.
 
-use super::entities::{audit_events, audit_head, audit_payloads};
+use super::entities::{audit_events, audit_head, audit_payloads, evaluations, openings, tender_roles, tenders};
 use super::event::{Event, Subject};
 use super::op::{Anywhere, Op};
-use crate::domain::audit::{Entry, ExportLine, Header};
+use crate::domain::audit::{disclosure, Disclosure, Entry, ExportLine, Header, SealedLine, TrailStage};
 use crate::domain::merkle::{self, Hash};
 use crate::error::AppError;
 use crate::ids::TenderId;
@@ -70,7 +70,7 @@ async fn lines_for<C: ConnectionTrait>(c: &C, events: Vec<audit_events::Model>) 
                 ),
                 _ => (None, None),
             };
-            Ok(ExportLine { entry, hash: e.hash, payload, salt })
+            Ok(ExportLine { entry, hash: e.hash, payload, salt, verzegeld: None })
         })
         .collect()
 }
@@ -102,6 +102,120 @@ async fn for_each_line<C: ConnectionTrait>(
     }
 }
 
+/// Who reads the trail.
+#[derive(Clone, Debug)]
+pub enum TrailReader {
+    /// The operator's command line (who has the database anyway): all of it.
+    Operator,
+    /// A user on the buyer's side: the tenders whose trail they may read,
+    /// each with where it stands (`domain::audit::disclosure` decides).
+    Buyer(std::collections::HashMap<TenderId, TrailStage>),
+}
+
+impl TrailReader {
+    /// What this reader may see of an event now.
+    pub fn disclosure(&self, tender: Option<TenderId>, action: &str) -> Disclosure {
+        match self {
+            TrailReader::Operator => Disclosure::Whole,
+            TrailReader::Buyer(stages) => disclosure(action, tender.map(|t| stages.get(&t).copied())),
+        }
+    }
+
+    /// The tenders whose trail this reader reads (none for the operator: all).
+    pub fn tenders(&self) -> Vec<TenderId> {
+        match self {
+            TrailReader::Operator => vec![],
+            TrailReader::Buyer(m) => m.keys().copied().collect(),
+        }
+    }
+
+    /// Leaves out the events this reader may not see even the entry of (a
+    /// list or a count of them would tell what is sealed).
+    fn visible<Q: QueryFilter>(&self, q: Q) -> Q {
+        use sea_orm::sea_query::Condition;
+        let TrailReader::Buyer(stages) = self else { return q };
+        let readable: Vec<TenderId> = stages.keys().copied().collect();
+        let unopened: Vec<TenderId> = stages.iter().filter(|(_, s)| !s.opened).map(|(t, _)| *t).collect();
+        q.filter(
+            Condition::all()
+                .add(Condition::any().add(audit_events::Column::TenderId.is_null()).add(audit_events::Column::TenderId.is_in(readable)))
+                .add(
+                    Condition::any()
+                        .add(audit_events::Column::TenderId.is_null())
+                        .add(audit_events::Column::TenderId.is_not_in(unopened))
+                        .add(audit_events::Column::Action.not_like("bid.%")),
+                ),
+        )
+    }
+}
+
+/// The reader a user is: the tenders where their role may read the trail
+/// (`action`: viewing or exporting it), with where each stands.
+pub async fn reader_for<C: ConnectionTrait>(c: &C, user: crate::ids::UserId, action: crate::domain::access::Action) -> Result<TrailReader, DbErr> {
+    let mut stages = std::collections::HashMap::new();
+    for r in tender_roles::Entity::find().filter(tender_roles::Column::UserId.eq(user)).all(c).await? {
+        if stages.contains_key(&r.tender_id) {
+            continue;
+        }
+        let Some(t) = tenders::Entity::find_by_id(r.tender_id).one(c).await? else { continue };
+        let roles: Vec<_> = tender_roles::Entity::find()
+            .filter(tender_roles::Column::UserId.eq(user))
+            .filter(tender_roles::Column::TenderId.eq(t.id))
+            .all(c)
+            .await?
+            .into_iter()
+            .map(|r| r.role.into_inner())
+            .collect();
+        if !crate::domain::access::any_allowed(&roles, *t.phase, action) {
+            continue;
+        }
+        let opened = openings::Entity::find()
+            .filter(openings::Column::TenderId.eq(t.id))
+            .filter(openings::Column::ConfirmedAt.is_not_null())
+            .one(c)
+            .await?
+            .is_some();
+        let consensus_locked = evaluations::Entity::find()
+            .filter(evaluations::Column::TenderId.eq(t.id))
+            .one(c)
+            .await?
+            .is_some_and(|e| e.consensus_locked_at.is_some());
+        stages.insert(t.id, TrailStage { opened, consensus_locked });
+    }
+    Ok(TrailReader::Buyer(stages))
+}
+
+/// One export line as `reader` may see it now.
+fn disclosed(reader: &TrailReader, tender: Option<TenderId>, line: ExportLine) -> String {
+    match reader.disclosure(tender, &line.entry.action) {
+        Disclosure::Whole => line.to_line(),
+        Disclosure::EntryOnly(why) => ExportLine { payload: None, salt: None, verzegeld: Some(why.into()), ..line }.to_line(),
+        Disclosure::HashOnly(why) => SealedLine { hash: line.hash, verzegeld: why.into() }.to_line(),
+    }
+}
+
+/// Streams the export as `reader` may see it (header line first) to `out`:
+/// every event is there (so the chain and the tree verify), but what the
+/// reader may not see yet is withheld or shows only its hash.
+pub async fn export_for<C: ConnectionTrait>(
+    c: &C,
+    tender: Option<TenderId>,
+    reader: &TrailReader,
+    mut out: impl FnMut(String) -> std::io::Result<()>,
+) -> Result<u64, DbErr> {
+    let io = |e: std::io::Error| DbErr::Custom(e.to_string());
+    out(Header::new(tender.map(|t| t.to_string())).to_line()).map_err(io)?;
+    let mut n = 0;
+    for_each_line(c, tender, |line| {
+        let t = line.entry.tender.as_deref().and_then(|t| t.parse::<i32>().ok()).map(TenderId);
+        out(disclosed(reader, t, line)).map_err(io)?;
+        n += 1;
+        Ok(true)
+    })
+    .await?;
+    Ok(n)
+}
+
 /// Streams the export (header line first) to `out`.
 pub async fn export<C: ConnectionTrait>(
     c: &C,
@@ -120,15 +234,17 @@ pub async fn export<C: ConnectionTrait>(
     Ok(n)
 }
 
-/// One row of the audit trail page.
+/// One page of the audit trail as `reader` may see it: events whose entry
+/// the reader may not see yet are left out (also from the count).
 pub async fn page<C: ConnectionTrait>(
     c: &C,
+    reader: &TrailReader,
     tender: Option<TenderId>,
     action: Option<&str>,
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<audit_events::Model>, u64), DbErr> {
-    let mut q = audit_events::Entity::find().order_by_desc(audit_events::Column::Seq);
+    let mut q = reader.visible(audit_events::Entity::find().order_by_desc(audit_events::Column::Seq));
     if let Some(t) = tender {
         q = q.filter(audit_events::Column::TenderId.eq(t));
     }
@@ -140,9 +256,10 @@ pub async fn page<C: ConnectionTrait>(
     Ok((p.fetch_page(page).await?, total))
 }
 
-/// Distinct actions in the log, for the filter.
-pub async fn actions<C: ConnectionTrait>(c: &C) -> Result<Vec<String>, DbErr> {
-    audit_events::Entity::find()
+/// Distinct actions in the log that `reader` may see, for the filter.
+pub async fn actions<C: ConnectionTrait>(c: &C, reader: &TrailReader) -> Result<Vec<String>, DbErr> {
+    reader
+        .visible(audit_events::Entity::find())
         .select_only()
         .column(audit_events::Column::Action)
         .distinct()

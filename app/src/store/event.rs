@@ -152,6 +152,15 @@ pub struct Assignment {
     pub organisatie: String,
 }
 
+/// A part of a bid's quality plan, revealed at the consensus lock.
+#[derive(Clone, Debug, Serialize)]
+pub struct PlanPartLine {
+    pub inschrijving: String,
+    pub onderdeel: String,
+    pub grootte: String,
+    pub sha256: String,
+}
+
 /// An opened price.
 #[derive(Clone, Debug, Serialize)]
 pub struct PriceLine {
@@ -409,7 +418,14 @@ events! {
     ConsensusOpened = "evaluation.consensus_opened" { beoordelaars: Vec<String> },
     ConsensusSaved = "evaluation.consensus_saved" { criterium: String, niveau: String, motivering: String, toelichting: String },
     ConsensusLocked = "evaluation.consensus_locked" { consensus: Vec<ScoreLine>, scoreformulieren: Vec<SheetLine> },
-    PseudonymsResolved = "evaluation.pseudonyms_resolved" { zout: String, commitment: String, toewijzing: Vec<Assignment> },
+    PseudonymsResolved = "evaluation.pseudonyms_resolved" {
+        zout: String,
+        commitment: String,
+        toewijzing: Vec<Assignment>,
+        /// Each bid's quality plan, whose salted commitment the proces-verbaal
+        /// holds (`domain::evaluation::plan_commitment`), now in the open.
+        kwaliteitsplannen: Vec<PlanPartLine>,
+    },
     PricesOpened = "bid.prices_opened" {
         envelop: String,
         prijzen: Vec<PriceLine>,

@@ -54,6 +54,11 @@ pub async fn confirm(op: &mut Op, files: &FileStore, scanned: &evaluation::plans
     let starter = super::users::by_id(op.txn(), o.started_by).await?.ok_or(AppError::Internal)?;
     let defs = bids::part_defs(op.txn(), t.id).await?;
     let submitted = bids::submitted(op.txn(), t.id).await?;
+    // Pseudonyms for the evaluation are drawn now; the record holds only the
+    // commitment to them, so nobody can link a pseudonym to a bidder before
+    // the consensus is locked.
+    let (plans, commitment) = evaluation::plans::prepare(op, &submitted, files, scanned).await?;
+    let salt = evaluation::plans::pseudonym_salt(op.txn(), t.id).await?;
     let mut list = Vec::new();
     for b in &submitted {
         let org = organisations::by_id(op.txn(), b.organisation_id).await?.ok_or(AppError::Internal)?;
@@ -62,16 +67,22 @@ pub async fn confirm(op: &mut Op, files: &FileStore, scanned: &evaluation::plans
             "organisatie": org.name,
             "kvk": org.kvk.to_string(),
             "ontvangen_op": b.submitted_at.map(show_instant),
-            "onderdelen": defs.iter().filter_map(|d| parts.iter().find(|p| p.part_def_id == d.id).map(|p| json!({
-                "envelop": d.envelope.to_string(), "naam": d.name, "grootte": p.size.to_string(), "sha256": p.sha256,
-            }))).collect::<Vec<_>>(),
+            "onderdelen": defs.iter().filter_map(|d| parts.iter().find(|p| p.part_def_id == d.id).map(|p| {
+                if d.envelope == 2 {
+                    // The quality plan's hash and size would link it to its
+                    // pseudonym: a salted commitment until the consensus lock.
+                    let size = p.size.to_string();
+                    json!({
+                        "envelop": "2", "naam": d.name,
+                        "vastlegging": crate::domain::evaluation::plan_commitment(&salt, b.id.0, &d.name, &p.sha256, &size),
+                    })
+                } else {
+                    json!({ "envelop": d.envelope.to_string(), "naam": d.name, "grootte": p.size.to_string(), "sha256": p.sha256 })
+                }
+            })).collect::<Vec<_>>(),
         }));
     }
     let withdrawn = bids::withdrawn_count(op.txn(), t.id).await?;
-    // Pseudonyms for the evaluation are drawn now; the record holds only the
-    // commitment to them, so nobody can link a pseudonym to a bidder before
-    // the consensus is locked.
-    let (plans, commitment) = evaluation::plans::prepare(op, &submitted, files, scanned).await?;
     let record = json!({
         "aanbesteding": t.title,
         "kenmerk": t.reference,

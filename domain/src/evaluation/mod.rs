@@ -71,9 +71,32 @@ pub fn pseudonym_commitment(salt_hex: &str, mapping: &[(i32, String)]) -> String
     hex::encode(Sha256::digest(format!("dialoog-pseudoniemen-v1\n{salt_hex}\n{body}").as_bytes()))
 }
 
+/// What the proces-verbaal records of a bid's quality plan (envelope 2)
+/// until the consensus is locked: a commitment to the part's hash and size,
+/// salted with the pseudonyms' salt (revealed at the lock), so nobody on the
+/// buyer's side can link a plan they read under its pseudonym to its bidder
+/// by hash or size, while the record still fixes what was received.
+pub fn plan_commitment(salt_hex: &str, bid: i32, part: &str, sha256: &str, size: &str) -> String {
+    hex::encode(Sha256::digest(format!("dialoog-kwaliteitsplan-v1\n{salt_hex}\n{bid}\n{part}\n{sha256}\n{size}").as_bytes()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_plan_commitment_depends_on_the_salt_and_every_field() {
+        let c = plan_commitment("ab", 1, "Kwaliteitsplan", "00ff", "120");
+        assert_eq!(c.len(), 64);
+        for other in [
+            plan_commitment("ac", 1, "Kwaliteitsplan", "00ff", "120"),
+            plan_commitment("ab", 2, "Kwaliteitsplan", "00ff", "120"),
+            plan_commitment("ab", 1, "Kwaliteitsplan", "00fe", "120"),
+            plan_commitment("ab", 1, "Kwaliteitsplan", "00ff", "121"),
+        ] {
+            assert_ne!(c, other);
+        }
+    }
 
     #[test]
     fn pseudonyms_are_distinct_letters_and_do_not_follow_the_order_of_submission() {

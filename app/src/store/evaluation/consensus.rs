@@ -200,8 +200,23 @@ pub async fn lock_consensus(op: &mut Op) -> Result<EvalResult, AppError> {
         scoreformulieren: sheets,
     })
     .await?;
+    let defs = super::super::bids::part_defs(op.txn(), tender).await?;
+    let mut plan_parts = vec![];
+    for p in &result.plans {
+        for part in super::super::bids::parts_of(op.txn(), p.bid_id).await? {
+            if let Some(d) = defs.iter().find(|d| d.id == part.part_def_id && d.envelope == 2) {
+                plan_parts.push(crate::store::event::PlanPartLine {
+                    inschrijving: p.bid_id.to_string(),
+                    onderdeel: d.name.clone(),
+                    grootte: part.size.to_string(),
+                    sha256: part.sha256.clone(),
+                });
+            }
+        }
+    }
     op.record(Event::PseudonymsResolved {
         subject: Subject::Evaluation(tender),
+        kwaliteitsplannen: plan_parts,
         zout: e.pseudonym_salt,
         commitment: e.pseudonym_commitment,
         toewijzing: result

@@ -31,6 +31,17 @@ fn random_u32() -> u32 {
 /// addresses; a hit becomes a flag for the inkoper before anyone evaluates.
 /// Returns (number of plans, commitment). Part of the opening's operation;
 /// its facts are part of the proces-verbaal event.
+/// The pseudonyms' salt of a tender's evaluation (hex; secret until the
+/// consensus lock reveals it).
+pub async fn pseudonym_salt<C: ConnectionTrait>(c: &C, tender: TenderId) -> Result<String, AppError> {
+    Ok(evaluations::Entity::find()
+        .filter(evaluations::Column::TenderId.eq(tender))
+        .one(c)
+        .await?
+        .ok_or(AppError::Internal)?
+        .pseudonym_salt)
+}
+
 /// What the identity scan found per bid: "(kind) (part)" per hit. Made
 /// before the opening takes the write lock ([`scan_for_identity`]): the
 /// scan reads and inflates every quality plan, and nothing else may wait for
@@ -72,7 +83,11 @@ pub async fn prepare(op: &mut Op, submitted: &[bids::Model], files: &FileStore, 
     .insert(op.txn())
     .await?;
     let defs = super::super::bids::part_defs(op.txn(), tender).await?;
-    for (b, name) in submitted.iter().zip(names) {
+    // Stored in the order of the pseudonyms, not of the bids: the rows' ids
+    // then say nothing about which bid a plan is.
+    let mut pairs: Vec<(&bids::Model, String)> = submitted.iter().zip(names).collect();
+    pairs.sort_by(|a, b| a.1.cmp(&b.1));
+    for (b, name) in pairs {
         let plan = eval_plans::ActiveModel {
             tender_id: Set(tender),
             bid_id: Set(b.id),

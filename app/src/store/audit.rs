@@ -216,22 +216,13 @@ pub async fn export_for<C: ConnectionTrait>(
     Ok(n)
 }
 
-/// Streams the export (header line first) to `out`.
+/// Streams the whole export (header line first) to `out`: the operator's.
 pub async fn export<C: ConnectionTrait>(
     c: &C,
     tender: Option<TenderId>,
-    mut out: impl FnMut(String) -> std::io::Result<()>,
+    out: impl FnMut(String) -> std::io::Result<()>,
 ) -> Result<u64, DbErr> {
-    let io = |e: std::io::Error| DbErr::Custom(e.to_string());
-    out(Header::new(tender.map(|t| t.to_string())).to_line()).map_err(io)?;
-    let mut n = 0;
-    for_each_line(c, tender, |line| {
-        out(line.to_line()).map_err(io)?;
-        n += 1;
-        Ok(true)
-    })
-    .await?;
-    Ok(n)
+    export_for(c, tender, &TrailReader::Operator, out).await
 }
 
 /// One page of the audit trail as `reader` may see it: events whose entry

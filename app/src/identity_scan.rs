@@ -121,7 +121,7 @@ fn pdf_streams(bytes: &[u8], depth: u8, budget: &mut u64, out: &mut Vec<Vec<u8>>
 
 /// The text of an XML document: tags left out, the five predefined entities
 /// decoded.
-fn xml_text(xml: &[u8]) -> Vec<u8> {
+pub(crate) fn xml_text(xml: &[u8]) -> Vec<u8> {
     let mut text = Vec::with_capacity(xml.len() / 2);
     let mut in_tag = false;
     for &b in xml {
@@ -151,7 +151,7 @@ fn xml_text(xml: &[u8]) -> Vec<u8> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::io::Write;
 
@@ -159,7 +159,8 @@ mod tests {
         vec!["Jeugdhulp Kennemerland".into(), "Jeugd & Gezin Noord".into(), "90000001".into()]
     }
 
-    fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+    /// A zip container of `members`, deflated (office documents are such).
+    pub(crate) fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
         let mut w = zip::ZipWriter::new(std::io::Cursor::new(vec![]));
         let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
         for (name, data) in members {

@@ -15,6 +15,8 @@ pub mod ids;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
+pub mod document_metadata;
+#[cfg(feature = "ssr")]
 pub mod identity_scan;
 #[cfg(feature = "ssr")]
 pub mod markdown;

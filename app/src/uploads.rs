@@ -118,7 +118,7 @@ async fn read_multipart(
     headers: &HeaderMap,
     body: Body,
     limit: u64,
-) -> Result<(Vec<(String, String)>, Option<(String, &'static str, files::Stored)>), AppError> {
+) -> Result<(Vec<(String, String)>, Option<(String, &'static str, files::Pending)>), AppError> {
     let mut mp = multipart(headers, body, limit, 1_000_000)?;
     let mut fields = Vec::new();
     let mut file = None;
@@ -160,7 +160,8 @@ async fn read_multipart(
                     AppError::Internal
                 }
             })?;
-            file = Some((fname, media, stored));
+            // Removed again unless the change that refers to it commits.
+            file = Some((fname, media, st.files.pending(stored)));
         } else {
             let text = field.text().await.map_err(|_| AppError::Invalid("Een formulierveld is ongeldig.".into()))?;
             if text.contains('\0') {
@@ -200,15 +201,21 @@ async fn upload_bid_part(
         let (_, file) = read_multipart(&st, &headers, body, def.max_bytes as u64).await?;
         // The upload arrived with its last byte: the deadline is judged by that.
         let arrived = st.clock.now();
-        let Some((name, media, stored)) = file else {
+        let Some((name, media, pending)) = file else {
             return Err(AppError::Invalid("Kies een bestand om te uploaden.".into()));
         };
         // Inside the lock, on the tender as it is now.
         let mut op = Op::begin(&st.db, &st.clock, ok.user, tender, Action::PrepareBid).await?.arrived_at(arrived);
+        let stored = pending.stored().clone();
         let f = files::record(&op, &stored, &name, media).await?;
-        bids::put_part(&mut op, org.id, &def, bids::PartContent::File { file_id: f.id, sha256: stored.sha256.clone(), size: stored.size as i64 })
-            .await?;
+        let (_, released) =
+            bids::put_part(&mut op, org.id, &def, bids::PartContent::File { file_id: f.id, sha256: stored.sha256.clone(), size: stored.size as i64 })
+                .await?;
         op.commit().await?;
+        let stored = pending.keep();
+        if let Some(key) = released {
+            st.files.remove(&key);
+        }
         Ok((name, stored))
     }
     .await;
@@ -243,9 +250,10 @@ async fn upload_document(
         };
         let (fields, file) = read_multipart(&st, &headers, body, 50_000_000).await?;
         let field = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).filter(|v| !v.is_empty());
-        let Some((name, media, stored)) = file else {
+        let Some((name, media, pending)) = file else {
             return Err(AppError::Invalid("Kies een bestand om te uploaden.".into()));
         };
+        let stored = pending.stored().clone();
         let nvi = match field("nvi") {
             Some(s) => Some(s.parse::<QuestionRoundId>().map_err(|_| AppError::Invalid("Ongeldige Nota van Inlichtingen.".into()))?),
             None => None,
@@ -266,6 +274,7 @@ async fn upload_document(
             }
         }
         op.commit().await?;
+        pending.keep();
         Ok(())
     }
     .await;
@@ -328,9 +337,9 @@ async fn upload_schools(State(st): State<AppState>, session: Session, Path(tende
     }
 }
 
-async fn send_file(st: &AppState, sha: &str, name: &str, media: &str) -> Result<Response, AppError> {
-    let f = st.files.open_read(sha).await.map_err(|e| {
-        tracing::error!(file = %sha, error = %e, "stored file unreadable");
+async fn send_file(st: &AppState, file: &store::entities::files::Model, name: &str, media: &str) -> Result<Response, AppError> {
+    let f = st.files.open_read(file).await.map_err(|e| {
+        tracing::error!(file = %file.id, error = %e, "stored file unreadable");
         AppError::Internal
     })?;
     let stream = tokio_util_stream(f);
@@ -376,7 +385,7 @@ async fn download_document(State(st): State<AppState>, session: Session, Path((t
             return Err(nf());
         }
         let f = files::by_id(&st.db.conn, v.file_id.ok_or_else(nf)?).await?.ok_or_else(nf)?;
-        send_file(&st, &f.sha256, &f.original_name, &f.media_type).await
+        send_file(&st, &f, &f.original_name, &f.media_type).await
     }
     .await;
     res.unwrap_or_else(|e| plain(status_of(&e), &e.to_string()))
@@ -413,7 +422,7 @@ async fn download_bid_part(State(st): State<AppState>, session: Session, Path((t
         match p.file_id {
             Some(fid) => {
                 let f = files::by_id(&st.db.conn, fid).await?.ok_or_else(nf)?;
-                send_file(&st, &f.sha256, &f.original_name, &f.media_type).await
+                send_file(&st, &f, &f.original_name, &f.media_type).await
             }
             None => Ok(plain(StatusCode::OK, p.form_text.as_deref().unwrap_or_default())),
         }
@@ -445,7 +454,8 @@ async fn download_plan(
             return Err(nf());
         }
         let bp = bids::parts_of(&st.db.conn, p.bid_id).await?.into_iter().find(|x| x.part_def_id == def.id).ok_or_else(nf)?;
-        let f = files::by_id(&st.db.conn, bp.file_id.ok_or_else(nf)?).await?.ok_or_else(nf)?;
+        // The copy with its metadata removed, made at the opening, when there is one.
+        let f = files::by_id(&st.db.conn, bp.served_file_id.or(bp.file_id).ok_or_else(nf)?).await?.ok_or_else(nf)?;
         let slug: String = def
             .name
             .to_lowercase()
@@ -457,7 +467,7 @@ async fn download_plan(
             .collect::<Vec<_>>()
             .join("-");
         let name = format!("Inschrijving-{}-{slug}.{}", p.pseudonym, files::extension_for(&f.media_type));
-        send_file(&st, &f.sha256, &name, &f.media_type).await
+        send_file(&st, &f, &name, &f.media_type).await
     }
     .await;
     res.unwrap_or_else(|e| plain(status_of(&e), &e.to_string()))

@@ -143,6 +143,10 @@ async fn an_operation_that_recorded_no_event_cannot_commit_and_leaves_nothing() 
     assert_eq!(audit::size(&db.conn).await.unwrap(), 0);
 }
 
+/// How many migrations, counted from the newest, down to and including the
+/// one that writes the seeded formation.
+const AFTER_FORMATION: u32 = 4;
+
 #[tokio::test]
 async fn a_database_seeded_before_the_formation_was_editable_gets_the_seeded_formation() {
     let dir = tempfile::tempdir().unwrap();
@@ -161,14 +165,14 @@ async fn a_database_seeded_before_the_formation_was_editable_gets_the_seeded_for
     // As a database seeded before: no rows, and the migration (and those
     // after it) not yet run.
     db.conn.execute_unprepared("DELETE FROM tender_formation").await.unwrap();
-    Migrator::down(&db.conn, Some(2)).await.unwrap();
+    Migrator::down(&db.conn, Some(AFTER_FORMATION)).await.unwrap();
     Migrator::up(&db.conn, None).await.unwrap();
     assert_eq!(count(&db).await, 7);
     let t = store::tenders::by_reference(&db.conn, "JST-VO-2023").await.unwrap().unwrap();
     let f = store::setup::formation(&db.conn, t.id).await.unwrap();
     assert_eq!((f[0].profile.as_str(), f[0].current.to_string()), ("Jeugd- en Gezinscoach VO", "4,5".to_string()));
     // Running it again adds nothing.
-    Migrator::down(&db.conn, Some(2)).await.unwrap();
+    Migrator::down(&db.conn, Some(AFTER_FORMATION)).await.unwrap();
     Migrator::up(&db.conn, None).await.unwrap();
     assert_eq!(count(&db).await, 7);
 }

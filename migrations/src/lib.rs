@@ -12,6 +12,8 @@ mod m20260401_000001_evaluation;
 mod m20261201_000001_administration;
 mod m20261203_000001_seeded_formation;
 mod m20261203_000002_hardening;
+mod m20261203_000003_file_keys;
+mod m20261203_000004_kvk_claims;
 
 pub struct Migrator;
 
@@ -28,6 +30,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_administration::Migration),
             Box::new(m20261203_000001_seeded_formation::Migration),
             Box::new(m20261203_000002_hardening::Migration),
+            Box::new(m20261203_000003_file_keys::Migration),
+            Box::new(m20261203_000004_kvk_claims::Migration),
         ]
     }
 }

@@ -165,6 +165,15 @@ pub async fn serve(cfg: Config, args: &[&str]) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // What a crash left: stored files no row refers to, half uploads.
+    match app::store::files::referenced(&db.conn).await {
+        Ok(keys) => match files.sweep(&keys, std::time::Duration::from_secs(3600)) {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(files = n, "files no row refers to removed"),
+            Err(e) => tracing::warn!(error = %e, "the file store could not be swept"),
+        },
+        Err(e) => tracing::warn!(error = %e, "the file store could not be swept"),
+    }
     let settings = app::state::Settings {
         public_url: cfg.public_url.clone(),
         require_2fa: cfg.require_2fa.unwrap_or(!report.demo),

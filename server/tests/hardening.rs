@@ -751,3 +751,180 @@ async fn the_trail_shows_its_reader_only_what_they_may_see_now_and_still_verifie
     let export = s.inkoper.get("/export/audittrail.jsonl?aanbesteding=1").await.body;
     assert!(!export.contains("verzegeld tot de consensus"), "everything shows after the lock");
 }
+
+/// The stored files (not the temporary ones) of a server's data directory.
+fn stored_files(s: &Server) -> usize {
+    let root = s.dir.path().join("data/files");
+    let Ok(dirs) = std::fs::read_dir(&root) else { return 0 };
+    dirs.filter_map(Result::ok)
+        .filter(|d| d.file_name() != "tmp" && d.path().is_dir())
+        .map(|d| std::fs::read_dir(d.path()).map(|f| f.count()).unwrap_or(0))
+        .sum()
+}
+
+#[tokio::test]
+async fn refused_and_replaced_uploads_leave_no_file_behind() {
+    let s = published().await;
+    let mut a = s.server.login("aanbieder1").await;
+    let before = stored_files(&s.server);
+    let up = |name: &'static str, bytes: &'static [u8]| (name, bytes);
+    let (n, b) = up("plan.pdf", b"%PDF-1.4 plan, eerste versie");
+    let r = a.upload("/upload/inschrijving/1/4", &[], n, b).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(stored_files(&s.server), before + 1);
+    // A replacement: the old file goes.
+    let r = a.upload("/upload/inschrijving/1/4", &[], "plan.pdf", b"%PDF-1.4 plan, tweede versie").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(stored_files(&s.server), before + 1, "the replaced draft's file was removed");
+    // Removed: its file goes.
+    ok(&mut a, "/api/remove_part", &[("id", "1"), ("onderdeel", "4")]).await;
+    assert_eq!(stored_files(&s.server), before);
+    // Refused after it was stored (a part of a form, a closed window): nothing stays.
+    let r = a.upload("/upload/inschrijving/1/3", &[], "verklaring.pdf", b"%PDF-1.4 verklaring").await;
+    assert!((400..500).contains(&r.status), "{}", r.body);
+    let mut s = s.bids(1).await;
+    let r = s.bidders[0].upload("/upload/inschrijving/1/4", &[], "plan.pdf", b"%PDF-1.4 na indiening").await;
+    assert!((400..500).contains(&r.status), "a submitted bid takes no new part: {}", r.body);
+    let after_bid = stored_files(&s.server);
+    let s = s.deadline_passed().await;
+    let r = a.upload("/upload/inschrijving/1/1", &[], "uea.pdf", b"%PDF-1.4 te laat").await;
+    assert!((400..500).contains(&r.status), "{}", r.body);
+    assert_eq!(stored_files(&s.server), after_bid, "refused uploads left nothing");
+    assert_eq!(std::fs::read_dir(s.server.dir.path().join("data/files/tmp")).unwrap().count(), 0, "and no temporary file");
+}
+
+#[tokio::test]
+async fn registration_answers_alike_whether_or_not_a_kvk_number_is_registered_and_tells_its_holder() {
+    let s = Server::start().await;
+    let form = |kvk: &'static str, user: &'static str, email: &'static str| {
+        vec![
+            ("kvk", kvk), ("naam", "Nieuwe Zorg B.V."), ("adres", "Dorpsstraat 1"), ("postcode", "1851ab"),
+            ("plaats", "Heiloo"), ("contactpersoon", "N. Nieuw"), ("email", email),
+            ("telefoon", "072 123 45 67"), ("gebruikersnaam", user), ("wachtwoord", "een lang wachtwoord"),
+            ("herhaling", "een lang wachtwoord"),
+        ]
+    };
+    // The KvK number of a seeded bidder, and one nobody registered.
+    let taken = ok(&mut s.login("aanbieder1").await, "/api/my_organisation", &[]).await;
+    let kvk: String = serde_json::from_str::<serde_json::Value>(&taken.body).unwrap()["kvk"].as_str().unwrap().into();
+    let kvk: &'static str = Box::leak(kvk.into_boxed_str());
+    let mut probe = s.client();
+    let known = probe.post_form("/api/register_organisation", &form(kvk, "speurder1", "a@speur.nl")).await;
+    let mut fresh = s.client();
+    let unknown = fresh.post_form("/api/register_organisation", &form("87654321", "speurder2", "b@speur.nl")).await;
+    let names = |r: &Resp| {
+        let mut n: Vec<String> = r.headers.keys().map(|k| k.to_string()).filter(|k| k != "date").collect();
+        n.sort();
+        n
+    };
+    assert_eq!((known.status, &known.location, names(&known)), (unknown.status, &unknown.location, names(&unknown)), "the same answer");
+    assert_eq!(known.body, unknown.body);
+    // The newcomer sees only what it registered itself.
+    let mine = ok(&mut probe, "/api/my_organisation", &[]).await;
+    assert!(mine.body.contains("Nieuwe Zorg B.V.") && !mine.body.contains("aanbieder1"), "{}", mine.body);
+    // The holder of the number is told, the newcomer's mailbox learns nothing.
+    let outbox = s.outbox();
+    assert!(outbox.contains("Uw KvK-nummer is opnieuw gebruikt") && outbox.contains("a@speur.nl"), "{outbox}");
+    assert!(!outbox.contains("aan: a@speur.nl ") && !outbox.contains("aan: b@speur.nl "), "{outbox}");
+}
+
+#[tokio::test]
+async fn the_erasure_of_a_person_leaves_their_name_and_address_nowhere_and_the_trail_verifies() {
+    let s = published().await.bids(2).await.opened().await.panel(2).await.scored().await.consensus_opened().await.consensus_recorded().await;
+    let mut s = s;
+    ok(s.chair(), "/api/lock_consensus", &[("id", "1")]).await;
+    // A message naming a person, as colleagues write them.
+    let mut admin = s.server.login("beheerder1").await;
+    let mut people = vec![];
+    for login in ["inkoper2", "beoordelaar1", "aanbieder1"] {
+        let v = json(&ok(&mut admin, "/api/accounts_view", &[("zoek", login)]).await);
+        let row = v["rows"].as_array().unwrap().iter().find(|r| r["username"] == login).unwrap().clone();
+        people.push(row);
+    }
+    let before = s.server.db.all_text().await;
+    for p in &people {
+        let name = p["name"].as_str().unwrap();
+        assert!(before.contains(name), "{name} is in the database before");
+    }
+    for p in &people {
+        let id = p["id"].to_string();
+        ok(&mut admin, "/api/anonymise_account", &[("account", &id), ("reden", "AVG-verzoek 2026-77"), ("akkoord", "ja")]).await;
+    }
+    let after = s.server.db.all_text().await;
+    let (code, export, _) = run(&mut s.server.command(&["audit", "export"]));
+    assert_eq!(code, 0);
+    let outbox = s.server.outbox();
+    for p in &people {
+        for field in ["name", "email", "username"] {
+            let v = p[field].as_str().unwrap();
+            if v.is_empty() {
+                continue;
+            }
+            // A user name is looked for as a whole value (a client's
+            // idempotency key may well contain it); names and addresses anywhere.
+            let found = |l: &str| {
+                if field != "username" {
+                    return l.contains(v);
+                }
+                l.match_indices(v).any(|(i, _)| {
+                    let edge = |c: Option<char>| c.is_none_or(|c| matches!(c, '|' | ',' | '(' | ')' | '"' | ' ' | ':'));
+                    edge(l[..i].chars().last()) && edge(l[i + v.len()..].chars().next())
+                })
+            };
+            let hits: Vec<&str> = after.lines().filter(|l| found(l)).collect();
+            assert!(hits.is_empty(), "{field} {v} is still in the database:\n{}", hits.join("\n"));
+            assert!(!export.contains(v), "{field} {v} is still in the audit export");
+            assert!(!outbox.contains(v), "{field} {v} is still in the outbox");
+        }
+    }
+    let f = s.server.dir.path().join("export.jsonl");
+    std::fs::write(&f, &export).unwrap();
+    let (code, out, err) = run(&mut s.server.command(&["audit", "verify", f.to_str().unwrap()]));
+    assert_eq!(code, 0, "the trail still verifies: {out}{err}");
+    // What they did stays, under the placeholder: the proces-verbaal still names a confirming inkoper.
+    let pv = ok(&mut s.inkoper, "/api/opening_record", &[("id", "1")]).await;
+    assert!(pv.body.contains("Geanonimiseerd account"), "{}", pv.body);
+}
+
+#[tokio::test]
+async fn evaluators_read_a_copy_without_its_metadata_and_a_plan_with_links_is_flagged_without_saying_where_to() {
+    let mut s = published().await;
+    let mut a = s.server.login("aanbieder1").await;
+    let org = json(&ok(&mut a, "/api/my_organisation", &[]).await)["name"].as_str().unwrap().to_string();
+    // A PDF whose information dictionary names the bidder, with a link that
+    // would tell its owner when the plan is read.
+    let plan = format!(
+        "%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n2 0 obj\n<< /Author ({org}) /Company ({org}) /Producer (Schrijver 1.0) >>\nendobj\n\
+         3 0 obj\n<< /A << /S /URI /URI (https://teller.example/geopend) >> >>\nendobj\n4 0 obj\n<< /Length 20 >>\nstream\nBT (Ons plan) Tj ET\nendstream\nendobj\n\
+         trailer\n<< /Root 1 0 R /Info 2 0 R >>\n%%EOF"
+    )
+    .into_bytes();
+    for (part, name, bytes) in [("1", "uea.pdf", b"%PDF UEA".to_vec()), ("2", "kvk.pdf", b"%PDF KvK".to_vec()), ("4", "plan.pdf", plan.clone())] {
+        let r = a.upload(&format!("/upload/inschrijving/1/{part}"), &[], name, &bytes).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    ok(&mut a, "/api/save_form_part", &[("id", "1"), ("onderdeel", "3"), ("tekst", "Akkoord met alle verklaringen.")]).await;
+    ok(&mut a, "/api/submit_bid", &[("id", "1"), ("sleutel", "sleutel-metadata-0001")]).await;
+    s.bidders.push(a);
+    let mut s = s.opened().await.panel(2).await;
+    // The flag says what was found, not where the link goes nor who it names.
+    let v = json(&ok(&mut s.inkoper, "/api/evaluation_view", &[("id", "1")]).await);
+    let plan_row = &v["plans"][0];
+    let note = plan_row["flags"][0]["note"].as_str().expect("a flag").to_string();
+    assert!(note.contains("verwijzing naar iets buiten het document"), "{note}");
+    assert!(!note.contains("teller.example") && !note.contains(&org) && !note.contains("naam van de inschrijver"), "{note}");
+    let flag = plan_row["flags"][0]["id"].to_string();
+    ok(&mut s.inkoper, "/api/decide_flag", &[("id", "1"), ("melding", &flag), ("besluit", "doorgaan"), ("motivering", "De link wijst naar een openbare bron; de beoordelaars openen hem niet.")]).await;
+    // The evaluator's copy: the metadata gone, the text and the length as sent.
+    let pseudonym = s.pseudonyms().await.remove(0);
+    let served = s.chair().get(&format!("/bestand/beoordeling/1/{pseudonym}/4")).await;
+    assert_eq!(served.status, 200, "{}", served.body);
+    let served = served.body.into_bytes();
+    assert_eq!(served.len(), plan.len(), "every offset in the PDF stays valid");
+    let text = String::from_utf8_lossy(&served);
+    assert!(!text.contains(&org), "{text}");
+    assert!(text.contains("BT (Ons plan) Tj ET") && text.contains("/Producer (Schrijver 1.0)"), "{text}");
+    // The bidder's receipt keeps the hash of what the bidder sent.
+    let bid = ok(&mut s.bidders[0], "/api/bid_view", &[("id", "1")]).await;
+    assert!(bid.body.contains(&sha(&plan)), "{}", bid.body);
+}

@@ -55,13 +55,13 @@ async fn the_opening_starts_after_the_deadline_and_a_second_inkoper_confirms_it_
     conflict_says(store::opening::start(&mut o).await, "loopt al");
     drop(o);
     let mut o = op(&db, t0 + Duration::minutes(1), "inkoper1", Action::OpenBids).await.unwrap();
-    conflict_says(store::opening::confirm(&mut o, &files(&s), &Default::default()).await, "zelf gestart");
+    conflict_says(store::opening::confirm(&mut o, &files(&s), &mut Default::default()).await, "zelf gestart");
     drop(o);
 
     // Ten minutes and one second later it has expired.
     let late = t0 + Duration::minutes(10) + Duration::seconds(1);
     let mut o = op(&db, late, "inkoper2", Action::OpenBids).await.unwrap();
-    conflict_says(store::opening::confirm(&mut o, &files(&s), &Default::default()).await, "verlopen");
+    conflict_says(store::opening::confirm(&mut o, &files(&s), &mut Default::default()).await, "verlopen");
     drop(o);
 
     // A new start, confirmed in time by the other inkoper, opens the bids.
@@ -69,7 +69,7 @@ async fn the_opening_starts_after_the_deadline_and_a_second_inkoper_confirms_it_
     store::opening::start(&mut o).await.unwrap();
     o.commit().await.unwrap();
     let mut o = op(&db, late + Duration::minutes(9), "inkoper1", Action::OpenBids).await.unwrap();
-    let record = store::opening::confirm(&mut o, &files(&s), &Default::default()).await.unwrap();
+    let record = store::opening::confirm(&mut o, &files(&s), &mut Default::default()).await.unwrap();
     assert_eq!(o.phase(), Phase::Geopend);
     o.commit().await.unwrap();
     assert_eq!(record["pseudoniemen"]["aantal"], "2");

@@ -44,4 +44,39 @@ impl TestDb {
         c.execute_unprepared(sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
         c.close().await.ok();
     }
+
+    /// Every value of every table as text, one line per row (for tests
+    /// that look for what must not be anywhere).
+    pub async fn all_text(&self) -> String {
+        use sea_orm::{DbBackend, Statement};
+        let c = Database::connect(&self.url).await.expect("the test database");
+        let b = c.get_database_backend();
+        let tables_sql = match b {
+            DbBackend::Postgres => "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema()",
+            _ => "SELECT name FROM sqlite_master WHERE type = 'table'",
+        };
+        let mut out = String::new();
+        for t in c.query_all_raw(Statement::from_string(b, tables_sql)).await.expect("tables") {
+            let table: String = t.try_get_by_index(0).unwrap();
+            let sql = match b {
+                DbBackend::Postgres => format!("SELECT CAST(t AS text) FROM \"{table}\" t"),
+                _ => {
+                    let cols = c
+                        .query_all_raw(Statement::from_string(b, format!("SELECT name FROM pragma_table_info('{table}')")))
+                        .await
+                        .expect("columns");
+                    let cols: Vec<String> = cols
+                        .iter()
+                        .map(|r| format!("COALESCE(CAST(\"{}\" AS TEXT), '')", r.try_get_by_index::<String>(0).unwrap()))
+                        .collect();
+                    format!("SELECT {} FROM \"{table}\"", cols.join(" || '|' || "))
+                }
+            };
+            for r in c.query_all_raw(Statement::from_string(b, sql)).await.expect("rows") {
+                out.push_str(&format!("{table}: {}\n", r.try_get_by_index::<Option<String>>(0).unwrap().unwrap_or_default()));
+            }
+        }
+        c.close().await.ok();
+        out
+    }
 }

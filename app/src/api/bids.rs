@@ -147,8 +147,12 @@ pub async fn save_form_part(id: TenderId, onderdeel: PartDefId, tekst: String) -
         } else {
             bids::PartContent::Form(tekst)
         };
-        bids::put_part(&mut op, org.id, &def, content).await?;
-        op.commit().await
+        let (_, released) = bids::put_part(&mut op, org.id, &def, content).await?;
+        op.commit().await?;
+        if let Some(key) = released {
+            st.files.remove(&key);
+        }
+        Ok(())
     })
     .await
 }
@@ -163,8 +167,12 @@ pub async fn remove_part(id: TenderId, onderdeel: PartDefId) -> Result<(), AppEr
         let st = guard::state()?;
         let org = guard::own_organisation(&st, op.user()?).await?;
         let def = bids::part_def(op.txn(), id, onderdeel).await?;
-        bids::remove_part(&mut op, org.id, &def).await?;
-        op.commit().await
+        let released = bids::remove_part(&mut op, org.id, &def).await?;
+        op.commit().await?;
+        if let Some(key) = released {
+            st.files.remove(&key);
+        }
+        Ok(())
     })
     .await
 }
@@ -306,15 +314,17 @@ pub async fn confirm_opening(id: TenderId, code: Option<String>) -> Result<(), A
         let st = guard::state()?;
         // The identity scan reads and inflates every quality plan: done
         // before the lock, so an opening never holds up log-ins and writes.
-        let scanned = if ok.tender.submission_deadline.is_some_and(|d| d <= crate::store::procedure::tender_now(&ok.tender, st.clock.now())) {
+        let mut scanned = if ok.tender.submission_deadline.is_some_and(|d| d <= crate::store::procedure::tender_now(&ok.tender, st.clock.now())) {
             crate::store::evaluation::plans::scan_for_identity(&st.db.conn, id, &st.files).await?
         } else {
             Default::default()
         };
         let op = guard::op(id, Action::OpenBids).await?;
         let mut op = guard::with_fresh_code(op, code).await?;
-        crate::store::opening::confirm(&mut op, &st.files, &scanned).await?;
-        op.commit().await
+        crate::store::opening::confirm(&mut op, &st.files, &mut scanned).await?;
+        op.commit().await?;
+        crate::store::evaluation::plans::keep_copies(scanned);
+        Ok(())
     })
     .await
 }

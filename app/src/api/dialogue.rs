@@ -88,7 +88,15 @@ pub async fn dialogue_view(id: TenderId) -> Result<DialogueData, AppError> {
             });
         }
         let bidders = if may_manage {
-            orgs::bidders(&st.db.conn, id).await?.into_iter().map(|(b, o)| (o.id, o.name, *b.status)).collect()
+            let all = orgs::bidders(&st.db.conn, id).await?;
+            // KvK numbers are claims; the buyer sees which ones repeat.
+            let repeats = |k: &str| all.iter().filter(|(_, o)| o.kvk.as_str() == k).count() > 1;
+            all.iter()
+                .map(|(b, o)| {
+                    let name = if repeats(o.kvk.as_str()) { format!("{} (KvK {} komt bij meer aanbieders voor)", o.name, o.kvk) } else { o.name.clone() };
+                    (o.id, name, *b.status)
+                })
+                .collect()
         } else {
             vec![]
         };

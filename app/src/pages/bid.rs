@@ -211,6 +211,10 @@ pub fn Opening() -> impl IntoView {
                                     <dt>"Gestart door"</dt><dd>{format!("{} op {}", s("gestart_door"), s("gestart_op"))}</dd>
                                     <dt>"Bevestigd door"</dt><dd>{format!("{} op {}", s("bevestigd_door"), s("bevestigd_op"))}</dd>
                                     <dt>"Ingetrokken inschrijvingen"</dt><dd>{s("ingetrokken_inschrijvingen")}</dd>
+                                    {(!s("kvk_meer_dan_eens").is_empty()).then(|| view! {
+                                        <dt>"Let op"</dt>
+                                        <dd data-testid="kvk-meer-dan-eens">{format!("Meer dan één inschrijving met KvK-nummer {}. Beoordeel of dit één onderneming is.", s("kvk_meer_dan_eens"))}</dd>
+                                    })}
                                 </dl>
                                 {r.bids.iter().map(|b| view! {
                                     <h3 class="utrecht-heading-3">{format!("{} (KvK {}), ontvangen {}", b.organisation, b.kvk, b.received)}</h3>

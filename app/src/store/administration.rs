@@ -217,6 +217,15 @@ pub async fn anonymise(op: &mut Op<Anywhere>, by: &users::Model, id: UserId, rea
     keep_a_beheerder(op.txn(), &u).await?;
     let reason = crate::domain::refusal::required_text(reason, 500, "De reden (bijvoorbeeld het kenmerk van het AVG-verzoek)")?;
     revoke_invitations(op, u.id).await?;
+    let mut emails: Vec<String> = organisation_members::Entity::find()
+        .filter(organisation_members::Column::UserId.eq(u.id))
+        .all(op.txn())
+        .await?
+        .into_iter()
+        .map(|m| m.email.to_string())
+        .collect();
+    emails.extend(u.email.as_ref().map(|e| e.to_string()));
+    let person = super::erasure::Person { name: u.display_name.clone(), username: u.username.to_string(), emails };
     let username = Username::parse(&format!("verwijderd-{}", u.pseudonym.trim_start_matches("p-")))?;
     let placeholder = Email::parse("geanonimiseerd@example.invalid")?;
     organisation_members::Entity::update_many()
@@ -244,6 +253,9 @@ pub async fn anonymise(op: &mut Op<Anywhere>, by: &users::Model, id: UserId, rea
         .await?;
     let subjects = [format!("account:{pseudonym}"), format!("beoordelaar:{pseudonym}")];
     super::audit::erase_payloads(op, &[], &subjects, &reason).await?;
+    // Every other mention: payloads naming them, records, messages, e-mails.
+    super::erasure::erase_person(op, &person, ANONYMISED_NAME, &reason).await?;
+    super::throttle::forget_devices(op.txn(), u.id).await?;
     op.record(Event::AccountAnonymised { subject: subject_of(&u) }).await?;
     Ok(u)
 }

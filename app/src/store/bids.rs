@@ -119,7 +119,15 @@ pub fn price_of(text: &str) -> Option<Money> {
 }
 
 /// Stores or replaces one part of the organisation's draft bid.
-pub async fn put_part(op: &mut Op, org: OrganisationId, def: &bid_part_defs::Model, content: PartContent) -> Result<bid_parts::Model, AppError> {
+/// Stores a part of a draft bid (a new one or a replacement). Gives the part,
+/// and the storage key of a file it replaced that no row refers to any more:
+/// the caller removes those bytes once the change committed.
+pub async fn put_part(
+    op: &mut Op,
+    org: OrganisationId,
+    def: &bid_part_defs::Model,
+    content: PartContent,
+) -> Result<(bid_parts::Model, Option<String>), AppError> {
     // An upload is judged by when its last byte arrived.
     let tender_now = op.arrival();
     check_active_bidder(op.txn(), op.tender_id(), org).await?;
@@ -164,6 +172,7 @@ pub async fn put_part(op: &mut Op, org: OrganisationId, def: &bid_part_defs::Mod
         .one(op.txn())
         .await?;
     let replaced = existing.is_some();
+    let previous_file = existing.as_ref().and_then(|p| p.file_id).filter(|f| Some(*f) != file_id);
     let p = match existing {
         Some(p) => {
             let mut m = p.into_active_model();
@@ -196,23 +205,33 @@ pub async fn put_part(op: &mut Op, org: OrganisationId, def: &bid_part_defs::Mod
         Event::PartStored { subject, onderdeel, sha256: sha, grootte }
     })
     .await?;
-    Ok(p)
+    // The file it replaced goes, once no row refers to it.
+    let released = match previous_file {
+        Some(f) => super::files::release(op.txn(), f).await?,
+        None => None,
+    };
+    Ok((p, released))
 }
 
 /// Removes a part from a draft bid.
-pub async fn remove_part(op: &mut Op, org: OrganisationId, def: &bid_part_defs::Model) -> Result<(), AppError> {
+/// Gives the storage key of its file when no row refers to it any more (to
+/// remove once the change committed).
+pub async fn remove_part(op: &mut Op, org: OrganisationId, def: &bid_part_defs::Model) -> Result<Option<String>, AppError> {
     bid_window(op.tender_now(), op.tender().submission_deadline)?;
     let b = draft_bid(op, org).await?;
-    let res = bid_parts::Entity::delete_many()
+    let existing = bid_parts::Entity::find()
         .filter(bid_parts::Column::BidId.eq(b.id))
         .filter(bid_parts::Column::PartDefId.eq(def.id))
-        .exec(op.txn())
-        .await?;
-    if res.rows_affected == 0 {
-        return Err(AppError::NotFound("Dit onderdeel is nog niet toegevoegd.".into()));
-    }
+        .one(op.txn())
+        .await?
+        .ok_or_else(|| AppError::NotFound("Dit onderdeel is nog niet toegevoegd.".into()))?;
+    bid_parts::Entity::delete_by_id(existing.id).exec(op.txn()).await?;
     op.record(Event::PartRemoved { subject: Subject::Bid(b.id), onderdeel: def.name.clone() }).await?;
-    Ok(())
+    // Its file goes, once no row refers to it.
+    Ok(match existing.file_id {
+        Some(f) => super::files::release(op.txn(), f).await?,
+        None => None,
+    })
 }
 
 fn submit_request_hash(tender: TenderId, org: OrganisationId) -> String {

@@ -357,6 +357,9 @@ entity!(files, "files", FileId, {
     pub original_name: String,
     pub media_type: String,
     pub created_at: DateTimeUtc,
+    /// Where the bytes are: `files/<key[..2]>/<key>` (random); files stored
+    /// before keys existed lie under their SHA-256.
+    pub storage_key: Option<String>,
 });
 
 entity!(documents, "documents", DocumentId, {
@@ -383,6 +386,9 @@ entity!(document_versions, "document_versions", VersionId, {
 });
 
 entity!(organisations, "organisations", OrganisationId, {
+    /// Unique per registration, internal (see [`super::organisations::new_ref`]).
+    pub registration_ref: String,
+    /// The KvK number the registrant gave; several registrations may name it.
     pub kvk: Coded<Kvk>,
     pub name: String,
     pub address: String,
@@ -505,6 +511,9 @@ entity!(bid_parts, "bid_parts", PartId, {
     pub sha256: String,
     pub size: i64,
     pub uploaded_at: DateTimeUtc,
+    /// The copy of a quality plan the evaluators are served (its metadata
+    /// removed, made at the opening), when it differs from what was sent.
+    pub served_file_id: Option<FileId>,
 });
 
 entity!(receipts, "receipts", ReceiptId, {

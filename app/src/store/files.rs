@@ -1,7 +1,12 @@
-//! Stored files (documents and bid parts), content-addressed by SHA-256 under
-//! the data directory. An upload streams to a temporary file while its hash is
-//! computed, is fsynced, renamed into place and its directory fsynced before
-//! anything refers to it; a failed or oversized upload leaves nothing behind.
+//! Stored files (documents and bid parts) under the data directory, each
+//! under a random key of its own (`files/<key[..2]>/<key>`), never under the
+//! hash of its content: the file name says nothing about what is in it, and a
+//! refused or replaced upload is removed without touching another row's file.
+//! An upload streams to a temporary file while its hash is computed, is
+//! fsynced, renamed into place and its directory fsynced before anything
+//! refers to it; a failed or oversized upload leaves nothing behind, and one
+//! whose change is refused is removed ([`Pending`]). Files stored before keys
+//! existed stay under their SHA-256.
 
 use super::entities::files;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Set};
@@ -30,6 +35,8 @@ pub enum UploadError {
 pub struct Stored {
     pub sha256: String,
     pub size: u64,
+    /// Its storage key (random, 32 hex digits).
+    pub key: String,
 }
 
 /// "20 MB", "1,5 MB", "800 kB".
@@ -55,22 +62,66 @@ impl FileStore {
         Ok(Self { root: root.to_path_buf() })
     }
 
-    pub fn path_of(&self, sha256: &str) -> PathBuf {
-        self.root.join(&sha256[..2]).join(sha256)
+    /// Where a key's (or, for a file stored before keys, a hash's) bytes lie.
+    pub fn path_of(&self, key: &str) -> PathBuf {
+        self.root.join(key.get(..2).unwrap_or("00")).join(key)
     }
 
-    /// Starts an upload of at most `limit` bytes.
+    /// Where a stored file's bytes lie.
+    pub fn path_of_file(&self, f: &files::Model) -> PathBuf {
+        self.path_of(f.storage_key.as_deref().unwrap_or(&f.sha256))
+    }
+
+    /// Starts an upload of at most `limit` bytes, under a new random key.
     pub async fn begin(&self, limit: u64) -> std::io::Result<Upload> {
         let mut name = [0u8; 16];
         getrandom::fill(&mut name).map_err(|e| std::io::Error::other(e.to_string()))?;
-        let tmp = self.root.join("tmp").join(hex::encode(name));
+        let key = hex::encode(name);
+        let tmp = self.root.join("tmp").join(&key);
         let file = tokio::fs::OpenOptions::new().write(true).create_new(true).open(&tmp).await?;
-        Ok(Upload { file: Some(file), tmp, hasher: Sha256::new(), size: 0, limit, root: self.root.clone() })
+        Ok(Upload { file: Some(file), tmp, key, hasher: Sha256::new(), size: 0, limit, root: self.root.clone() })
     }
 
     /// Reads a stored file (after access was checked by the caller).
-    pub async fn open_read(&self, sha256: &str) -> std::io::Result<tokio::fs::File> {
-        tokio::fs::File::open(self.path_of(sha256)).await
+    pub async fn open_read(&self, f: &files::Model) -> std::io::Result<tokio::fs::File> {
+        tokio::fs::File::open(self.path_of_file(f)).await
+    }
+
+    /// Removes a stored file that no row refers to any more, durably.
+    pub fn remove(&self, key: &str) {
+        let path = self.path_of(key);
+        if std::fs::remove_file(&path).is_ok() {
+            if let Some(dir) = path.parent() {
+                let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
+            }
+        }
+    }
+
+    /// Removes what a crash can leave: temporary files, and stored files no
+    /// row refers to (stored, then the process died before the change that
+    /// would refer to them committed), both older than `grace` so no upload
+    /// in progress (here or in another instance) is touched. Returns how
+    /// many files went.
+    pub fn sweep(&self, referenced: &std::collections::HashSet<String>, grace: std::time::Duration) -> std::io::Result<usize> {
+        let old_enough = |p: &Path| {
+            std::fs::metadata(p).and_then(|m| m.modified()).map(|t| t.elapsed().unwrap_or_default() >= grace).unwrap_or(false)
+        };
+        let mut removed = 0;
+        for dir in std::fs::read_dir(&self.root)? {
+            let dir = dir?.path();
+            if !dir.is_dir() {
+                continue;
+            }
+            let is_tmp = dir.file_name().is_some_and(|n| n == "tmp");
+            for f in std::fs::read_dir(&dir)? {
+                let f = f?.path();
+                let name = f.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+                if (is_tmp || !referenced.contains(&name)) && old_enough(&f) && std::fs::remove_file(&f).is_ok() {
+                    removed += 1;
+                }
+            }
+        }
+        Ok(removed)
     }
 
     /// Stores bytes already in memory (small files, seeds).
@@ -79,12 +130,44 @@ impl FileStore {
         u.write(bytes).await?;
         u.finish().await
     }
+
+    /// A stored file that no row refers to yet: removed when dropped, unless
+    /// the change that refers to it committed ([`Pending::keep`]).
+    pub fn pending(&self, stored: Stored) -> Pending {
+        Pending { store: self.clone(), stored: Some(stored) }
+    }
+}
+
+/// A stored file waiting for the change that refers to it.
+pub struct Pending {
+    store: FileStore,
+    stored: Option<Stored>,
+}
+
+impl Pending {
+    pub fn stored(&self) -> &Stored {
+        self.stored.as_ref().expect("kept only once")
+    }
+
+    /// The change committed: the file stays.
+    pub fn keep(mut self) -> Stored {
+        self.stored.take().expect("kept only once")
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if let Some(s) = self.stored.take() {
+            self.store.remove(&s.key);
+        }
+    }
 }
 
 /// An upload in progress. Dropped without `finish`, its temporary file goes.
 pub struct Upload {
     file: Option<tokio::fs::File>,
     tmp: PathBuf,
+    key: String,
     hasher: Sha256,
     size: u64,
     limit: u64,
@@ -116,24 +199,20 @@ impl Upload {
         file.sync_all().await?;
         drop(file);
         let sha256 = hex::encode(std::mem::take(&mut self.hasher).finalize());
-        let dir = self.root.join(&sha256[..2]);
-        let target = dir.join(&sha256);
+        let key = std::mem::take(&mut self.key);
+        let dir = self.root.join(&key[..2]);
+        let target = dir.join(&key);
         let tmp = std::mem::take(&mut self.tmp);
         let size = self.size;
         tokio::task::spawn_blocking(move || -> std::io::Result<()> {
             std::fs::create_dir_all(&dir)?;
-            if target.exists() {
-                // Same content already stored (content-addressed).
-                std::fs::remove_file(&tmp)?;
-            } else {
-                std::fs::rename(&tmp, &target)?;
-            }
+            std::fs::rename(&tmp, &target)?;
             std::fs::File::open(&dir)?.sync_all()?;
             Ok(())
         })
         .await
         .map_err(|e| std::io::Error::other(e.to_string()))??;
-        Ok(Stored { sha256, size })
+        Ok(Stored { sha256, size, key })
     }
 }
 
@@ -158,10 +237,35 @@ pub async fn record<Sc: super::op::Scope>(
         original_name: Set(original_name.to_string()),
         media_type: Set(media_type.to_string()),
         created_at: Set(op.now()),
+        storage_key: Set(Some(s.key.clone())),
         ..Default::default()
     }
     .insert(op.txn())
     .await
+}
+
+/// Forgets a file row no part and no document version refers to any more
+/// (inside the change that let go of it); gives its storage key, for the
+/// caller to remove the bytes once that change committed.
+pub async fn release<C: ConnectionTrait>(c: &C, id: crate::ids::FileId) -> Result<Option<String>, DbErr> {
+    use super::entities::{bid_parts, document_versions};
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+    let parts = bid_parts::Entity::find().filter(bid_parts::Column::FileId.eq(id)).count(c).await?;
+    let versions = document_versions::Entity::find().filter(document_versions::Column::FileId.eq(id)).count(c).await?;
+    if parts + versions > 0 {
+        return Ok(None);
+    }
+    let Some(f) = files::Entity::find_by_id(id).one(c).await? else { return Ok(None) };
+    files::Entity::delete_by_id(id).exec(c).await?;
+    Ok(Some(f.storage_key.unwrap_or(f.sha256)))
+}
+
+/// The storage keys (or, for older files, hashes) rows refer to.
+pub async fn referenced<C: ConnectionTrait>(c: &C) -> Result<std::collections::HashSet<String>, DbErr> {
+    use sea_orm::QuerySelect;
+    let rows: Vec<(String, Option<String>)> =
+        files::Entity::find().select_only().column(files::Column::Sha256).column(files::Column::StorageKey).into_tuple().all(c).await?;
+    Ok(rows.into_iter().map(|(sha, key)| key.unwrap_or(sha)).collect())
 }
 
 pub async fn by_id<C: ConnectionTrait>(c: &C, id: crate::ids::FileId) -> Result<Option<files::Model>, DbErr> {
@@ -219,11 +323,30 @@ mod tests {
         u.write(b"hallo").await.unwrap();
         let s = u.finish().await.unwrap();
         assert_eq!(s.sha256, "d3751d33f9cd5049c4af2b462735457e4d3baf130bcbb87f389e349fbaeb20b9");
-        assert_eq!(std::fs::read(fs.path_of(&s.sha256)).unwrap(), b"hallo");
+        assert_eq!(std::fs::read(fs.path_of(&s.key)).unwrap(), b"hallo");
+        assert!(!fs.path_of(&s.key).to_string_lossy().contains(&s.sha256), "not stored under its hash");
+        let again = fs.put(b"hallo").await.unwrap();
+        assert_ne!(again.key, s.key, "the same content twice: two files, each of its own");
         let mut big = fs.begin(4).await.unwrap();
         assert!(matches!(big.write(b"hallo").await, Err(UploadError::TooLarge { .. })));
         drop(big);
         assert_eq!(std::fs::read_dir(dir.path().join("tmp")).unwrap().count(), 0, "no half file left");
+    }
+
+    #[tokio::test]
+    async fn a_pending_file_goes_unless_kept_and_the_sweep_removes_what_no_row_refers_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let fs = FileStore::open(dir.path()).unwrap();
+        let dropped = fs.pending(fs.put(b"geweigerd").await.unwrap());
+        let path = fs.path_of(&dropped.stored().key);
+        drop(dropped);
+        assert!(!path.exists(), "a refused upload leaves nothing");
+        let kept = fs.pending(fs.put(b"bewaard").await.unwrap()).keep();
+        let orphan = fs.put(b"wees na een crash").await.unwrap();
+        let referenced: std::collections::HashSet<String> = [kept.key.clone()].into();
+        assert_eq!(fs.sweep(&referenced, std::time::Duration::from_secs(3600)).unwrap(), 0, "young files stay");
+        assert_eq!(fs.sweep(&referenced, std::time::Duration::ZERO).unwrap(), 1);
+        assert!(fs.path_of(&kept.key).exists() && !fs.path_of(&orphan.key).exists());
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //! The modules form layers, each using only those above it in this list:
 //! - foundation: `entities`, `column`, `clock`, `event`, `op`, `audit`,
 //!   `checkpoint`, `files`, `messages`, `session_store`
-//! - records: `users`, `second_factor`, `invitations`, `administration`,
+//! - records: `users`, `second_factor`, `invitations`, `erasure` (every
+//!   mention of a person, for their anonymisation), `administration`,
 //!   `tenders`, `organisations`, `documents`, `nvi`, `dialogue`, `award`,
 //!   `bids`, `evaluation` (panel, plans and flags, sheets, consensus, result)
 //! - the procedure: `procedure` (facts, phase transitions, calendar, deadlines)
@@ -32,6 +33,7 @@ pub mod decision;
 pub mod dialogue;
 pub mod documents;
 pub mod entities;
+pub mod erasure;
 pub mod evaluation;
 pub mod event;
 pub mod files;

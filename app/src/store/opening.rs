@@ -43,7 +43,7 @@ pub async fn start(op: &mut Op) -> Result<(), AppError> {
 /// The second, different inkoper (the caller) confirms within the window:
 /// the bids are opened, the proces-verbaal recorded, the tender "geopend".
 /// Returns the proces-verbaal.
-pub async fn confirm(op: &mut Op, files: &FileStore, scanned: &evaluation::plans::IdentityHits) -> Result<Value, AppError> {
+pub async fn confirm(op: &mut Op, files: &FileStore, scanned: &mut evaluation::plans::IdentityHits) -> Result<Value, AppError> {
     let t = op.tender().clone();
     let now = op.now();
     let tender_now = op.tender_now();
@@ -83,6 +83,13 @@ pub async fn confirm(op: &mut Op, files: &FileStore, scanned: &evaluation::plans
         }));
     }
     let withdrawn = bids::withdrawn_count(op.txn(), t.id).await?;
+    // KvK numbers are claims: one legal entity with two bids is the buyer's
+    // to judge, so the record names every number that occurs more than once.
+    let mut kvks: Vec<&str> = list.iter().filter_map(|b| b["kvk"].as_str()).collect();
+    kvks.sort_unstable();
+    let mut repeated: Vec<&str> = kvks.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]).collect();
+    repeated.dedup();
+    let repeated = repeated.join(", ");
     let record = json!({
         "aanbesteding": t.title,
         "kenmerk": t.reference,
@@ -94,6 +101,7 @@ pub async fn confirm(op: &mut Op, files: &FileStore, scanned: &evaluation::plans
         "tijdstip_aanbesteding": show_instant(tender_now),
         "inschrijvingen": list,
         "ingetrokken_inschrijvingen": withdrawn.to_string(),
+        "kvk_meer_dan_eens": repeated,
         "pseudoniemen": { "aantal": plans.to_string(), "commitment": commitment },
     });
     let mut m = o.clone().into_active_model();

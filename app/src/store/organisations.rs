@@ -57,25 +57,36 @@ pub async fn members<C: ConnectionTrait>(
     Ok(out)
 }
 
+/// A registration's internal reference: unique, random, and saying nothing.
+pub fn new_ref() -> Result<String, AppError> {
+    const DIGITS: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).map_err(|_| AppError::Internal)?;
+    // 8 letters or digits (about 41 bits); the column holds 8 characters.
+    Ok(bytes.iter().map(|b| DIGITS[*b as usize % DIGITS.len()] as char).collect())
+}
+
 /// Registers a new organisation with its first member (the contact person),
 /// who is the actor of what follows in the operation.
+///
+/// A KvK number is a claim, not a key: whether another registration already
+/// names it changes nothing in the answer (that would tell anyone which
+/// organisations use Dialoog, and let anyone squat a competitor's number).
+/// The contact persons of the earlier registrations are told by e-mail and
+/// can invite the newcomer as a colleague; the buyer sees the shared number
+/// beside each bidder.
 pub async fn register<S: Scope>(
     op: &mut Op<S>,
     org: NewOrganisation,
     first: NewMember,
 ) -> Result<(organisations::Model, users::Model), AppError> {
-    if organisations::Entity::find()
+    let earlier = organisations::Entity::find()
         .filter(organisations::Column::Kvk.eq(Coded(org.kvk.clone())))
-        .one(op.txn())
-        .await?
-        .is_some()
-    {
-        return Err(AppError::Conflict(format!(
-            "Een organisatie met KvK-nummer {} is al geregistreerd. Vraag een collega van die organisatie om u uit te nodigen.",
-            org.kvk
-        )));
-    }
+        .order_by_asc(organisations::Column::Id)
+        .all(op.txn())
+        .await?;
     let o = organisations::ActiveModel {
+        registration_ref: Set(new_ref()?),
         kvk: Set(Coded(org.kvk.clone())),
         name: Set(org.name.clone()),
         address: Set(org.address),
@@ -87,8 +98,31 @@ pub async fn register<S: Scope>(
     .insert(op.txn())
     .await?;
     op.act_as(Actor::registration());
+    let newcomer = (first.account.display_name.clone(), first.email.to_string());
     let u = add_member(op, &o, first, true).await?;
     op.act_as(Actor::in_role(&u, Role::Aanbieder));
+    for e in &earlier {
+        for (m, _) in members(op.txn(), e.id).await?.into_iter().filter(|(m, _)| m.contact) {
+            super::messages::email(
+                op,
+                m.email.as_str(),
+                "Uw KvK-nummer is opnieuw gebruikt bij een registratie",
+                &format!(
+                    "Op {} heeft {} ({}) een organisatie geregistreerd met het KvK-nummer {} van {}.\n\n\
+                     Hoort deze persoon bij uw organisatie? Nodig hem of haar dan uit als collega onder \"Organisatie\" in Dialoog; \
+                     dan werkt u samen aan één inschrijving.\n\n\
+                     Kent u deze persoon niet? Meld het dan bij de inkoper van uw aanbesteding. \
+                     Eén organisatie doet één inschrijving per aanbesteding; de inkoper ziet bij elke aanbieder of het KvK-nummer vaker voorkomt.\n",
+                    crate::domain::calendar::show_instant(op.now()),
+                    newcomer.0,
+                    newcomer.1,
+                    org.kvk,
+                    e.name,
+                ),
+            )
+            .await?;
+        }
+    }
     op.record(Event::OrganisationRegistered {
         subject: Subject::Organisation(o.id),
         tender: None,
@@ -211,6 +245,7 @@ pub async fn seed_demo<S: Scope>(
     tender: Option<TenderId>,
 ) -> Result<organisations::Model, AppError> {
     let o = organisations::ActiveModel {
+        registration_ref: Set(new_ref()?),
         kvk: Set(Coded(kvk.clone())),
         name: Set(name.into()),
         address: Set("Voorbeeldstraat 1".into()),

@@ -60,6 +60,12 @@ pub async fn cleared<S: Scope>(op: &Op<S>, typed: &str) -> Result<(), DbErr> {
     Ok(())
 }
 
+/// Forgets the failures recorded for a user name (its holder was erased).
+pub async fn forget_name<C: ConnectionTrait>(c: &C, typed: &str) -> Result<(), DbErr> {
+    login_throttle::Entity::delete_by_id(name_key(typed)).exec(c).await?;
+    Ok(())
+}
+
 /// The trusted device a cookie token names, for `user`.
 pub async fn device<C: ConnectionTrait>(c: &C, token: Option<&str>, user: UserId) -> Result<Option<trusted_devices::Model>, DbErr> {
     let Some(token) = token.filter(|t| !t.is_empty() && t.len() <= 100) else { return Ok(None) };

@@ -40,6 +40,15 @@ pub fn kind_of_term(term: &str, kvk: &str) -> &'static str {
     }
 }
 
+/// A finding of references to outside a document (links, linked pictures):
+/// opening one may tell their owner that, and when, someone reads it.
+pub fn external_references(n: usize) -> String {
+    match n {
+        1 => "1 verwijzing naar iets buiten het document (een link of een afbeelding op internet)".into(),
+        n => format!("{n} verwijzingen naar iets buiten het document (links of afbeeldingen op internet)"),
+    }
+}
+
 /// The note of the flag the opening raises when a plan contains `found`.
 pub fn opening_flag_note(found: &[String]) -> String {
     format!(

@@ -25,12 +25,6 @@ fn random_u32() -> u32 {
     u32::from_le_bytes(b)
 }
 
-/// At the opening: draws a pseudonym for every submitted bid and commits to
-/// the assignment with a salted hash (revealed at the consensus lock), and
-/// checks each quality plan for the bidder's name, KvK number and e-mail
-/// addresses; a hit becomes a flag for the inkoper before anyone evaluates.
-/// Returns (number of plans, commitment). Part of the opening's operation;
-/// its facts are part of the proces-verbaal event.
 /// The pseudonyms' salt of a tender's evaluation (hex; secret until the
 /// consensus lock reveals it).
 pub async fn pseudonym_salt<C: ConnectionTrait>(c: &C, tender: TenderId) -> Result<String, AppError> {
@@ -42,24 +36,53 @@ pub async fn pseudonym_salt<C: ConnectionTrait>(c: &C, tender: TenderId) -> Resu
         .pseudonym_salt)
 }
 
-/// What the identity scan found per bid: "(kind) (part)" per hit. Made
-/// before the opening takes the write lock ([`scan_for_identity`]): the
-/// scan reads and inflates every quality plan, and nothing else may wait for
-/// that.
-pub type IdentityHits = std::collections::HashMap<crate::ids::BidId, Vec<String>>;
+/// What the examination of one bid's quality plan found, and the copies to
+/// serve the evaluators.
+#[derive(Default)]
+pub struct Examined {
+    /// "(kind) (part)" per finding.
+    pub found: Vec<String>,
+    /// Copies with their metadata removed, stored, waiting for the opening
+    /// that refers to them: (part, file, media type).
+    pub copies: Vec<(crate::ids::PartId, super::super::files::Pending, String)>,
+}
 
-/// Scans the quality plan of each submitted bid for what names its bidder,
-/// outside any write transaction (after the deadline no bid changes).
+/// What the examination found per bid. Made before the opening takes the
+/// write lock ([`scan_for_identity`]): it reads, inflates and rewrites every
+/// quality plan, and nothing else may wait for that. Once the opening
+/// committed, [`keep_copies`] keeps the served copies; dropped otherwise,
+/// they are removed.
+pub type IdentityHits = std::collections::HashMap<crate::ids::BidId, Examined>;
+
+/// The opening committed: the served copies stay.
+pub fn keep_copies(hits: IdentityHits) {
+    for (_, e) in hits {
+        for (_, file, _) in e.copies {
+            file.keep();
+        }
+    }
+}
+
+/// Examines the quality plan of each submitted bid, outside any write
+/// transaction (after the deadline no bid changes).
 pub async fn scan_for_identity<C: ConnectionTrait>(c: &C, tender: TenderId, files: &FileStore) -> Result<IdentityHits, AppError> {
     let defs = super::super::bids::part_defs(c, tender).await?;
     let mut out = IdentityHits::new();
     for b in super::super::bids::submitted(c, tender).await? {
-        out.insert(b.id, identity_hits(c, &b, &defs, files).await?);
+        out.insert(b.id, examine(c, &b, &defs, files).await?);
     }
     Ok(out)
 }
 
-pub async fn prepare(op: &mut Op, submitted: &[bids::Model], files: &FileStore, scanned: &IdentityHits) -> Result<(usize, String), AppError> {
+/// At the opening: draws a pseudonym for every submitted bid and commits to
+/// the assignment with a salted hash (revealed at the consensus lock),
+/// records the evaluators' copy of each plan (its metadata removed), and
+/// raises a flag for the inkoper before anyone evaluates when a plan names
+/// its bidder (name, KvK number, e-mail addresses), holds metadata that
+/// could not be removed, or refers to something outside itself.
+/// Returns (number of plans, commitment). Part of the opening's operation;
+/// its facts are part of the proces-verbaal event.
+pub async fn prepare(op: &mut Op, submitted: &[bids::Model], files: &FileStore, scanned: &mut IdentityHits) -> Result<(usize, String), AppError> {
     let tender = op.tender_id();
     let now = op.now();
     if let Some(e) = evaluations::Entity::find().filter(evaluations::Column::TenderId.eq(tender)).one(op.txn()).await? {
@@ -98,12 +121,22 @@ pub async fn prepare(op: &mut Op, submitted: &[bids::Model], files: &FileStore, 
         }
         .insert(op.txn())
         .await?;
-        // Scanned before the lock; a bid the scan did not see (none should
-        // exist after the deadline) is scanned here.
-        let found = match scanned.get(&b.id) {
-            Some(f) => f.clone(),
-            None => identity_hits(op.txn(), b, &defs, files).await?,
+        // Examined before the lock; a bid the scan did not see (none should
+        // exist after the deadline) is examined here.
+        let examined = match scanned.remove(&b.id) {
+            Some(e) => e,
+            None => examine(op.txn(), b, &defs, files).await?,
         };
+        for (part, copy, media_type) in &examined.copies {
+            let f = super::super::files::record(op, copy.stored(), "kopie-voor-beoordelaars", media_type).await?;
+            bid_parts::Entity::update_many()
+                .col_expr(bid_parts::Column::ServedFileId, sea_orm::sea_query::Expr::value(Some(f.id)))
+                .filter(bid_parts::Column::Id.eq(*part))
+                .exec(op.txn())
+                .await?;
+        }
+        let found = examined.found.clone();
+        scanned.insert(b.id, examined);
         if !found.is_empty() {
             eval_flags::ActiveModel {
                 tender_id: Set(tender),
@@ -120,13 +153,12 @@ pub async fn prepare(op: &mut Op, submitted: &[bids::Model], files: &FileStore, 
     Ok((mapping.len(), commit))
 }
 
-/// What in a bid's quality plan names its bidder: "(kind) (part)" per hit.
-async fn identity_hits<C: ConnectionTrait>(
-    c: &C,
-    b: &bids::Model,
-    defs: &[bid_part_defs::Model],
-    files: &FileStore,
-) -> Result<Vec<String>, AppError> {
+/// Examines a bid's quality plan: makes the evaluators' copy of each file
+/// (its metadata removed, [`crate::document_metadata`]) and stores it, and
+/// reports what in that copy names the bidder, what metadata could not be
+/// removed, and references to outside the document: "(kind) (part)" each.
+/// No finding names a value (a flag must not tell who the bidder is).
+async fn examine<C: ConnectionTrait>(c: &C, b: &bids::Model, defs: &[bid_part_defs::Model], files: &FileStore) -> Result<Examined, AppError> {
     let org = super::super::organisations::by_id(c, b.organisation_id).await?.ok_or(AppError::Internal)?;
     let people: Vec<String> = super::super::organisations::members(c, org.id)
         .await?
@@ -135,26 +167,43 @@ async fn identity_hits<C: ConnectionTrait>(
         .collect();
     let kvk = org.kvk.to_string();
     let terms = std::sync::Arc::new(identity::identifying_terms(&org.name, &kvk, &people));
-    let mut found = vec![];
+    let mut out = Examined::default();
     for p in super::super::bids::parts_of(c, b.id).await? {
         let Some(def) = defs.iter().find(|d| d.id == p.part_def_id && d.envelope == 2) else { continue };
         let Some(fid) = p.file_id else { continue };
         let f = super::super::files::by_id(c, fid).await?.ok_or(AppError::Internal)?;
-        let bytes = tokio::fs::read(files.path_of(&f.sha256)).await.map_err(|e| {
-            tracing::error!(file = %f.sha256, error = %e, "quality plan unreadable at the opening");
+        let bytes = tokio::fs::read(files.path_of_file(&f)).await.map_err(|e| {
+            tracing::error!(file = %f.id, error = %e, "quality plan unreadable at the opening");
             AppError::Internal
         })?;
-        // Inflating office documents and PDF streams is CPU work: off the runtime.
+        // Inflating and rewriting office documents and PDFs is CPU work: off the runtime.
         let scan_terms = terms.clone();
-        let hits = tokio::task::spawn_blocking(move || crate::identity_scan::find_terms(&bytes, &scan_terms))
-            .await
-            .map_err(|_| AppError::Internal)?;
+        let (cleaned, hits) = tokio::task::spawn_blocking(move || {
+            let cleaned = crate::document_metadata::clean(&bytes);
+            let hits = crate::identity_scan::find_terms(cleaned.copy.as_deref().unwrap_or(&bytes), &scan_terms);
+            (cleaned, hits)
+        })
+        .await
+        .map_err(|_| AppError::Internal)?;
         for term in hits {
-            found.push(format!("{} ({})", identity::kind_of_term(&term, &kvk), def.name));
+            out.found.push(format!("{} ({})", identity::kind_of_term(&term, &kvk), def.name));
+        }
+        for kept in &cleaned.kept {
+            out.found.push(format!("{kept}, niet te verwijderen ({})", def.name));
+        }
+        if cleaned.external > 0 {
+            out.found.push(format!("{} ({})", identity::external_references(cleaned.external), def.name));
+        }
+        if let Some(copy) = cleaned.copy {
+            let stored = files.put(&copy).await.map_err(|e| {
+                tracing::error!(error = %e, "the evaluators' copy of a plan could not be stored");
+                AppError::Internal
+            })?;
+            out.copies.push((p.id, files.pending(stored), f.media_type.clone()));
         }
     }
-    found.dedup();
-    Ok(found)
+    out.found.dedup();
+    Ok(out)
 }
 
 /// The plan `pseudonym` stands for, if `user` (with `roles`) may read it now:

@@ -60,10 +60,13 @@ function outbox(): string {
   });
 }
 
-/** The invitation link of the last e-mail to `to`. */
+/** The invitation link of the last invitation e-mailed to `to` (other e-mails may follow it). */
 function invitationLink(to: string): string {
-  const mails = outbox().split("--- ").filter((m) => (m.split("\n")[0] ?? "").includes(`aan: ${to} `));
-  expect(mails.length, `an e-mail to ${to}`).toBeGreaterThan(0);
+  const mails = outbox()
+    .split("--- ")
+    .filter((m) => (m.split("\n")[0] ?? "").includes(`aan: ${to} `))
+    .filter((m) => m.includes("/uitnodiging?t="));
+  expect(mails.length, `an invitation e-mailed to ${to}`).toBeGreaterThan(0);
   const m = /\/uitnodiging\?t=(\S+)/.exec(mails[mails.length - 1]);
   expect(m, `an invitation link to ${to}`).not.toBeNull();
   return `/uitnodiging?t=${m![1]}`;

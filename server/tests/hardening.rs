@@ -928,3 +928,24 @@ async fn evaluators_read_a_copy_without_its_metadata_and_a_plan_with_links_is_fl
     let bid = ok(&mut s.bidders[0], "/api/bid_view", &[("id", "1")]).await;
     assert!(bid.body.contains(&sha(&plan)), "{}", bid.body);
 }
+
+#[tokio::test]
+async fn the_other_inkopers_are_told_at_once_when_an_opening_waits_and_an_appointed_evaluator_to_sign() {
+    let s = published().await.bids(1).await.deadline_passed().await;
+    let mut s = s;
+    ok(&mut s.inkoper, "/api/start_opening", &[("id", "1")]).await;
+    let inbox = ok(&mut s.inkoper2, "/api/inbox", &[]).await.body;
+    assert!(inbox.contains("Bevestig de opening van") && inbox.contains("/aanbesteding/1/opening"), "{inbox}");
+    assert!(inbox.contains("bevestigen vóór"), "{inbox}");
+    let own = ok(&mut s.inkoper, "/api/inbox", &[]).await.body;
+    assert!(!own.contains("Bevestig de opening"), "the starter is not asked: {own}");
+    assert!(s.server.outbox().contains("[Dialoog] Bevestig de opening van"), "and by e-mail");
+    ok(&mut s.inkoper2, "/api/confirm_opening", &[("id", "1")]).await;
+    ok(&mut s.inkoper, "/api/appoint_evaluator", &[("id", "1"), ("gebruikersnaam", "beoordelaar1"), ("voorzitter", "ja")]).await;
+    let mut e = s.server.login("beoordelaar1").await;
+    let inbox = ok(&mut e, "/api/inbox", &[]).await.body;
+    assert!(inbox.contains("U bent beoordelaar voor") && inbox.contains("Onderteken eerst de verklaring"), "{inbox}");
+    // New bidders find the registration from the log-in page.
+    let page = s.server.client().get("/inloggen").await.body;
+    assert!(page.contains("href=\"/registreren\""), "{page}");
+}

@@ -13,12 +13,14 @@ impl Server {
         out
     }
 
-    /// The token of the last invitation e-mailed to `to`.
+    /// The token of the last invitation e-mailed to `to` (other e-mails to
+    /// the same address may follow it).
     pub fn invitation_token(&self, to: &str) -> String {
         let out = self.outbox();
         let mail = out
             .split("--- ")
             .filter(|m| m.lines().next().is_some_and(|l| l.contains(&format!("aan: {to} "))))
+            .filter(|m| m.contains("/uitnodiging?t="))
             .last()
             .unwrap_or_else(|| panic!("no e-mail to {to} in:\n{out}"));
         let at = mail.find("/uitnodiging?t=").unwrap_or_else(|| panic!("no invitation link in:\n{mail}"));

@@ -26,6 +26,7 @@ pub fn Login() -> impl IntoView {
                 </div>
                 <button class="utrecht-button utrecht-button--primary-action" type="submit">"Inloggen"</button>
             </ActionForm>
+            <p data-testid="naar-registratie">"Nieuwe aanbieder? "<a href="/registreren">"Registreer uw organisatie"</a>" om mee te doen aan een aanbesteding."</p>
         </div>
     }
 }

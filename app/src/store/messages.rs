@@ -39,10 +39,53 @@ pub async fn to_organisation<S: Scope>(
     body_md: &str,
     link: Option<&str>,
 ) -> Result<(), DbErr> {
+    post(op, now, tender, (Some(organisation), None), subject, body_md, link).await?;
+    let members = organisation_members::Entity::find()
+        .filter(organisation_members::Column::OrganisationId.eq(organisation))
+        .all(op.txn())
+        .await?;
+    for m in members {
+        queue(op, now, &m.email.to_string(), subject, &email_text(body_md, link)).await?;
+    }
+    Ok(())
+}
+
+/// Sends a message to one person (their inbox) and e-mails it to them when
+/// their account has an address.
+pub async fn to_user<S: Scope>(
+    op: &Op<S>,
+    tender: Option<TenderId>,
+    user: &super::entities::users::Model,
+    subject: &str,
+    body_md: &str,
+    link: Option<&str>,
+) -> Result<(), DbErr> {
+    post(op, op.now(), tender, (None, Some(user.id)), subject, body_md, link).await?;
+    if let Some(address) = user.email.as_deref().filter(|a| !a.is_empty()) {
+        queue(op, op.now(), address, subject, &email_text(body_md, link)).await?;
+    }
+    Ok(())
+}
+
+/// Queues one e-mail to one address (an invitation, which has no inbox yet).
+pub async fn email<S: Scope>(op: &Op<S>, to: &str, subject: &str, body: &str) -> Result<(), DbErr> {
+    queue(op, op.now(), to, subject, body).await
+}
+
+/// One message in the portal, to an organisation or to a person.
+async fn post<S: Scope>(
+    op: &Op<S>,
+    now: DateTime<Utc>,
+    tender: Option<TenderId>,
+    (organisation, user): (Option<OrganisationId>, Option<UserId>),
+    subject: &str,
+    body_md: &str,
+    link: Option<&str>,
+) -> Result<(), DbErr> {
     messages::ActiveModel {
         tender_id: Set(tender),
-        organisation_id: Set(Some(organisation)),
-        user_id: Set(None),
+        organisation_id: Set(organisation),
+        user_id: Set(user),
         subject: Set(subject.into()),
         body_md: Set(body_md.into()),
         link: Set(link.map(str::to_string)),
@@ -51,36 +94,24 @@ pub async fn to_organisation<S: Scope>(
     }
     .insert(op.txn())
     .await?;
-    let members = organisation_members::Entity::find()
-        .filter(organisation_members::Column::OrganisationId.eq(organisation))
-        .all(op.txn())
-        .await?;
-    for m in members {
-        let text = format!(
-            "{body_md}\n\n{}--\nDit bericht staat ook in uw berichten in Dialoog.\n",
-            link.map(|l| format!("Bekijk het in Dialoog: {l}\n\n")).unwrap_or_default()
-        );
-        outbox::ActiveModel {
-            to_address: Set(m.email.to_string()),
-            subject: Set(format!("[Dialoog] {subject}")),
-            body: Set(text),
-            created_at: Set(now),
-            sent_at: Set(None),
-            ..Default::default()
-        }
-        .insert(op.txn())
-        .await?;
-    }
     Ok(())
 }
 
-/// Queues one e-mail to one address (an invitation, which has no inbox yet).
-pub async fn email<S: Scope>(op: &Op<S>, to: &str, subject: &str, body: &str) -> Result<(), DbErr> {
+/// The e-mail of a portal message.
+fn email_text(body_md: &str, link: Option<&str>) -> String {
+    format!(
+        "{body_md}\n\n{}--\nDit bericht staat ook in uw berichten in Dialoog.\n",
+        link.map(|l| format!("Bekijk het in Dialoog: {l}\n\n")).unwrap_or_default()
+    )
+}
+
+/// One e-mail in the outbox.
+async fn queue<S: Scope>(op: &Op<S>, now: DateTime<Utc>, to: &str, subject: &str, body: &str) -> Result<(), DbErr> {
     outbox::ActiveModel {
         to_address: Set(to.to_string()),
         subject: Set(format!("[Dialoog] {subject}")),
         body: Set(body.to_string()),
-        created_at: Set(op.now()),
+        created_at: Set(now),
         sent_at: Set(None),
         ..Default::default()
     }

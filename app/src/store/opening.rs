@@ -4,16 +4,17 @@
 //! for the evaluation, records the proces-verbaal and moves the tender to
 //! "geopend", all in one operation.
 
-use super::entities::openings;
+use super::column::Coded;
+use super::entities::{openings, tender_roles};
 use super::event::{Event, Subject};
 use super::files::FileStore;
 use super::op::Op;
-use super::{bids, evaluation, organisations};
-use crate::domain::access::Phase;
+use super::{bids, evaluation, messages, organisations};
+use crate::domain::access::{Phase, Role};
 use crate::domain::calendar::show_instant;
 use crate::domain::procedure::{may_confirm_opening, may_start_opening};
 use crate::error::AppError;
-use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use serde_json::{json, Map, Value};
 
 /// The first inkoper (the caller) starts the opening.
@@ -37,6 +38,32 @@ pub async fn start(op: &mut Op) -> Result<(), AppError> {
     .insert(op.txn())
     .await?;
     op.record(Event::OpeningStarted { subject: Subject::Opening(o.id), gestart_op: now.to_rfc3339() }).await?;
+    // The other inkopers are told at once: the window is short.
+    let starter = op.user()?.clone();
+    let until = show_instant(now + chrono::Duration::minutes(crate::domain::procedure::OPENING_CONFIRM_MINUTES));
+    let link = format!("/aanbesteding/{}/opening", t.id);
+    let others = tender_roles::Entity::find()
+        .filter(tender_roles::Column::TenderId.eq(t.id))
+        .filter(tender_roles::Column::Role.eq(Coded(Role::Inkoper)))
+        .filter(tender_roles::Column::UserId.ne(starter.id))
+        .all(op.txn())
+        .await?;
+    for r in others {
+        let Some(u) = super::users::by_id(op.txn(), r.user_id).await?.filter(|u| u.active) else { continue };
+        messages::to_user(
+            op,
+            Some(t.id),
+            &u,
+            &format!("Bevestig de opening van {}", t.title),
+            &format!(
+                "{} heeft de opening van de inschrijvingen gestart. Een tweede inkoper moet haar bevestigen vóór {until}; \
+                 daarna verloopt zij en moet zij opnieuw gestart worden.",
+                starter.display_name
+            ),
+            Some(&link),
+        )
+        .await?;
+    }
     Ok(())
 }
 

@@ -67,6 +67,21 @@ pub async fn appoint(op: &mut Op, user: &users::Model, chair: bool) -> Result<ev
         rol_toegekend: granted,
     })
     .await?;
+    let t = op.tender().clone();
+    super::super::messages::to_user(
+        op,
+        Some(tender),
+        user,
+        &format!("U bent beoordelaar voor {}", t.title),
+        &format!(
+            "{} heeft u aangewezen als {} van het beoordelingspanel. Onderteken eerst de verklaring over belangen en \
+             relaties op de pagina Beoordeling; na de controle daarvan en de opening beoordeelt u de plannen.",
+            by_name(op)?,
+            if chair { "voorzitter" } else { "lid" }
+        ),
+        Some(&format!("/aanbesteding/{tender}/beoordeling")),
+    )
+    .await?;
     Ok(ev)
 }
 

@@ -72,6 +72,10 @@ export async function setClock(page: Page, time: string) {
   await page.getByLabel("Zet de klok op").fill(time);
   await page.getByTestId("klok-zetten").click();
   await expect(page.getByRole("status").filter({ hasText: "De gesimuleerde klok is verzet." })).toBeVisible();
+  // The banner above every page of the tender shows the new time at once.
+  const [date, clock] = time.split("T");
+  const [y, m, d] = date.split("-");
+  await expect(page.getByTestId("oefen-tijd")).toContainText(`${d}-${m}-${y} ${clock.slice(0, 5)}`);
 }
 
 /** Moves the seeded tender to the next phase from its overview. */

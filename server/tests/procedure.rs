@@ -400,3 +400,21 @@ async fn dialogue_rounds_book_minutes_share_with_all_and_close_with_the_bidders_
     let r = a1.upload("/upload/inschrijving/1/1", &[], "uea.pdf", b"%PDF-1.7").await;
     assert_eq!(r.status, 200, "{}", r.body);
 }
+
+#[tokio::test]
+async fn every_page_of_a_training_tender_shows_its_simulated_time_and_the_new_time_once_moved() {
+    let s = Server::start().await;
+    let mut ink = s.login("inkoper1").await;
+    ok(&mut ink, "/api/set_training_clock", &[("id", "1"), ("tijd", "2023-06-29T10:00")]).await;
+    for page in ["", "/documenten", "/vragen", "/dialoog", "/inschrijving", "/opening", "/beoordeling", "/gunning", "/contract", "/team"] {
+        let html = ink.get(&format!("/aanbesteding/1{page}")).await.body;
+        assert!(html.contains("data-testid=\"oefen-banner\""), "{page}: no banner");
+        assert!(html.contains("29-06-2023 10:00"), "{page}: not the tender's time");
+        assert_eq!(html.matches("data-testid=\"oefen-banner\"").count(), 1, "{page}: one banner");
+    }
+    ok(&mut ink, "/api/set_training_clock", &[("id", "1"), ("tijd", "2023-06-30T12:00:01")]).await;
+    let html = ink.get("/aanbesteding/1/documenten").await.body;
+    assert!(html.contains("30-06-2023 12:00"), "the new time at once");
+    let banner = ok(&mut ink, "/api/tender_banner", &[("id", "1")]).await.body;
+    assert!(banner.contains("30-06-2023 12:00"), "{banner}");
+}

@@ -45,11 +45,14 @@ pub struct ProcedureData {
     pub notice_months: i32,
 }
 
-/// What every page of a tender shows above its content: the phase, and once
-/// the award decision went out, the end of the standstill.
+/// What every page of a tender shows above its content: the phase, on a
+/// training tender its simulated time, and once the award decision went out,
+/// the end of the standstill.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Banner {
     pub phase: String,
+    /// A training tender: the time its clock shows.
+    pub training_now: Option<String>,
     pub suspended: Option<String>,
     pub letters_sent: Option<String>,
     pub standstill_ends: Option<String>,
@@ -70,6 +73,7 @@ pub async fn tender_banner(id: TenderId) -> Result<Banner, AppError> {
         let now = proc::tender_now(t, st.clock.now());
         Ok(Banner {
             phase: phase.label().into(),
+            training_now: t.training.then(|| show_instant(now)),
             suspended: (phase == Phase::Opgeschort).then(|| t.phase_note.clone().unwrap_or_default()),
             letters_sent: t.letters_sent_at.map(show_instant),
             standstill_ends: t.standstill_ends_at.map(show_instant),

@@ -202,6 +202,16 @@ pub fn UrlMessages() -> impl IntoView {
 /// Navigation between the screens of one tender, and what every page of it
 /// must show: a suspension, and once the award decision went out, the exact
 /// end of the standstill.
+/// Counts the moves of a training clock in this browser tab, so what shows
+/// the tender's time (the banner on every page) reads it again at once.
+#[derive(Clone, Copy)]
+pub struct ClockMoved(pub RwSignal<u32>);
+
+/// The clock-moved counter of the app (a fresh one outside it).
+pub fn clock_moved() -> RwSignal<u32> {
+    use_context::<ClockMoved>().map(|c| c.0).unwrap_or_else(|| RwSignal::new(0))
+}
+
 #[component]
 pub fn TenderNav(id: TenderId) -> impl IntoView {
     let links = [
@@ -219,7 +229,8 @@ pub fn TenderNav(id: TenderId) -> impl IntoView {
         ("/gunning", "Gunning"),
         ("/contract", "Contract"),
     ];
-    let banner = Resource::new(move || id, crate::api::procedure::tender_banner);
+    let moved = clock_moved();
+    let banner = Resource::new(move || (id, moved.get()), |(id, _)| crate::api::procedure::tender_banner(id));
     view! {
         <nav class="tender-nav" aria-label="Aanbesteding">
             {links.into_iter().map(|(p, l)| view! { <a href=format!("/aanbesteding/{id}{p}")>{l}</a> }).collect_view()}
@@ -227,6 +238,13 @@ pub fn TenderNav(id: TenderId) -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 banner.await.ok().map(|b| view! {
+                    {b.training_now.clone().map(|n| view! {
+                        <div class="training-banner" role="status" data-testid="oefen-banner">
+                            "Oefenomgeving: deze aanbesteding loopt op een gesimuleerde klok (nu: "
+                            <span data-testid="oefen-tijd">{n}</span>
+                            "). Termijnen gelden niet voor echte inschrijvingen."
+                        </div>
+                    })}
                     {b.suspended.clone().map(|r| view! {
                         <div class="utrecht-alert utrecht-alert--warning" role="status" data-testid="opgeschort"><p>{format!("Deze aanbesteding is opgeschort: {r}")}</p></div>
                     })}

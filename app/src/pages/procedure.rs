@@ -12,6 +12,13 @@ pub fn ProcedurePanel(id: crate::ids::TenderId) -> impl IntoView {
     let plan = ServerAction::<PlanCalendar>::new();
     let clock = ServerAction::<SetTrainingClock>::new();
     let terms = ServerAction::<SetTerms>::new();
+    // The banner of every page shows the tender's time: it reads it again.
+    let moved = super::clock_moved();
+    Effect::new(move |_| {
+        if clock.version().get() > 0 {
+            moved.update(|n| *n += 1);
+        }
+    });
     let data = Resource::new(
         move || (phase.version().get(), plan.version().get(), clock.version().get(), terms.version().get()),
         move |_| procedure_view(id),

@@ -46,13 +46,6 @@ fn Heading(t: TenderView) -> impl IntoView {
     let title = format!("{} · Dialoog", t.title);
     view! {
         <Title text=title/>
-        {t.training.then(|| view! {
-            <div class="training-banner" role="status" data-testid="oefen-banner">
-                "Oefenomgeving: deze aanbesteding loopt op een gesimuleerde klok"
-                {t.simulated_now.clone().map(|n| format!(" (nu: {n})"))}
-                ". Termijnen gelden niet voor echte inschrijvingen."
-            </div>
-        })}
         <h1 class="utrecht-heading-1">{t.title.clone()}</h1>
         <dl class="facts">
             <dt>"Kenmerk"</dt><dd>{t.reference.clone()}</dd>

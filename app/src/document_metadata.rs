@@ -116,11 +116,18 @@ fn external_in_xml(name: &str, xml: &[u8]) -> usize {
 }
 
 fn clean_office(bytes: &[u8]) -> Option<Cleaned> {
+    clean_office_within(bytes, crate::identity_scan::INFLATE_BUDGET)
+}
+
+/// [`clean_office`] reading at most `budget` inflated bytes.
+fn clean_office_within(bytes: &[u8], mut budget: u64) -> Option<Cleaned> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(bytes.len())));
     let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     let mut out = Cleaned::default();
     let mut changed = false;
+    // One budget of inflated bytes for the whole document, as for the scan:
+    // a container of many bomb-sized parts costs no more than one.
     for i in 0..archive.len() {
         let name = archive.by_index_raw(i).ok()?.name().ok()?.to_string();
         let replacement = PROPERTY_PARTS.iter().find(|(part, _)| *part == name).map(|(_, empty)| *empty);
@@ -131,8 +138,12 @@ fn clean_office(bytes: &[u8]) -> Option<Cleaned> {
             continue;
         }
         let mut data = vec![];
-        // A part larger than the document itself is a bomb: give up.
-        archive.by_index(i).ok()?.take(crate::identity_scan::INFLATE_BUDGET).read_to_end(&mut data).ok()?;
+        archive.by_index(i).ok()?.take(budget).read_to_end(&mut data).ok()?;
+        budget -= data.len() as u64;
+        if budget == 0 {
+            // Too much to read: served as sent, and the buyer is told.
+            return Some(Cleaned { kept: vec!["metadata niet gecontroleerd: het document is te groot om uit te pakken"], ..Cleaned::default() });
+        }
         out.external += external_in_xml(&name, &data);
         let new = match replacement {
             Some(empty) => {
@@ -236,7 +247,7 @@ fn clean_pdf(bytes: &[u8]) -> Cleaned {
             .find(|&p| p == 0 || matches!(bytes[p - 1], b'\n' | b'\r' | b' '))
         else {
             // Inside a compressed object stream: not removable in place.
-            out.kept.push("documentinformatie in een gecomprimeerd object");
+            out.kept.push("documentinformatie in een gecomprimeerd object, niet te verwijderen");
             continue;
         };
         let end = memchr::memmem::find(&bytes[obj..], b"endobj").map(|e| obj + e).unwrap_or(bytes.len());
@@ -294,7 +305,7 @@ fn clean_pdf(bytes: &[u8]) -> Cleaned {
         }
     }
     if inner.iter().any(|s| memchr::memmem::find(s, b"<x:xmpmeta").is_some()) {
-        out.kept.push("XMP-metadata in een gecomprimeerde stroom");
+        out.kept.push("XMP-metadata in een gecomprimeerde stroom, niet te verwijderen");
     }
     out.removed.sort_unstable();
     out.removed.dedup();
@@ -372,7 +383,18 @@ mod tests {
         assert_eq!(c.external, 1, "one link");
         assert_eq!(c.removed, ["XMP-metadata", "documentinformatie (zoals auteur en titel)"]);
         let packed = b"%PDF-1.5\ntrailer\n<< /Info 9 0 R >>\n%%EOF";
-        assert_eq!(clean(packed).kept, ["documentinformatie in een gecomprimeerd object"]);
+        assert_eq!(clean(packed).kept, ["documentinformatie in een gecomprimeerd object, niet te verwijderen"]);
+    }
+
+    #[test]
+    fn an_office_document_of_many_bomb_sized_parts_costs_one_budget_and_is_reported() {
+        let spaces = vec![b' '; 4 << 20];
+        let bomb = zip_of(&[("a.xml", &spaces), ("b.xml", &spaces), ("c.xml", &spaces)]);
+        assert!(bomb.len() < 256 << 10, "deflate shrinks it: {}", bomb.len());
+        let c = clean_office_within(&bomb, 10 << 20).unwrap();
+        assert!(c.copy.is_none());
+        assert_eq!(c.kept, ["metadata niet gecontroleerd: het document is te groot om uit te pakken"]);
+        assert!(clean_office_within(&bomb, 16 << 20).unwrap().kept.is_empty(), "within the budget it is read");
     }
 
     #[test]

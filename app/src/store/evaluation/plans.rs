@@ -189,7 +189,7 @@ async fn examine<C: ConnectionTrait>(c: &C, b: &bids::Model, defs: &[bid_part_de
             out.found.push(format!("{} ({})", identity::kind_of_term(&term, &kvk), def.name));
         }
         for kept in &cleaned.kept {
-            out.found.push(format!("{kept}, niet te verwijderen ({})", def.name));
+            out.found.push(format!("{kept} ({})", def.name));
         }
         if cleaned.external > 0 {
             out.found.push(format!("{} ({})", identity::external_references(cleaned.external), def.name));

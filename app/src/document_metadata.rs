@@ -70,12 +70,6 @@ pub fn clean(bytes: &[u8]) -> Cleaned {
     }
 }
 
-/// Whether an XML part names a person (and so gets its names replaced).
-fn names_people(xml: &[u8]) -> bool {
-    PERSON_ATTRIBUTES.iter().any(|a| memchr::memmem::find(xml, a).is_some())
-        || PERSON_ELEMENTS.iter().any(|e| memchr::memmem::find(xml, format!("<{e}>").as_bytes()).is_some())
-}
-
 /// `xml` with every person's name (see the lists above) replaced.
 fn replace_people(xml: &[u8]) -> Vec<u8> {
     let mut out = xml.to_vec();
@@ -157,11 +151,13 @@ fn clean_office_within(bytes: &[u8], mut budget: u64) -> Option<Cleaned> {
                 }
                 Some(empty.as_bytes().to_vec())
             }
-            None if names_people(&data) => {
-                out.removed.push("namen bij opmerkingen en wijzigingen");
-                Some(replace_people(&data))
+            None => {
+                let new = replace_people(&data);
+                (new != data).then(|| {
+                    out.removed.push("namen bij opmerkingen en wijzigingen");
+                    new
+                })
             }
-            None => None,
         };
         match new {
             Some(new) => {

@@ -206,8 +206,8 @@ async fn upload_bid_part(
         };
         // Inside the lock, on the tender as it is now.
         let mut op = Op::begin(&st.db, &st.clock, ok.user, tender, Action::PrepareBid).await?.arrived_at(arrived);
-        let stored = pending.stored().clone();
-        let f = files::record(&op, &stored, &name, media).await?;
+        let stored = pending.stored();
+        let f = files::record(&op, stored, &name, media).await?;
         let (_, released) =
             bids::put_part(&mut op, org.id, &def, bids::PartContent::File { file_id: f.id, sha256: stored.sha256.clone(), size: stored.size as i64 })
                 .await?;
@@ -253,14 +253,14 @@ async fn upload_document(
         let Some((name, media, pending)) = file else {
             return Err(AppError::Invalid("Kies een bestand om te uploaden.".into()));
         };
-        let stored = pending.stored().clone();
+        let stored = pending.stored();
         let nvi = match field("nvi") {
             Some(s) => Some(s.parse::<QuestionRoundId>().map_err(|_| AppError::Invalid("Ongeldige Nota van Inlichtingen.".into()))?),
             None => None,
         };
         let note = field("toelichting").unwrap_or_default();
         let mut op = Op::begin_any(&st.db, &st.clock, ok.user, tender, &actions).await?;
-        let f = files::record(&op, &stored, &name, media).await?;
+        let f = files::record(&op, stored, &name, media).await?;
         let nv = documents::NewVersion { body_md: None, file: Some((f.id, stored.sha256.clone(), stored.size as i64)), note, nvi };
         match field("document") {
             Some(id) => {

@@ -225,7 +225,7 @@ pub async fn anonymise(op: &mut Op<Anywhere>, by: &users::Model, id: UserId, rea
         .map(|m| m.email.to_string())
         .collect();
     emails.extend(u.email.as_ref().map(|e| e.to_string()));
-    let person = super::erasure::Person { name: u.display_name.clone(), username: u.username.to_string(), emails };
+    let person = super::erasure::Person { user: u.id, name: u.display_name.clone(), username: u.username.to_string(), emails };
     let username = Username::parse(&format!("verwijderd-{}", u.pseudonym.trim_start_matches("p-")))?;
     let placeholder = Email::parse("geanonimiseerd@example.invalid")?;
     organisation_members::Entity::update_many()
@@ -255,7 +255,6 @@ pub async fn anonymise(op: &mut Op<Anywhere>, by: &users::Model, id: UserId, rea
     super::audit::erase_payloads(op, &[], &subjects, &reason).await?;
     // Every other mention: payloads naming them, records, messages, e-mails.
     super::erasure::erase_person(op, &person, ANONYMISED_NAME, &reason).await?;
-    super::throttle::forget_devices(op.txn(), u.id).await?;
     op.record(Event::AccountAnonymised { subject: subject_of(&u) }).await?;
     Ok(u)
 }

@@ -152,20 +152,14 @@ impl TrailReader {
 /// The reader a user is: the tenders where their role may read the trail
 /// (`action`: viewing or exporting it), with where each stands.
 pub async fn reader_for<C: ConnectionTrait>(c: &C, user: crate::ids::UserId, action: crate::domain::access::Action) -> Result<TrailReader, DbErr> {
-    let mut stages = std::collections::HashMap::new();
+    // The user's roles, by tender.
+    let mut roles_in: std::collections::BTreeMap<TenderId, Vec<crate::domain::access::Role>> = Default::default();
     for r in tender_roles::Entity::find().filter(tender_roles::Column::UserId.eq(user)).all(c).await? {
-        if stages.contains_key(&r.tender_id) {
-            continue;
-        }
-        let Some(t) = tenders::Entity::find_by_id(r.tender_id).one(c).await? else { continue };
-        let roles: Vec<_> = tender_roles::Entity::find()
-            .filter(tender_roles::Column::UserId.eq(user))
-            .filter(tender_roles::Column::TenderId.eq(t.id))
-            .all(c)
-            .await?
-            .into_iter()
-            .map(|r| r.role.into_inner())
-            .collect();
+        roles_in.entry(r.tender_id).or_default().push(r.role.into_inner());
+    }
+    let mut stages = std::collections::HashMap::new();
+    for (tender, roles) in roles_in {
+        let Some(t) = tenders::Entity::find_by_id(tender).one(c).await? else { continue };
         if !crate::domain::access::any_allowed(&roles, *t.phase, action) {
             continue;
         }

@@ -30,6 +30,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
 
 /// What identifies the person in text.
 pub struct Person {
+    pub user: crate::ids::UserId,
     pub name: String,
     pub username: String,
     /// Every address they used (account, organisation membership).
@@ -126,18 +127,15 @@ pub async fn erase_person(op: &mut Op<Anywhere>, who: &Person, placeholder: &str
             .exec(op.txn())
             .await?;
     }
-    super::throttle::forget_name(op.txn(), username).await?;
+    super::throttle::cleared(op.txn(), username).await?;
+    super::throttle::forget_devices(op.txn(), who.user).await?;
 
     // Every other mention in the tables.
+    let texts: Vec<&str> = std::iter::once(name).filter(|n| distinctive(n)).chain(emails.iter().copied()).collect();
     let mut replaced = 0;
     for (table, column) in text_columns(op.txn()).await? {
         let col = || SimpleExpr::from(Expr::col(Alias::new(&column)));
-        let mut texts: Vec<&str> = vec![];
-        if distinctive(name) {
-            texts.push(name);
-        }
-        texts.extend(emails.iter().copied());
-        for text in texts {
+        for &text in &texts {
             let stmt = Query::update()
                 .table(Alias::new(&table))
                 .value(Alias::new(&column), Func::cust(Alias::new("REPLACE")).args([col(), Expr::val(text).into(), Expr::val(placeholder).into()]))

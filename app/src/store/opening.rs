@@ -4,8 +4,7 @@
 //! for the evaluation, records the proces-verbaal and moves the tender to
 //! "geopend", all in one operation.
 
-use super::column::Coded;
-use super::entities::{openings, tender_roles};
+use super::entities::openings;
 use super::event::{Event, Subject};
 use super::files::FileStore;
 use super::op::Op;
@@ -14,7 +13,7 @@ use crate::domain::access::{Phase, Role};
 use crate::domain::calendar::show_instant;
 use crate::domain::procedure::{may_confirm_opening, may_start_opening};
 use crate::error::AppError;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 use serde_json::{json, Map, Value};
 
 /// The first inkoper (the caller) starts the opening.
@@ -42,18 +41,13 @@ pub async fn start(op: &mut Op) -> Result<(), AppError> {
     let starter = op.user()?.clone();
     let until = show_instant(now + chrono::Duration::minutes(crate::domain::procedure::OPENING_CONFIRM_MINUTES));
     let link = format!("/aanbesteding/{}/opening", t.id);
-    let others = tender_roles::Entity::find()
-        .filter(tender_roles::Column::TenderId.eq(t.id))
-        .filter(tender_roles::Column::Role.eq(Coded(Role::Inkoper)))
-        .filter(tender_roles::Column::UserId.ne(starter.id))
-        .all(op.txn())
-        .await?;
-    for r in others {
-        let Some(u) = super::users::by_id(op.txn(), r.user_id).await?.filter(|u| u.active) else { continue };
+    let team = super::team::members(op.txn(), t.id).await?;
+    let others = team.iter().filter(|(r, u)| *r.role == Role::Inkoper && u.id != starter.id && u.active);
+    for (_, u) in others {
         messages::to_user(
             op,
             Some(t.id),
-            &u,
+            u,
             &format!("Bevestig de opening van {}", t.title),
             &format!(
                 "{} heeft de opening van de inschrijvingen gestart. Een tweede inkoper moet haar bevestigen vóór {until}; \

@@ -263,7 +263,7 @@ pub async fn login_code(
     let out = match factor {
         Ok(factor) => {
             let u = accounts::succeeded(&op, u).await?;
-            super::throttle::cleared(&op, u.username.as_str()).await?;
+            super::throttle::cleared(op.txn(), u.username.as_str()).await?;
             let token = super::throttle::trust(&op, &u, device).await?;
             op.record(Event::Login { subject: subject_of(&u), factor: Some(factor) }).await?;
             SecondStep::Ok(Box::new(u), token)

@@ -17,13 +17,14 @@ pub fn name_key(typed: &str) -> String {
     sha256_hex(format!("dialoog-inlognaam-v1\n{}", typed.trim().to_lowercase()).as_bytes())
 }
 
+/// The failures a throttle row counts (none without a row).
+fn count_of(row: Option<&login_throttle::Model>) -> Count {
+    row.map(|r| Count { failures: r.failures, window_start: r.window_start, held_until: r.held_until }).unwrap_or_default()
+}
+
 /// The failures counted for a typed name.
 pub async fn count<C: ConnectionTrait>(c: &C, typed: &str) -> Result<Count, DbErr> {
-    Ok(login_throttle::Entity::find_by_id(name_key(typed))
-        .one(c)
-        .await?
-        .map(|r| Count { failures: r.failures, window_start: r.window_start, held_until: r.held_until })
-        .unwrap_or_default())
+    Ok(count_of(login_throttle::Entity::find_by_id(name_key(typed)).one(c).await?.as_ref()))
 }
 
 /// Counts a failure for a typed name (from an untrusted device); returns the
@@ -31,7 +32,8 @@ pub async fn count<C: ConnectionTrait>(c: &C, typed: &str) -> Result<Count, DbEr
 pub async fn failed<S: Scope>(op: &Op<S>, typed: &str) -> Result<Option<DateTime<Utc>>, DbErr> {
     let now = op.now();
     let key = name_key(typed);
-    let before = count(op.txn(), typed).await?;
+    let existing = login_throttle::Entity::find_by_id(key.clone()).one(op.txn()).await?;
+    let before = count_of(existing.as_ref());
     let after = before.after_failure(now);
     let row = login_throttle::ActiveModel {
         name_hash: Set(key.clone()),
@@ -40,7 +42,7 @@ pub async fn failed<S: Scope>(op: &Op<S>, typed: &str) -> Result<Option<DateTime
         held_until: Set(after.held_until),
         updated_at: Set(now),
     };
-    if login_throttle::Entity::find_by_id(key).one(op.txn()).await?.is_some() {
+    if existing.is_some() {
         row.update(op.txn()).await?;
     } else {
         row.insert(op.txn()).await?;
@@ -54,14 +56,9 @@ pub async fn failed<S: Scope>(op: &Op<S>, typed: &str) -> Result<Option<DateTime
     Ok(after.held(now).filter(|_| before.held(now).is_none()))
 }
 
-/// Clears the failures of a name after a complete log-in.
-pub async fn cleared<S: Scope>(op: &Op<S>, typed: &str) -> Result<(), DbErr> {
-    login_throttle::Entity::delete_by_id(name_key(typed)).exec(op.txn()).await?;
-    Ok(())
-}
-
-/// Forgets the failures recorded for a user name (its holder was erased).
-pub async fn forget_name<C: ConnectionTrait>(c: &C, typed: &str) -> Result<(), DbErr> {
+/// Clears the failures of a name (after a complete log-in, or when its
+/// holder is erased).
+pub async fn cleared<C: ConnectionTrait>(c: &C, typed: &str) -> Result<(), DbErr> {
     login_throttle::Entity::delete_by_id(name_key(typed)).exec(c).await?;
     Ok(())
 }

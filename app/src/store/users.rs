@@ -238,7 +238,7 @@ pub async fn login(db: &Db, clock: &Clock, username: &str, password: &str, devic
             }
             Some(u) if password_ok && u.active => {
                 let u = succeeded(&op, u).await?;
-                super::throttle::cleared(&op, username).await?;
+                super::throttle::cleared(op.txn(), username).await?;
                 let token = super::throttle::trust(&op, &u, device).await?;
                 op.record(Event::Login { subject, factor: None }).await?;
                 LoginOutcome::Ok(u, token)

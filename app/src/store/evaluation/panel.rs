@@ -47,13 +47,14 @@ pub async fn appoint(op: &mut Op, user: &users::Model, chair: bool) -> Result<ev
     if chair {
         clear_chair(op, tender).await?;
     }
+    let appointer = by_name(op)?;
     let ev = evaluators::ActiveModel {
         tender_id: Set(tender),
         user_id: Set(user.id),
         chair: Set(chair),
         status: Set(Coded(EvaluatorStatus::Aangewezen)),
         appointed_at: Set(op.now()),
-        appointed_by: Set(by_name(op)?),
+        appointed_by: Set(appointer.clone()),
         appointed_by_user: Set(Some(op.user()?.id)),
         check_status: Set(Coded(DeclarationCheck::Open)),
         ..Default::default()
@@ -76,7 +77,7 @@ pub async fn appoint(op: &mut Op, user: &users::Model, chair: bool) -> Result<ev
         &format!(
             "{} heeft u aangewezen als {} van het beoordelingspanel. Onderteken eerst de verklaring over belangen en \
              relaties op de pagina Beoordeling; na de controle daarvan en de opening beoordeelt u de plannen.",
-            by_name(op)?,
+            appointer,
             if chair { "voorzitter" } else { "lid" }
         ),
         Some(&format!("/aanbesteding/{tender}/beoordeling")),

@@ -123,10 +123,11 @@ pub async fn prepare(op: &mut Op, submitted: &[bids::Model], files: &FileStore, 
         .await?;
         // Examined before the lock; a bid the scan did not see (none should
         // exist after the deadline) is examined here.
-        let examined = match scanned.remove(&b.id) {
-            Some(e) => e,
-            None => examine(op.txn(), b, &defs, files).await?,
-        };
+        if !scanned.contains_key(&b.id) {
+            let e = examine(op.txn(), b, &defs, files).await?;
+            scanned.insert(b.id, e);
+        }
+        let examined = &scanned[&b.id];
         for (part, copy, media_type) in &examined.copies {
             let f = super::super::files::record(op, copy.stored(), "kopie-voor-beoordelaars", media_type).await?;
             bid_parts::Entity::update_many()
@@ -135,13 +136,11 @@ pub async fn prepare(op: &mut Op, submitted: &[bids::Model], files: &FileStore, 
                 .exec(op.txn())
                 .await?;
         }
-        let found = examined.found.clone();
-        scanned.insert(b.id, examined);
-        if !found.is_empty() {
+        if !examined.found.is_empty() {
             eval_flags::ActiveModel {
                 tender_id: Set(tender),
                 plan_id: Set(plan.id),
-                note: Set(identity::opening_flag_note(&found)),
+                note: Set(identity::opening_flag_note(&examined.found)),
                 raised_at: Set(now),
                 decision: Set(Coded(FlagDecision::Open)),
                 ..Default::default()

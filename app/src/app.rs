@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::dashboard::Dashboard ssr=SsrMode::Async/>
                     <Route path=path!("/inloggen") view=pages::login::Login ssr=SsrMode::Async/>
                     <Route path=path!("/wachtwoord") view=pages::password::ChangePassword ssr=SsrMode::Async/>
+                    <Route path=path!("/zegelwachtwoord") view=pages::password::SealingPassphrase ssr=SsrMode::Async/>
                     <Route path=path!("/inloggen/code") view=pages::account::LoginCodePage ssr=SsrMode::Async/>
                     <Route path=path!("/uitnodiging") view=pages::account::Invitation ssr=SsrMode::Async/>
                     <Route path=path!("/tweede-factor") view=pages::account::SecondFactor ssr=SsrMode::Async/>
@@ -122,6 +123,9 @@ fn Frame(children: Children) -> impl IntoView {
                                     {u.creates_tenders.then(|| view! { <a href="/nieuwe-aanbesteding" data-testid="nieuwe-aanbesteding-link">"Nieuwe aanbesteding"</a> })}
                                     {u.beheerder.then(|| view! { <a href="/beheer" data-testid="beheer-link">"Beheer"</a> })}
                                     <a href="/tweede-factor">"Inlogbeveiliging"</a>
+                                    {(u.creates_tenders || u.roles.iter().any(|r| r.2 == "inkoper")).then(|| view! {
+                                        <a href="/zegelwachtwoord" data-testid="zegel-link">"Zegelwachtwoord"</a>
+                                    })}
                                     <span class="user-name" data-testid="ingelogd-als">{u.display_name.clone()}</span>
                                     <ActionForm action=logout attr:class="inline-form">
                                         <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Uitloggen"</button>

@@ -21,6 +21,8 @@ pub mod identity_scan;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 #[cfg(feature = "ssr")]
+pub mod sealing;
+#[cfg(feature = "ssr")]
 pub mod server_ops;
 #[cfg(feature = "ssr")]
 pub mod spreadsheet;

@@ -118,6 +118,7 @@ async fn read_multipart(
     headers: &HeaderMap,
     body: Body,
     limit: u64,
+    seal: Option<(i32, String, String)>,
 ) -> Result<(Vec<(String, String)>, Option<(String, &'static str, files::Pending)>), AppError> {
     let mut mp = multipart(headers, body, limit, 1_000_000)?;
     let mut fields = Vec::new();
@@ -130,7 +131,11 @@ async fn read_multipart(
                 return Err(AppError::Invalid("Upload één bestand tegelijk.".into()));
             }
             let media = files::media_type_for(&fname).map_err(AppError::Invalid)?;
-            let mut up = st.files.begin(limit).await.map_err(|e| {
+            let begun = match &seal {
+                Some((key, public_key, binding)) => st.files.begin_sealed(limit, *key, public_key, binding).await,
+                None => st.files.begin(limit).await,
+            };
+            let mut up = begun.map_err(|e| {
                 tracing::error!(error = %e, "upload could not start");
                 AppError::Internal
             })?;
@@ -198,7 +203,13 @@ async fn upload_bid_part(
         // Refuse early (before receiving the bytes) when the window is shut.
         let now = store::procedure::tender_now(&ok.tender, st.clock.now());
         crate::domain::procedure::bid_window(now, ok.tender.submission_deadline)?;
-        let (_, file) = read_multipart(&st, &headers, body, def.max_bytes as u64).await?;
+        // Sealed while it streams when the tender has an envelope key (every
+        // tender published since bids are sealed).
+        let seal = store::sealing::envelope_key(&st.db.conn, tender)
+            .await?
+            .filter(|k| k.opened_at.is_none())
+            .map(|k| (k.id, k.public_key, store::sealing::binding(tender, org.id, def.id)));
+        let (_, file) = read_multipart(&st, &headers, body, def.max_bytes as u64, seal).await?;
         // The upload arrived with its last byte: the deadline is judged by that.
         let arrived = st.clock.now();
         let Some((name, media, pending)) = file else {
@@ -248,7 +259,7 @@ async fn upload_document(
             Ok(ok) => ok,
             Err(_) => guard::allowed_for(&st, u, tender, actions[1]).await?,
         };
-        let (fields, file) = read_multipart(&st, &headers, body, 50_000_000).await?;
+        let (fields, file) = read_multipart(&st, &headers, body, 50_000_000, None).await?;
         let field = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).filter(|v| !v.is_empty());
         let Some((name, media, pending)) = file else {
             return Err(AppError::Invalid("Kies een bestand om te uploaden.".into()));

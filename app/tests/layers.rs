@@ -8,7 +8,7 @@ use std::path::Path;
 
 const LAYERS: &[&[&str]] = &[
     &["entities", "column", "clock", "event", "op", "audit", "checkpoint", "files", "messages", "session_store", "throttle"],
-    &["users", "second_factor", "invitations", "erasure", "administration", "tenders", "organisations", "documents", "nvi", "dialogue", "award", "bids", "evaluation"],
+    &["users", "second_factor", "invitations", "erasure", "administration", "tenders", "organisations", "documents", "nvi", "dialogue", "award", "sealing", "bids", "evaluation"],
     &["procedure"],
     &["opening", "buyers", "decision", "contract", "team", "setup", "agenda", "bootstrap"],
 ];

@@ -3,6 +3,8 @@
 
 /// OWASP ASVS asks for at least 8 characters (15 recommended) and allows 64;
 /// Dialoog asks for 12.
+/// The shortest sealing passphrase (it guards a share of a tender's key).
+pub const SEALING_MIN_LEN: usize = 12;
 pub const MIN_LEN: usize = 12;
 pub const MAX_LEN: usize = 64;
 

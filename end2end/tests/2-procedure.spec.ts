@@ -1,4 +1,4 @@
-import { test, expect, go, as, setClock, toPhase, PASSWORD } from "./helpers";
+import { test, expect, go, as, setClock, toPhase, PASSWORD, SEAL } from "./helpers";
 import * as fs from "node:fs";
 import * as crypto from "node:crypto";
 
@@ -171,12 +171,16 @@ test("a tender runs from publication through NvI, dialogue and sealed submission
   // After the deadline, two inkopers open the bids.
   await setClock(inkoper, "2023-06-30T12:00:01");
   await go(inkoper, "/aanbesteding/1/opening");
+  // The bids are sealed: each of the two key holders gives their passphrase.
+  await expect(inkoper.getByTestId("verzegeling")).toContainText("Inkoper Twee (demo)");
+  await inkoper.getByTestId("zegel-start").fill(SEAL);
   await inkoper.getByTestId("opening-starten").click();
   await expect(inkoper.getByTestId("opening-wacht")).toContainText("Inkoper Een (demo)");
   await expect(inkoper.getByTestId("opening-bevestigen")).toHaveCount(0);
 
   const second = await as(browser, "inkoper2");
   await go(second, "/aanbesteding/1/opening");
+  await second.getByTestId("zegel-bevestigen").fill(SEAL);
   await second.getByTestId("opening-bevestigen").click();
   const pv = second.getByTestId("proces-verbaal");
   await expect(pv).toContainText("Jeugdteam Duinstreek B.V.");

@@ -253,6 +253,19 @@ test("a fresh deployment runs a real tender: accounts by invitation, a second fa
     expect(scan.violations.map((v) => `${url} ${v.id}: ${v.nodes.map((n) => n.target).join(" ")}`)).toEqual([]);
   }
 
+  // Both inkopers choose a sealing passphrase: together they hold the key the bids are sealed to.
+  for (const [who, passphrase] of [["a.devries", "anna verzegelt de inschrijvingen"], ["b.jansen", "bram verzegelt de inschrijvingen"]]) {
+    const p = pages[who];
+    await go(p, "/zegelwachtwoord");
+    await p.getByTestId("zegel-nieuw").fill(passphrase);
+    await p.getByTestId("zegel-herhaal").fill(passphrase);
+    await p.getByTestId("zegel-opslaan").click();
+    await expect(p.getByTestId("gelukt")).toContainText("opgeslagen");
+    await expect(p.getByTestId("zegel-ingesteld")).toBeVisible();
+    const scan = await new AxeBuilder({ page: p }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+    expect(scan.violations.map((v) => `/zegelwachtwoord ${v.id}: ${v.nodes.map((n) => n.target).join(" ")}`)).toEqual([]);
+  }
+
   // Published, on the real clock.
   await go(anna, tender);
   await anna.getByTestId("naar-gepubliceerd").click();

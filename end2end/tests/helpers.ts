@@ -1,6 +1,8 @@
 import { test as base, expect, type Browser, type Page } from "@playwright/test";
 
 export const PASSWORD = "dialoog-demo";
+/** The demo inkopers' sealing passphrase (their shares of the seeded tender's key). */
+export const SEAL = "dialoog-demo-zegel";
 
 /** A test that fails on any script error in the page, hydration errors included. */
 export const test = base.extend<{ pageErrors: string[] }>({

@@ -14,6 +14,7 @@ mod m20261203_000001_seeded_formation;
 mod m20261203_000002_hardening;
 mod m20261203_000003_file_keys;
 mod m20261203_000004_kvk_claims;
+mod m20261203_000005_sealing;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000002_hardening::Migration),
             Box::new(m20261203_000003_file_keys::Migration),
             Box::new(m20261203_000004_kvk_claims::Migration),
+            Box::new(m20261203_000005_sealing::Migration),
         ]
     }
 }

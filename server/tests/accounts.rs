@@ -270,21 +270,21 @@ async fn each_inkoper_confirms_the_opening_and_the_chair_the_consensus_lock_with
     let mut s = published().await.bids(2).await.deadline_passed().await;
     let (mut app1, _) = s.inkoper.enrol().await;
     let (mut app2, _) = s.inkoper2.enrol().await;
-    let open = [("id", scenario::TENDER)];
+    let open = [("id", scenario::TENDER), ("zegelwachtwoord", SEAL)];
     let r = s.inkoper.post_form("/api/start_opening", &open).await;
     assert_eq!(r.status, 400, "a code is asked: {}", r.body);
-    let r = s.inkoper.post_form("/api/start_opening", &[("id", scenario::TENDER), ("code", "000000")]).await;
+    let r = s.inkoper.post_form("/api/start_opening", &[("id", scenario::TENDER), ("zegelwachtwoord", SEAL), ("code", "000000")]).await;
     assert_eq!(r.status, 400, "{}", r.body);
     let last = app1.last_code().unwrap();
-    let r = s.inkoper.post_form("/api/start_opening", &[("id", scenario::TENDER), ("code", &last)]).await;
+    let r = s.inkoper.post_form("/api/start_opening", &[("id", scenario::TENDER), ("zegelwachtwoord", SEAL), ("code", &last)]).await;
     assert_eq!(r.status, 400, "the enrolment's code again: {}", r.body);
     let code = app1.next_code().await;
-    ok(&mut s.inkoper, "/api/start_opening", &[("id", scenario::TENDER), ("code", &code)]).await;
+    ok(&mut s.inkoper, "/api/start_opening", &[("id", scenario::TENDER), ("zegelwachtwoord", SEAL), ("code", &code)]).await;
     // The second inkoper's code is their own: the first one's does not do.
-    let r = s.inkoper2.post_form("/api/confirm_opening", &[("id", scenario::TENDER), ("code", &app1.next_code().await)]).await;
+    let r = s.inkoper2.post_form("/api/confirm_opening", &[("id", scenario::TENDER), ("zegelwachtwoord", SEAL), ("code", &app1.next_code().await)]).await;
     assert_eq!(r.status, 400, "{}", r.body);
     let code = app2.next_code().await;
-    ok(&mut s.inkoper2, "/api/confirm_opening", &[("id", scenario::TENDER), ("code", &code)]).await;
+    ok(&mut s.inkoper2, "/api/confirm_opening", &[("id", scenario::TENDER), ("zegelwachtwoord", SEAL), ("code", &code)]).await;
     assert!(ok(&mut s.inkoper, "/api/opening_view", &open).await.body.contains("\"opened\":true"));
 
     let mut s = s.panel(3).await.scored().await.consensus_opened().await.consensus_recorded().await;

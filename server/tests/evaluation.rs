@@ -91,15 +91,7 @@ impl Recorded {
 /// method competes on price (set before publication) and each bid has one.
 async fn bids_submitted(s: &Server, ink: &mut Client, prices: Option<[&str; 3]>, plans: [&[u8]; 3]) {
     if prices.is_some() {
-        ok(ink, "/api/save_award_method", &[
-            ("id", "1"),
-            ("criteria", "K1 | Visie en aanpak | 36 | 0-10\nK2 | Samenwerking | 24 | 0-10\n"),
-            ("prijsmethode", "relatief"),
-            ("prijspunten", "40"),
-            ("beslisregels", "kwaliteit, K1, loting"),
-            ("totaal", "100"),
-        ])
-        .await;
+        scenario::compete_on_price(ink).await;
     }
     ok(ink, "/api/set_training_clock", &[("id", "1"), ("tijd", "2023-05-17T09:00")]).await;
     ok(ink, "/api/change_phase", &[("id", "1"), ("to", "gepubliceerd")]).await;
@@ -127,8 +119,8 @@ async fn bids_submitted(s: &Server, ink: &mut Client, prices: Option<[&str; 3]>,
 async fn open_bids(s: &Server, ink: &mut Client) {
     let mut ink2 = s.login("inkoper2").await;
     ok(ink, "/api/set_training_clock", &[("id", "1"), ("tijd", "2023-06-30T12:00:01")]).await;
-    ok(ink, "/api/start_opening", &[("id", "1")]).await;
-    ok(&mut ink2, "/api/confirm_opening", &[("id", "1")]).await;
+    ok(ink, "/api/start_opening", &[("id", "1"), ("zegelwachtwoord", SEAL)]).await;
+    ok(&mut ink2, "/api/confirm_opening", &[("id", "1"), ("zegelwachtwoord", SEAL)]).await;
 }
 
 /// Appoints the three demo evaluators (the first chairs), has them sign and

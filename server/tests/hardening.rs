@@ -165,12 +165,14 @@ async fn every_text_area_shows_exactly_the_stored_text_and_saves_it_back_unchang
     let page = ink.get("/aanbesteding/1/opzet").await.body;
     assert!(!page.contains("<script>alert(1)</script>"));
     assert_eq!(textarea(&page, "name=\"partners\""), partners);
-    // A bidder's form part.
+    // A bidder's form part is sealed as it is saved: its text area starts
+    // empty (not even the bidder reads it back before the opening).
     let mut s = Scenario::published(s).await;
     let mut a = s.server.login("aanbieder1").await;
     ok(&mut a, "/api/save_form_part", &[("id", "1"), ("onderdeel", "3"), ("tekst", HOSTILE_TEXT)]).await;
     let page = a.get("/aanbesteding/1/inschrijving").await.body;
-    assert_eq!(textarea(&page, "name=\"tekst\""), HOSTILE_TEXT.trim_start_matches('\n').trim_end(), "the form part as stored (trimmed)");
+    assert_eq!(textarea(&page, "name=\"tekst\""), "", "a sealed form part is not shown back");
+    assert!(!page.contains("<b data-testid=\"ingevoegd\">"));
     let _ = &mut s;
 }
 
@@ -360,10 +362,10 @@ async fn the_identity_scan_of_the_opening_does_not_hold_up_log_ins_and_writes() 
         ok(&mut a, "/api/submit_bid", &[("id", "1"), ("sleutel", &format!("sleutel-scan-{i}-00000001"))]).await;
     }
     let mut s = s.deadline_passed().await;
-    ok(&mut s.inkoper, "/api/start_opening", &[("id", "1")]).await;
+    ok(&mut s.inkoper, "/api/start_opening", &[("id", "1"), ("zegelwachtwoord", SEAL)]).await;
     let mut second = std::mem::replace(&mut s.inkoper2, s.server.client());
     let confirm = tokio::spawn(async move {
-        let r = second.post_form("/api/confirm_opening", &[("id", "1")]).await;
+        let r = second.post_form("/api/confirm_opening", &[("id", "1"), ("zegelwachtwoord", SEAL)]).await;
         (r, std::time::Instant::now())
     });
     // While the plans are scanned, someone logs in (a write: its audit event).
@@ -471,10 +473,10 @@ async fn wrong_codes_at_a_confirmation_end_that_session_but_never_lock_the_owner
     let mut s = published().await.bids(1).await.deadline_passed().await;
     let (mut app1, _) = s.inkoper.enrol().await;
     for _ in 0..4 {
-        let r = s.inkoper.post_form("/api/start_opening", &[("id", "1"), ("code", "000000")]).await;
+        let r = s.inkoper.post_form("/api/start_opening", &[("id", "1"), ("zegelwachtwoord", SEAL), ("code", "000000")]).await;
         assert_eq!(r.status, 400, "{}", r.body);
     }
-    let r = s.inkoper.post_form("/api/start_opening", &[("id", "1"), ("code", "000000")]).await;
+    let r = s.inkoper.post_form("/api/start_opening", &[("id", "1"), ("zegelwachtwoord", SEAL), ("code", "000000")]).await;
     assert_eq!(r.status, 429, "{}", r.body);
     assert!(r.body.contains("uitgelogd"), "{}", r.body);
     assert_eq!(s.inkoper.post_form("/api/dashboard", &[]).await.status, 401, "that session ended");
@@ -483,7 +485,7 @@ async fn wrong_codes_at_a_confirmation_end_that_session_but_never_lock_the_owner
     again.others = s.inkoper.others.clone();
     again.login_with_code("inkoper1", DEMO_PASSWORD, &mut app1).await;
     let code = app1.next_code().await;
-    ok(&mut again, "/api/start_opening", &[("id", "1"), ("code", &code)]).await;
+    ok(&mut again, "/api/start_opening", &[("id", "1"), ("zegelwachtwoord", SEAL), ("code", &code)]).await;
 }
 
 /// An instant as a `datetime-local` value in Amsterdam time, to the second.
@@ -933,14 +935,14 @@ async fn evaluators_read_a_copy_without_its_metadata_and_a_plan_with_links_is_fl
 async fn the_other_inkopers_are_told_at_once_when_an_opening_waits_and_an_appointed_evaluator_to_sign() {
     let s = published().await.bids(1).await.deadline_passed().await;
     let mut s = s;
-    ok(&mut s.inkoper, "/api/start_opening", &[("id", "1")]).await;
+    ok(&mut s.inkoper, "/api/start_opening", &[("id", "1"), ("zegelwachtwoord", SEAL)]).await;
     let inbox = ok(&mut s.inkoper2, "/api/inbox", &[]).await.body;
     assert!(inbox.contains("Bevestig de opening van") && inbox.contains("/aanbesteding/1/opening"), "{inbox}");
     assert!(inbox.contains("bevestigen vóór"), "{inbox}");
     let own = ok(&mut s.inkoper, "/api/inbox", &[]).await.body;
     assert!(!own.contains("Bevestig de opening"), "the starter is not asked: {own}");
     assert!(s.server.outbox().contains("[Dialoog] Bevestig de opening van"), "and by e-mail");
-    ok(&mut s.inkoper2, "/api/confirm_opening", &[("id", "1")]).await;
+    ok(&mut s.inkoper2, "/api/confirm_opening", &[("id", "1"), ("zegelwachtwoord", SEAL)]).await;
     ok(&mut s.inkoper, "/api/appoint_evaluator", &[("id", "1"), ("gebruikersnaam", "beoordelaar1"), ("voorzitter", "ja")]).await;
     let mut e = s.server.login("beoordelaar1").await;
     let inbox = ok(&mut e, "/api/inbox", &[]).await.body;

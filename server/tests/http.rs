@@ -212,6 +212,12 @@ async fn every_route_and_server_function_refuses_the_roles_the_table_refuses() {
     let table: Vec<Row> = vec![
         ("POST /api/change_password", wrong_current, vec!["*"], 400),
         ("PAGE /wachtwoord", vec![], vec!["public"], 200),
+        // The sealing passphrase: one's own; a share and a rehearsal for the tender's inkopers.
+        ("POST /api/sealing_key_view", vec![], vec!["*"], 200),
+        ("POST /api/set_sealing_passphrase", vec![("new_passphrase", "kort"), ("repeat", "kort")], vec!["*"], 400),
+        ("PAGE /zegelwachtwoord", vec![], vec!["*"], 200),
+        ("POST /api/prove_key_share", vec![("id", "1"), ("zegelwachtwoord", "")], vec!["inkoper1"], 400),
+        ("POST /api/rehearse_opening", vec![("id", "1"), ("zegelwachtwoord", ""), ("start", "true")], vec!["inkoper1"], 400),
         ("POST /api/demo_mode", vec![], vec!["public"], 200),
         ("POST /api/me", vec![], vec!["public"], 200),
         ("POST /api/login", vec![("username", "x"), ("password", "y")], vec!["public"], 200),
@@ -315,8 +321,8 @@ async fn every_route_and_server_function_refuses_the_roles_the_table_refuses() {
         ("PAGE /aanbesteding/{id}/inschrijving", vec![], vec!["aanbieder1"], 200),
         ("PAGE /aanbesteding/{id}/ontvangstbevestiging/{receipt}", vec![], vec!["rol"], 404),
         ("POST /api/opening_view", vec![("id", "1")], vec!["inkoper1", "waarnemer1"], 200),
-        ("POST /api/start_opening", vec![("id", "1")], vec![], 200),
-        ("POST /api/confirm_opening", vec![("id", "1")], vec![], 200),
+        ("POST /api/start_opening", vec![("id", "1"), ("zegelwachtwoord", SEAL)], vec![], 200),
+        ("POST /api/confirm_opening", vec![("id", "1"), ("zegelwachtwoord", SEAL)], vec![], 200),
         ("POST /api/opening_record", vec![("id", "1")], vec!["inkoper1", "waarnemer1"], 200),
         ("PAGE /aanbesteding/{id}/opening", vec![], vec!["inkoper1", "waarnemer1"], 200),
         // The evaluation (the panel can be prepared before publication; scoring only in its phase).

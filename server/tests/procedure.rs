@@ -89,8 +89,8 @@ async fn a_tender_runs_from_publication_to_a_four_eyes_opening() {
     assert_eq!(parts.len(), 4);
     assert_eq!(parts[0]["sha256"], sha(&uea));
     assert_eq!(parts[3]["sha256"], sha(SEALED));
-    // Every stored file is under a random name (never its hash), and the
-    // receipt's hashes are those of stored files.
+    // Every stored file is under a random name (never its hash), and is
+    // sealed: no stored file has the hash of a part the receipt lists.
     let mut stored_hashes = vec![];
     for dir in std::fs::read_dir(s.dir.path().join("data/files")).unwrap() {
         let dir = dir.unwrap().path();
@@ -106,9 +106,7 @@ async fn a_tender_runs_from_publication_to_a_four_eyes_opening() {
     }
     for p in parts {
         let h = p["sha256"].as_str().unwrap();
-        if p["bestandsnaam"] != "formulier" {
-            assert!(stored_hashes.iter().any(|s| s == h), "the receipt's hash is a stored file's");
-        }
+        assert!(!stored_hashes.iter().any(|s| s == h), "a stored file is the plain part {}", p["naam"]);
     }
     // A retried submit returns the same receipt, never a second bid.
     let again = ok(&mut a1, "/api/submit_bid", &[("id", "1"), ("sleutel", "sleutel-aanbieder-1")]).await;
@@ -191,15 +189,15 @@ async fn a_tender_runs_from_publication_to_a_four_eyes_opening() {
     assert!(proc.body.contains("\"submission_closed\":true"), "{}", proc.body);
 
     // Opening: one person never opens.
-    ok(&mut ink, "/api/start_opening", &[("id", "1")]).await;
-    let r = ink.post_form("/api/confirm_opening", &[("id", "1")]).await;
+    ok(&mut ink, "/api/start_opening", &[("id", "1"), ("zegelwachtwoord", SEAL)]).await;
+    let r = ink.post_form("/api/confirm_opening", &[("id", "1"), ("zegelwachtwoord", SEAL)]).await;
     assert_eq!(r.status, 409, "{}", r.body);
     assert!(r.body.contains("tweede"), "{}", r.body);
-    let r = ink.post_form("/api/start_opening", &[("id", "1")]).await;
+    let r = ink.post_form("/api/start_opening", &[("id", "1"), ("zegelwachtwoord", SEAL)]).await;
     assert_eq!(r.status, 409, "{}", r.body);
     let r = ok(&mut ink, "/api/opening_record", &[("id", "1")]).await;
     assert_eq!(r.body.trim(), "null", "not opened yet");
-    ok(&mut ink2, "/api/confirm_opening", &[("id", "1")]).await;
+    ok(&mut ink2, "/api/confirm_opening", &[("id", "1"), ("zegelwachtwoord", SEAL)]).await;
     let pv = ok(&mut ink, "/api/opening_record", &[("id", "1")]).await;
     assert!(pv.body.contains("Jeugdhulp Kennemerland B.V. (demo)") && pv.body.contains(&sha(&uea)), "{}", pv.body);
     assert!(pv.body.contains("Inkoper Een (demo)") && pv.body.contains("Inkoper Twee (demo)"), "{}", pv.body);

@@ -231,7 +231,25 @@ async fn the_team_is_made_by_invitation_or_from_accounts_and_publication_needs_t
     assert_eq!(r.status, 409, "{}", r.body);
     assert!(r.body.contains("vier ogen"), "{}", r.body);
     ok(&mut ink, "/api/add_team_member", &[("id", tid), ("rol", "inkoper"), ("gebruikersnaam", "m.vos")]).await;
+    // Two inkopers, but only one holds a sealing key: the bids would have no key to be sealed to.
+    let r = ink.post_form("/api/change_phase", &[("id", tid), ("to", "gepubliceerd")]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("zegelwachtwoord") && r.body.contains("M. Vos"), "{}", r.body);
+    let r = vos.post_form("/api/set_sealing_passphrase", &[("new_passphrase", "kort"), ("repeat", "kort")]).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    let pass = [("new_passphrase", "de sleutel van Vos"), ("repeat", "de sleutel van Vos")];
+    ok(&mut vos, "/api/set_sealing_passphrase", &pass).await;
     ok(&mut ink, "/api/change_phase", &[("id", tid), ("to", "gepubliceerd")]).await;
+    assert!(s.db.all_text().await.contains("sealing.key_created"), "the key is in the audit trail");
+    ok(&mut ink, "/api/prove_key_share", &[("id", tid), ("zegelwachtwoord", SEAL)]).await;
+    // A forgotten passphrase: a new key, with which this tender's share no longer opens.
+    let again = [("new_passphrase", "een nieuwe sleutel"), ("repeat", "een nieuwe sleutel"), ("vervangen", "ja")];
+    ok(&mut vos, "/api/set_sealing_passphrase", &again).await;
+    let r = vos.post_form("/api/prove_key_share", &[("id", tid), ("zegelwachtwoord", "een nieuwe sleutel")]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("vervangen"), "{}", r.body);
+    let r = vos.post_form("/api/set_sealing_passphrase", &[("current", "de sleutel van Vos"), ("new_passphrase", "nog een andere zin"), ("repeat", "nog een andere zin")]).await;
+    assert_eq!(r.status, 400, "the old passphrase is gone: {}", r.body);
     // Published: the set-up is fixed and the two inkopers stay.
     let r = ink.post_form("/api/add_buyer", &[("id", tid), ("naam", "Bergen")]).await;
     assert_eq!(r.status, 403, "{}", r.body);

@@ -15,5 +15,5 @@ pub mod server;
 
 pub use account::Authenticator;
 pub use db::TestDb;
-pub use scenario::Scenario;
+pub use scenario::{Scenario, SEAL};
 pub use server::*;

@@ -20,6 +20,10 @@ pub const BIDDERS: [(&str, &str, &str); 3] = [
     ("aanbieder3", "Coöperatie Samen Sterk Jeugd U.A. (demo)", "90000003"),
 ];
 
+/// The sealing passphrase of the demo inkopers (their shares of the key the
+/// seeded tender's bids are sealed to).
+pub const SEAL: &str = "dialoog-demo-zegel";
+
 /// The demo evaluators, the first one chairs.
 pub const EVALUATORS: [&str; 3] = ["beoordelaar1", "beoordelaar2", "beoordelaar3"];
 
@@ -29,6 +33,20 @@ pub const CRITERIA: [&str; 5] = ["K1", "K2", "K3", "K4", "K5"];
 /// A quality plan of bidder `i` (anonymous: it names nobody).
 pub fn plan_bytes(i: usize) -> Vec<u8> {
     format!("%PDF-1.4 Anoniem kwaliteitsplan {i}: de aanpak per school, samen met het samenwerkingsverband.").into_bytes()
+}
+
+/// Before publication: the seeded tender's method competes on price (two
+/// criteria, the relative price method), so every bid has an envelope 3.
+pub async fn compete_on_price(inkoper: &mut Client) {
+    ok(inkoper, "/api/save_award_method", &[
+        ("id", TENDER),
+        ("criteria", "K1 | Visie en aanpak | 36 | 0-10\nK2 | Samenwerking | 24 | 0-10\n"),
+        ("prijsmethode", "relatief"),
+        ("prijspunten", "40"),
+        ("beslisregels", "kwaliteit, K1, loting"),
+        ("totaal", "100"),
+    ])
+    .await;
 }
 
 pub struct Scenario {
@@ -87,8 +105,8 @@ impl Scenario {
     /// Past the deadline, and opened by inkoper1 and inkoper2.
     pub async fn opened(self) -> Scenario {
         let mut s = self.deadline_passed().await;
-        ok(&mut s.inkoper, "/api/start_opening", &[("id", TENDER)]).await;
-        ok(&mut s.inkoper2, "/api/confirm_opening", &[("id", TENDER)]).await;
+        ok(&mut s.inkoper, "/api/start_opening", &[("id", TENDER), ("zegelwachtwoord", SEAL)]).await;
+        ok(&mut s.inkoper2, "/api/confirm_opening", &[("id", TENDER), ("zegelwachtwoord", SEAL)]).await;
         s
     }
 

@@ -324,3 +324,43 @@ pub async fn accept_invitation(t: String, new_password: String, repeat: String) 
     })
     .await
 }
+
+/// Whether the logged-in user has a sealing key (and its fingerprint).
+#[server(endpoint = "sealing_key_view")]
+pub async fn sealing_key_view() -> Result<Option<String>, AppError> {
+    use super::guard;
+    guard::run(async move {
+        let user = guard::current_user().await?.ok_or(AppError::NotLoggedIn)?;
+        let st = guard::state()?;
+        Ok(crate::store::sealing::sealing_key(&st.db.conn, user.id).await?.map(|k| crate::sealing::fingerprint(&k.public_key)))
+    })
+    .await
+}
+
+/// Sets (or changes) the logged-in user's sealing passphrase: the key their
+/// shares of tender keys are sealed to. With `vervangen`, a forgotten
+/// passphrase is replaced by a new key (the shares of tenders already
+/// published are then lost for this holder).
+#[server(endpoint = "set_sealing_passphrase")]
+pub async fn set_sealing_passphrase(
+    current: Option<String>,
+    new_passphrase: String,
+    repeat: String,
+    vervangen: Option<String>,
+) -> Result<(), AppError> {
+    use super::guard;
+    use crate::store::sealing::{self, KeyChange};
+    use crate::store::Op;
+    guard::run(async move {
+        let user = guard::current_user().await?.ok_or(AppError::NotLoggedIn)?;
+        let st = guard::state()?;
+        sealing::check_passphrase(&new_passphrase, &repeat)?;
+        let change = if vervangen.is_some() { KeyChange::Replace } else { KeyChange::Passphrase };
+        guard::throttle(guard::Costly::Password, Some(user.id)).await?;
+        let key = sealing::prepare_key(&st.db.conn, user.id, current.filter(|c| !c.is_empty()), new_passphrase, change).await?;
+        let mut op = Op::anywhere(&st.db, &st.clock, crate::store::op::Actor::user(&user)).await?;
+        sealing::store_key(&mut op, &user, key, change).await?;
+        op.commit().await
+    })
+    .await
+}

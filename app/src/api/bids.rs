@@ -93,7 +93,8 @@ pub async fn bid_view(id: TenderId) -> Result<BidData, AppError> {
                 max_size: files::show_size(d.max_bytes as u64),
                 max_bytes: d.max_bytes,
                 stored,
-                form_text: p.and_then(|p| p.form_text.clone()).map(|text| {
+                // Sealed until the opening: not even the bidder reads it back.
+                form_text: p.and_then(|p| p.form_text.clone()).filter(|t| !crate::sealing::is_sealed_text(t)).map(|text| {
                     if *d.kind == PartKind::Prijs {
                         bids::price_of(&text).map(|m| m.show()).unwrap_or_default()
                     } else {
@@ -202,7 +203,7 @@ pub async fn submit_bid(id: TenderId, sleutel: String) -> Result<Receipt, AppErr
         let op = guard::op(id, Action::SubmitBid).await?.arrived_at(arrived);
         let key = key?;
         let org = guard::own_organisation(&st, op.user()?).await?;
-        bids::submit(op, &st.anchor, &org, &key).await
+        bids::submit(op, &st.anchor, &st.files, &org, &key).await
     })
     .await
 }
@@ -254,6 +255,22 @@ pub struct OpeningData {
     pub may_open: bool,
     /// The caller confirms with a code from their app.
     pub code_required: bool,
+    /// The key the bids are sealed to (none for a tender published before
+    /// bids were sealed).
+    pub sealing: Option<SealingView>,
+}
+
+/// The envelope key of a tender as its inkopers see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SealingView {
+    pub fingerprint: String,
+    pub opened: bool,
+    /// (name, share proved)
+    pub holders: Vec<(String, bool)>,
+    /// The caller holds a share: (proved).
+    pub mine: Option<bool>,
+    /// A rehearsal waiting: (started by, at, the caller may complete it).
+    pub rehearsal: Option<(String, String, bool)>,
 }
 
 #[server(endpoint = "opening_view")]
@@ -285,20 +302,50 @@ pub async fn opening_view(id: TenderId) -> Result<OpeningData, AppError> {
             opened: bids::confirmed_opening(&st.db.conn, id).await?.is_some(),
             code_required: crate::store::users::has_second_factor(&ok.user),
             may_open: ok.may(Action::OpenBids),
+            sealing: match crate::store::sealing::state(&st.db.conn, id, ok.user.id).await? {
+                None => None,
+                Some(k) => {
+                    let mine = k.holders.iter().find(|h| h.0 == ok.user.id).map(|h| h.2);
+                    let mut rehearsal = None;
+                    if let Some((by, at, for_me)) = k.rehearsal {
+                        let name = crate::store::users::by_id(&st.db.conn, by).await?.map(|u| u.display_name).unwrap_or_default();
+                        rehearsal = Some((name, show_instant(at), for_me && by != ok.user.id));
+                    }
+                    Some(SealingView {
+                        fingerprint: k.fingerprint,
+                        opened: k.opened,
+                        holders: k.holders.into_iter().map(|(_, n, p)| (n, p)).collect(),
+                        mine,
+                        rehearsal,
+                    })
+                }
+            },
         })
     })
     .await
 }
 
-/// The first inkoper starts the opening, confirming with a fresh code.
+/// The first inkoper starts the opening, confirming with a fresh code and,
+/// on a sealed tender, the passphrase that opens their share of the key.
 #[server(endpoint = "start_opening")]
-pub async fn start_opening(id: TenderId, code: Option<String>) -> Result<(), AppError> {
+pub async fn start_opening(id: TenderId, code: Option<String>, zegelwachtwoord: Option<String>) -> Result<(), AppError> {
     use super::guard;
     use crate::domain::access::Action;
+    use crate::store::sealing;
     guard::run(async move {
+        let ok = guard::require(id, Action::OpenBids).await?;
+        let st = guard::state()?;
+        // The passphrase is checked before the lock (argon2id is slow on purpose).
+        let holder = match sealing::envelope_key(&st.db.conn, id).await?.filter(|k| k.opened_at.is_none()) {
+            Some(_) => {
+                guard::throttle(guard::Costly::Password, Some(ok.user.id)).await?;
+                Some(sealing::unlock(&st.db.conn, ok.user.id, zegelwachtwoord.as_deref().unwrap_or_default()).await?)
+            }
+            None => None,
+        };
         let op = guard::op(id, Action::OpenBids).await?;
         let mut op = guard::with_fresh_code(op, code).await?;
-        crate::store::opening::start(&mut op).await?;
+        crate::store::opening::start(&mut op, holder.as_ref()).await?;
         op.commit().await
     })
     .await
@@ -306,23 +353,44 @@ pub async fn start_opening(id: TenderId, code: Option<String>) -> Result<(), App
 
 /// A second inkoper confirms the opening, with a fresh code of their own.
 #[server(endpoint = "confirm_opening")]
-pub async fn confirm_opening(id: TenderId, code: Option<String>) -> Result<(), AppError> {
+pub async fn confirm_opening(id: TenderId, code: Option<String>, zegelwachtwoord: Option<String>) -> Result<(), AppError> {
     use super::guard;
     use crate::domain::access::Action;
+    use crate::store::{opening, sealing};
     guard::run(async move {
         let ok = guard::require(id, Action::OpenBids).await?;
         let st = guard::state()?;
-        // The identity scan reads and inflates every quality plan: done
-        // before the lock, so an opening never holds up log-ins and writes.
-        let mut scanned = if ok.tender.submission_deadline.is_some_and(|d| d <= crate::store::procedure::tender_now(&ok.tender, st.clock.now())) {
-            crate::store::evaluation::plans::scan_for_identity(&st.db.conn, id, &st.files).await?
+        let after_deadline = ok.tender.submission_deadline.is_some_and(|d| d <= crate::store::procedure::tender_now(&ok.tender, st.clock.now()));
+        // On a sealed tender this holder's share and the one handed on to
+        // them recover the key, and the bids are opened with it; then the
+        // identity scan reads and inflates every quality plan. Both before
+        // the lock, so an opening never holds up log-ins and writes.
+        let mut unsealed = None;
+        if after_deadline && sealing::envelope_key(&st.db.conn, id).await?.is_some_and(|k| k.opened_at.is_none()) {
+            // The same rule the operation checks again, before the slow work.
+            let o = crate::store::bids::latest_unconfirmed_opening(&st.db.conn, id).await?;
+            crate::domain::procedure::may_confirm_opening(
+                o.as_ref().map(|o| o.started_at),
+                o.as_ref().is_some_and(|o| o.started_by == ok.user.id),
+                st.clock.now(),
+            )?;
+            guard::throttle(guard::Costly::Password, Some(ok.user.id)).await?;
+            let holder = sealing::unlock(&st.db.conn, ok.user.id, zegelwachtwoord.as_deref().unwrap_or_default()).await?;
+            unsealed = Some(opening::recover_and_unseal(&st.db.conn, id, &holder, &ok.user, &st.files).await?);
+        }
+        let mut scanned = if after_deadline {
+            let paths = unsealed.as_ref().map(|u| u.paths(&st.files)).unwrap_or_default();
+            crate::store::evaluation::plans::scan_for_identity(&st.db.conn, id, &st.files, &paths).await?
         } else {
             Default::default()
         };
         let op = guard::op(id, Action::OpenBids).await?;
         let mut op = guard::with_fresh_code(op, code).await?;
-        crate::store::opening::confirm(&mut op, &st.files, &mut scanned).await?;
+        opening::confirm(&mut op, &st.files, &mut scanned, unsealed.as_mut()).await?;
         op.commit().await?;
+        if let Some(u) = unsealed {
+            u.finish(&st.files);
+        }
         crate::store::evaluation::plans::keep_copies(scanned);
         Ok(())
     })
@@ -407,3 +475,46 @@ pub async fn opening_record(id: TenderId) -> Result<Option<OpeningRecordData>, A
 
 #[cfg(feature = "ssr")]
 use sea_orm::EntityTrait;
+
+/// A key holder proves their share of the tender's key opens with their
+/// passphrase.
+#[server(endpoint = "prove_key_share")]
+pub async fn prove_key_share(id: TenderId, zegelwachtwoord: String) -> Result<(), AppError> {
+    use super::guard;
+    use crate::domain::access::Action;
+    guard::run(async move {
+        let ok = guard::require(id, Action::ManageProcedure).await?;
+        let st = guard::state()?;
+        guard::throttle(guard::Costly::Password, Some(ok.user.id)).await?;
+        let holder = crate::store::sealing::unlock(&st.db.conn, ok.user.id, &zegelwachtwoord).await?;
+        let mut op = guard::op(id, Action::ManageProcedure).await?;
+        crate::store::sealing::prove_share(&mut op, &holder).await?;
+        op.commit().await
+    })
+    .await
+}
+
+/// A rehearsal of the opening: the first holder starts it, a second
+/// completes it (`start` false) and the key opens the test envelope. Gives
+/// whether it opened (when completed).
+#[server(endpoint = "rehearse_opening")]
+pub async fn rehearse_opening(id: TenderId, zegelwachtwoord: String, start: bool) -> Result<Option<bool>, AppError> {
+    use super::guard;
+    use crate::domain::access::Action;
+    guard::run(async move {
+        let ok = guard::require(id, Action::ManageProcedure).await?;
+        let st = guard::state()?;
+        guard::throttle(guard::Costly::Password, Some(ok.user.id)).await?;
+        let holder = crate::store::sealing::unlock(&st.db.conn, ok.user.id, &zegelwachtwoord).await?;
+        let mut op = guard::op(id, Action::ManageProcedure).await?;
+        let outcome = if start {
+            crate::store::sealing::start_rehearsal(&mut op, &holder).await?;
+            None
+        } else {
+            Some(crate::store::sealing::complete_rehearsal(&mut op, &holder).await?)
+        };
+        op.commit().await?;
+        Ok(outcome)
+    })
+    .await
+}

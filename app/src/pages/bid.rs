@@ -2,7 +2,10 @@
 //! four-eyes opening and the proces-verbaal.
 
 use super::{tender_id, tender_or_none, TenderPage};
-use crate::api::bids::{bid_view, opening_record, opening_view, receipt_view, ConfirmOpening, RemovePart, SaveFormPart, StartOpening, SubmitBid, WithdrawBid};
+use crate::api::bids::{
+    bid_view, opening_record, opening_view, receipt_view, ConfirmOpening, ProveKeyShare, RehearseOpening, RemovePart, SaveFormPart, StartOpening,
+    SubmitBid, WithdrawBid,
+};
 use crate::domain::status::{BidStatus, PartKind};
 use crate::feedback;
 use crate::ids::{ReceiptId, TenderId};
@@ -30,7 +33,7 @@ pub fn Bid() -> impl IntoView {
                     <dt>"Sluitingstermijn"</dt><dd>{b.deadline.clone().unwrap_or_else(|| "niet gepland".into())}</dd>
                 </dl>
                 {b.window_message.clone().map(|m| view! { <div class="utrecht-alert utrecht-alert--warning" role="status"><p>{m}</p></div> })}
-                <p class="hint">"Niemand kan de inhoud van uw ingediende onderdelen lezen vóór de opening, ook de inkoper niet."</p>
+                <p class="hint">"Wat u opslaat, wordt meteen versleuteld met de sleutel van deze aanbesteding. Niemand kan het lezen vóór de opening: de inkoper niet, de beheerder van de server niet, en ook u niet. Een opgeslagen onderdeel vervangt u door het opnieuw toe te voegen."</p>
                 <table class="utrecht-table" data-testid="onderdelen">
                     <thead><tr><th scope="col">"Onderdeel"</th><th scope="col">"Opgeslagen"</th><th scope="col">"Toevoegen of vervangen"</th></tr></thead>
                     <tbody>{b.parts.clone().into_iter().map(|p| view! {
@@ -156,13 +159,21 @@ pub fn Opening() -> impl IntoView {
     let id = tender_id();
     let start = ServerAction::<StartOpening>::new();
     let confirm = ServerAction::<ConfirmOpening>::new();
-    let data = Resource::new(move || (id(), start.version().get(), confirm.version().get()), |(id, ..)| async move {
-        opening_view(tender_or_none(id)).await
-    });
+    let prove = ServerAction::<ProveKeyShare>::new();
+    let rehearse = ServerAction::<RehearseOpening>::new();
+    let data = Resource::new(
+        move || (id(), start.version().get(), confirm.version().get(), prove.version().get(), rehearse.version().get()),
+        |(id, ..)| async move { opening_view(tender_or_none(id)).await },
+    );
     let record = Resource::new(move || (id(), confirm.version().get()), |(id, _)| async move { opening_record(tender_or_none(id)).await });
     view! {
         <TenderPage title="Opening" heading="Opening van de inschrijvingen" data=data render=move |o| {
             let tender = o.tender;
+            let sealed = o.sealing.as_ref().is_some_and(|k| !k.opened);
+            let section = o.sealing.clone().map(|k| {
+                let may = o.may_open || k.mine.is_some();
+                view! { <SealingSection tender=tender k=k may=may prove=prove rehearse=rehearse/> }
+            });
             view! {
                 <dl class="facts">
                     <dt>"Sluitingstermijn"</dt><dd>{o.deadline.clone().unwrap_or_default()}</dd>
@@ -175,6 +186,7 @@ pub fn Opening() -> impl IntoView {
                     None => view! {
                         <ActionForm action=start>
                             <input type="hidden" name="id" value=tender/>
+                            {sealed.then(|| view! { <PassphraseField id="zegel-start"/> })}
                             <super::CodeField required=o.code_required id="code-start"/>
                             <button type="submit" class="utrecht-button utrecht-button--primary-action" data-testid="opening-starten"
                                 disabled=!o.deadline_passed>"Opening starten"</button>
@@ -185,14 +197,23 @@ pub fn Opening() -> impl IntoView {
                         {(!mine).then(|| view! {
                             <ActionForm action=confirm>
                                 <input type="hidden" name="id" value=tender/>
+                                {sealed.then(|| view! { <PassphraseField id="zegel-bevestigen"/> })}
                                 <super::CodeField required=o.code_required id="code-bevestigen"/>
                                 <button type="submit" class="utrecht-button utrecht-button--primary-action" data-testid="opening-bevestigen">"Opening bevestigen"</button>
                             </ActionForm>
                         })}
                     }.into_any(),
                 })}
+                {section}
             }.into_any()
         }>
+        {feedback!(prove, "Uw sleuteldeel opent met uw zegelwachtwoord. Dat is vastgelegd in de audittrail.")}
+        {move || rehearse.value().get().map(|r| match r {
+            Ok(None) => view! { <div class="utrecht-alert utrecht-alert--ok" role="status" data-testid="proef-gestart"><p>"De proef is gestart. Een tweede sleutelhouder voltooit haar binnen 10 minuten met diens zegelwachtwoord."</p></div> }.into_any(),
+            Ok(Some(true)) => view! { <div class="utrecht-alert utrecht-alert--ok" role="status" data-testid="proef-geslaagd"><p>"De proef is geslaagd: met uw twee sleuteldelen gaat de opening open. Dat is vastgelegd in de audittrail."</p></div> }.into_any(),
+            Ok(Some(false)) => view! { <div class="utrecht-alert utrecht-alert--error" role="alert" data-testid="proef-mislukt"><p>"De proef is mislukt: de sleuteldelen openen de proefenvelop niet. Probeer het met andere sleutelhouders en meld het aan de functioneel beheerder; vastgelegd in de audittrail."</p></div> }.into_any(),
+            Err(e) => view! { <div class="utrecht-alert utrecht-alert--error" role="alert" data-testid="fout"><p>{e.to_string()}</p></div> }.into_any(),
+        })}
         {feedback!(start, "De opening is gestart. Een tweede inkoper moet haar binnen 10 minuten bevestigen.")}
         {feedback!(confirm, "De inschrijvingen zijn geopend. Het proces-verbaal staat hieronder.")}
         </TenderPage>
@@ -240,5 +261,87 @@ pub fn Opening() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The passphrase of the caller's sealing key.
+#[component]
+fn PassphraseField(id: &'static str) -> impl IntoView {
+    view! {
+        <div class="utrecht-form-field">
+            <label class="utrecht-form-label" for=id>"Uw zegelwachtwoord"</label>
+            <p class="utrecht-form-field-description" id=format!("{id}-uitleg")>"Het wachtwoord dat u koos voor uw deel van de sleutel van de inschrijvingen."</p>
+            <input class="utrecht-textbox" id=id name="zegelwachtwoord" type="password" autocomplete="off" maxlength="200" required
+                aria-describedby=format!("{id}-uitleg") data-testid=id/>
+        </div>
+    }
+}
+
+/// The key the bids are sealed to: its fingerprint, who holds a share, and
+/// (for a holder) the check of their own share and the rehearsal.
+#[component]
+fn SealingSection(
+    tender: crate::ids::TenderId,
+    k: crate::api::bids::SealingView,
+    may: bool,
+    prove: ServerAction<ProveKeyShare>,
+    rehearse: ServerAction<RehearseOpening>,
+) -> impl IntoView {
+    let holder = may && k.mine.is_some() && !k.opened;
+    view! {
+        <section data-testid="verzegeling">
+            <h2 class="utrecht-heading-2">"Verzegeling"</h2>
+            <p>{if k.opened {
+                "De inschrijvingen zijn met de sleutel geopend."
+            } else {
+                "De inschrijvingen zijn versleuteld met de sleutel van deze aanbesteding. Twee sleutelhouders openen haar samen, elk met het eigen zegelwachtwoord."
+            }}</p>
+            <details>
+                <summary>"Vingerafdruk van de sleutel (SHA-256)"</summary>
+                <p class="hint">"Dezelfde vingerafdruk staat in de audittrail bij de publicatie: zo ziet iedereen dat de sleutel niet is vervangen."</p>
+                <code class="hash" data-testid="sleutel-vingerafdruk">{k.fingerprint.clone()}</code>
+            </details>
+            <table class="utrecht-table" data-testid="sleutelhouders">
+                <thead><tr><th scope="col">"Sleutelhouder"</th><th scope="col">"Eigen deel gecontroleerd"</th></tr></thead>
+                <tbody>{k.holders.iter().map(|(n, proved)| view! {
+                    <tr><td>{n.clone()}</td><td>{if *proved { "ja" } else { "nog niet" }}</td></tr>
+                }).collect_view()}</tbody>
+            </table>
+            {(k.holders.len() < 3 && !k.opened).then(|| view! {
+                <p class="hint">"Met twee sleutelhouders kan de opening alleen als zij er allebei zijn. Bij een volgende aanbesteding: geef drie inkopers een zegelwachtwoord vóór de publicatie."</p>
+            })}
+            {holder.then(|| view! {
+                {(k.mine == Some(false)).then(|| view! {
+                    <h3 class="utrecht-heading-3">"Uw sleuteldeel controleren"</h3>
+                    <ActionForm action=prove>
+                        <input type="hidden" name="id" value=tender/>
+                        <PassphraseField id="zegel-controle"/>
+                        <button type="submit" class="utrecht-button utrecht-button--primary-action" data-testid="deel-controleren">"Mijn sleuteldeel controleren"</button>
+                    </ActionForm>
+                })}
+                <h3 class="utrecht-heading-3">"Proef van de opening"</h3>
+                <p>"Een proef laat vóór de sluitingstermijn zien dat twee sleutelhouders de sleutel samen maken. De inschrijvingen blijven dicht: alleen een proefenvelop gaat open."</p>
+                {match k.rehearsal.clone() {
+                    Some((by, at, true)) => view! {
+                        <p data-testid="proef-wacht">{format!("{by} startte een proef op {at}. Voltooi haar met uw zegelwachtwoord.")}</p>
+                        <ActionForm action=rehearse>
+                            <input type="hidden" name="id" value=tender/>
+                            <input type="hidden" name="start" value="false"/>
+                            <PassphraseField id="zegel-proef-voltooien"/>
+                            <button type="submit" class="utrecht-button utrecht-button--primary-action" data-testid="proef-voltooien">"Proef voltooien"</button>
+                        </ActionForm>
+                    }.into_any(),
+                    other => view! {
+                        {other.map(|(by, at, _)| view! { <p data-testid="proef-wacht">{format!("Proef gestart door {by} op {at}; een tweede sleutelhouder voltooit haar.")}</p> })}
+                        <ActionForm action=rehearse>
+                            <input type="hidden" name="id" value=tender/>
+                            <input type="hidden" name="start" value="true"/>
+                            <PassphraseField id="zegel-proef-starten"/>
+                            <button type="submit" class="utrecht-button utrecht-button--secondary-action" data-testid="proef-starten">"Proef starten"</button>
+                        </ActionForm>
+                    }.into_any(),
+                }}
+            })}
+        </section>
     }
 }

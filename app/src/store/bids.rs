@@ -166,6 +166,23 @@ pub async fn put_part(
             (None, Some(text), sha, size)
         }
     };
+    // Sealed to the tender's envelope key: until the opening nobody reads a
+    // form or a price, the bidder included.
+    let key = super::sealing::envelope_key(op.txn(), op.tender_id()).await?.filter(|k| k.opened_at.is_none());
+    let form_text = match (form_text, &key) {
+        (Some(text), Some(k)) => Some(
+            crate::sealing::seal_small(&k.public_key, &super::sealing::binding(op.tender_id(), org, def.id), &text)
+                .map_err(|_| AppError::Internal)?,
+        ),
+        (text, _) => text,
+    };
+    if let (Some(f), Some(k)) = (file_id, &key) {
+        let sealed_by = super::files::by_id(op.txn(), f).await?.and_then(|f| f.sealed_by);
+        if sealed_by != Some(k.id) {
+            tracing::error!(file = %f, "an unsealed file offered as a part of a sealed tender");
+            return Err(AppError::Internal);
+        }
+    }
     let existing = bid_parts::Entity::find()
         .filter(bid_parts::Column::BidId.eq(b.id))
         .filter(bid_parts::Column::PartDefId.eq(def.id))
@@ -276,7 +293,13 @@ async fn listed_name<C: ConnectionTrait>(c: &C, def: &bid_part_defs::Model, p: &
 /// event and the receipt with its idempotency key are one operation; the
 /// checkpoint in the receipt is stored in the anchor before the answer goes
 /// out. A retry with the same key returns the same receipt.
-pub async fn submit(mut op: Op, anchor: &Anchor, org: &organisations::Model, key: &IdempotencyKey) -> Result<Receipt, AppError> {
+pub async fn submit(
+    mut op: Op,
+    anchor: &Anchor,
+    files: &super::files::FileStore,
+    org: &organisations::Model,
+    key: &IdempotencyKey,
+) -> Result<Receipt, AppError> {
     let user = op.user()?.clone();
     let t = op.tender().clone();
     // Late is late, judged by when the bid arrived, not by when it got its turn.
@@ -300,6 +323,18 @@ pub async fn submit(mut op: Op, anchor: &Anchor, org: &organisations::Model, key
     for d in defs.iter().filter(|d| d.required) {
         if !parts.iter().any(|p| p.part_def_id == d.id) {
             return Err(AppError::Conflict(format!("Het verplichte onderdeel '{}' ontbreekt nog.", d.name)));
+        }
+    }
+    // A part sealed on the server is complete and well-formed before its
+    // receipt is issued (the server cannot open it to look).
+    for p in &parts {
+        let Some(f) = p.file_id else { continue };
+        let Some(file) = super::files::by_id(op.txn(), f).await?.filter(|f| f.sealed_by.is_some()) else { continue };
+        if !super::files::sealed_well_formed(files, &file).await {
+            tracing::error!(file = %f, "a sealed part is damaged on disk");
+            return Err(AppError::Conflict(
+                "Een onderdeel van uw inschrijving is bij het opslaan beschadigd. Upload het opnieuw en dien daarna in.".into(),
+            ));
         }
     }
     let mut listed = Vec::new();

@@ -15,6 +15,9 @@ use crate::state::Clock;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 pub const DEMO_PASSWORD: &str = "dialoog-demo";
+/// The sealing passphrase of the demo inkopers (their shares of the seeded
+/// tender's key).
+pub const DEMO_SEALING_PASSPHRASE: &str = "dialoog-demo-zegel";
 pub const ADMIN_USERNAME: &str = "beheerder";
 
 /// The demo bidding organisations (fictional).
@@ -67,9 +70,17 @@ pub async fn run(db: &Db, clock: &Clock, opts: Options) -> Result<Report, AppErr
     let admin_hash = if empty { Some(users::hash_password(admin_pw.clone()).await) } else { None };
     let demo_accounts = demo_accounts();
     let mut demo_hashes = Vec::new();
+    let mut demo_seals = Vec::new();
     if empty && opts.demo {
-        for _ in &demo_accounts {
+        for a in &demo_accounts {
             demo_hashes.push(users::hash_password(DEMO_PASSWORD.to_string()).await);
+            // The demo inkopers hold the key of the seeded tender's bids.
+            demo_seals.push(match a.role {
+                Some(Role::Inkoper) => Some(
+                    tokio::task::spawn_blocking(|| crate::sealing::new_holder_key(DEMO_SEALING_PASSPHRASE)).await.map_err(|_| AppError::Internal)?,
+                ),
+                _ => None,
+            });
         }
     }
 
@@ -102,7 +113,7 @@ pub async fn run(db: &Db, clock: &Clock, opts: Options) -> Result<Report, AppErr
         report.admin_created = Some((ADMIN_USERNAME.into(), admin_pw, generated));
         if opts.demo {
             let mut n_org = 0;
-            for (demo, hash) in demo_accounts.iter().zip(demo_hashes) {
+            for ((demo, hash), seal) in demo_accounts.iter().zip(demo_hashes).zip(demo_seals) {
                 let (username, name, role, org) = (&demo.username, &demo.name, &demo.role, &demo.organisation);
                 let u = users::create(
                     &mut op,
@@ -115,6 +126,9 @@ pub async fn run(db: &Db, clock: &Clock, opts: Options) -> Result<Report, AppErr
                     },
                 )
                 .await?;
+                if let Some(k) = seal {
+                    super::sealing::store_key(&mut op, &u, k, super::sealing::KeyChange::Passphrase).await?;
+                }
                 if demo.rights != Rights::default() {
                     super::administration::set_rights(&mut op, u.id, demo.rights).await?;
                 }

@@ -360,6 +360,9 @@ entity!(files, "files", FileId, {
     /// Where the bytes are: `files/<key[..2]>/<key>` (random); files stored
     /// before keys existed lie under their SHA-256.
     pub storage_key: Option<String>,
+    /// The envelope key the bytes are sealed to (a bid part before its
+    /// opening); none for a plain file.
+    pub sealed_by: Option<i32>,
 });
 
 entity!(documents, "documents", DocumentId, {
@@ -718,4 +721,53 @@ entity!(contract_options, "contract_options", i32, {
     pub decided_by: String,
     pub decision_ref: String,
     pub note: String,
+});
+
+entity!(sealing_keys, "sealing_keys", i32, {
+    pub user_id: UserId,
+    /// The holder's X25519 public key (hex): shares are sealed to it.
+    pub public_key: String,
+    /// The private key, sealed to the key derived from the passphrase.
+    pub wrapped_private: String,
+    /// The public half of the passphrase-derived key (hex): a wrong
+    /// passphrase is recognised without trying to unwrap.
+    pub wrap_public: String,
+    pub kdf_salt: String,
+    pub kdf_params: String,
+    pub created_at: DateTimeUtc,
+});
+
+entity!(envelope_keys, "envelope_keys", i32, {
+    pub tender_id: TenderId,
+    /// Which envelopes it seals ("1,2,3").
+    pub envelopes: String,
+    pub public_key: String,
+    /// SHA-256 of the public key, as published.
+    pub fingerprint: String,
+    /// A random secret sealed to the key at publication: a rehearsal opens it.
+    pub test_envelope: String,
+    pub test_digest: String,
+    pub created_at: DateTimeUtc,
+    pub opened_at: Option<DateTimeUtc>,
+});
+
+entity!(key_shares, "key_shares", i32, {
+    pub envelope_key_id: i32,
+    pub user_id: UserId,
+    /// The holder's public key the share was sealed to.
+    pub holder_public_key: String,
+    pub sealed_share: String,
+    /// SHA-256 of the share: its holder proves it opens.
+    pub share_digest: String,
+    pub proved_at: Option<DateTimeUtc>,
+});
+
+entity!(key_relays, "key_relays", i32, {
+    pub envelope_key_id: i32,
+    /// "opening" or "proef".
+    pub purpose: String,
+    pub started_by: UserId,
+    pub started_at: DateTimeUtc,
+    pub for_user: UserId,
+    pub sealed_share: String,
 });

@@ -396,6 +396,22 @@ events! {
         bevestiging: String,
     },
     BidWithdrawn = "bid.withdrawn" { ingetrokken_op: String },
+    /// A key holder set (or changed) the passphrase of their sealing key.
+    /// Replaced: a new key for a forgotten passphrase; the shares of the old one no longer open.
+    SealingKeySet = "account.sealing_key_set" { vingerafdruk: String, gewijzigd: bool, vervangen: bool },
+    /// At publication: the key the bids are sealed to, and who holds its shares.
+    EnvelopeKeyCreated = "sealing.key_created" {
+        publieke_sleutel: String,
+        vingerafdruk: String,
+        enveloppen: String,
+        sleutelhouders: Vec<String>,
+        nodig_voor_opening: String,
+    },
+    /// A holder showed that their share opens with their passphrase.
+    KeyShareProved = "sealing.share_proved" { vingerafdruk: String },
+    KeyRehearsalStarted = "sealing.rehearsal_started" { vingerafdruk: String },
+    /// Two holders recovered the key and opened the test envelope (or not).
+    KeyRehearsed = "sealing.rehearsed" { vingerafdruk: String, sleutelhouders: Vec<String>, geslaagd: bool },
     OpeningStarted = "opening.started" { gestart_op: String },
     OpeningConfirmed = "opening.confirmed" {
         /// The proces-verbaal van opening.

@@ -37,6 +37,9 @@ pub struct Stored {
     pub size: u64,
     /// Its storage key (random, 32 hex digits).
     pub key: String,
+    /// The envelope key its bytes are sealed to (the hash and size are of
+    /// the plaintext).
+    pub sealed_by: Option<i32>,
 }
 
 /// "20 MB", "1,5 MB", "800 kB".
@@ -79,7 +82,17 @@ impl FileStore {
         let key = hex::encode(name);
         let tmp = self.root.join("tmp").join(&key);
         let file = tokio::fs::OpenOptions::new().write(true).create_new(true).open(&tmp).await?;
-        Ok(Upload { file: Some(file), tmp, key, hasher: Sha256::new(), size: 0, limit, root: self.root.clone() })
+        Ok(Upload { file: Some(file), tmp, key, hasher: Sha256::new(), size: 0, limit, root: self.root.clone(), sealer: None })
+    }
+
+    /// Starts an upload that is sealed while it streams: to the envelope key
+    /// `key_id` (public key `public_key`), bound to the part it is for. Only
+    /// ciphertext reaches the disk; the hash is of the plaintext.
+    pub async fn begin_sealed(&self, limit: u64, key_id: i32, public_key: &str, binding: &str) -> std::io::Result<Upload> {
+        let mut u = self.begin(limit).await?;
+        let sealer = crate::sealing::StreamSealer::new(public_key, binding).map_err(|e| std::io::Error::other(e.to_string()))?;
+        u.sealer = Some((key_id, sealer));
+        Ok(u)
     }
 
     /// Reads a stored file (after access was checked by the caller).
@@ -172,6 +185,7 @@ pub struct Upload {
     size: u64,
     limit: u64,
     root: PathBuf,
+    sealer: Option<(i32, crate::sealing::StreamSealer)>,
 }
 
 impl Upload {
@@ -181,7 +195,11 @@ impl Upload {
             return Err(UploadError::TooLarge { limit: show_size(self.limit) });
         }
         self.hasher.update(chunk);
-        self.file.as_mut().expect("open until finished").write_all(chunk).await?;
+        let file = self.file.as_mut().expect("open until finished");
+        match &mut self.sealer {
+            Some((_, sealer)) => file.write_all(&sealer.push(chunk)).await?,
+            None => file.write_all(chunk).await?,
+        }
         Ok(())
     }
 
@@ -195,6 +213,13 @@ impl Upload {
             return Err(UploadError::Empty);
         }
         let mut file = self.file.take().expect("open until finished");
+        let sealed_by = match self.sealer.take() {
+            Some((id, sealer)) => {
+                file.write_all(&sealer.finish()).await?;
+                Some(id)
+            }
+            None => None,
+        };
         file.flush().await?;
         file.sync_all().await?;
         drop(file);
@@ -212,7 +237,7 @@ impl Upload {
         })
         .await
         .map_err(|e| std::io::Error::other(e.to_string()))??;
-        Ok(Stored { sha256, size, key })
+        Ok(Stored { sha256, size, key, sealed_by })
     }
 }
 
@@ -222,6 +247,19 @@ impl Drop for Upload {
             let _ = std::fs::remove_file(&self.tmp);
         }
     }
+}
+
+/// Whether a sealed file on disk is complete and well-formed for its
+/// recorded plaintext size.
+pub async fn sealed_well_formed(store: &FileStore, f: &files::Model) -> bool {
+    use tokio::io::AsyncReadExt;
+    let Ok(mut file) = store.open_read(f).await else { return false };
+    let Ok(meta) = file.metadata().await else { return false };
+    let mut header = vec![0u8; crate::sealing::STREAM_HEADER];
+    if file.read_exact(&mut header).await.is_err() {
+        return false;
+    }
+    crate::sealing::well_formed(&header, meta.len(), f.size as u64)
 }
 
 /// Records a stored file in the database.
@@ -238,6 +276,7 @@ pub async fn record<Sc: super::op::Scope>(
         media_type: Set(media_type.to_string()),
         created_at: Set(op.now()),
         storage_key: Set(Some(s.key.clone())),
+        sealed_by: Set(s.sealed_by),
         ..Default::default()
     }
     .insert(op.txn())

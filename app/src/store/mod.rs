@@ -10,7 +10,8 @@
 //! - records: `users`, `second_factor`, `invitations`, `erasure` (every
 //!   mention of a person, for their anonymisation), `administration`,
 //!   `tenders`, `organisations`, `documents`, `nvi`, `dialogue`, `award`,
-//!   `bids`, `evaluation` (panel, plans and flags, sheets, consensus, result)
+//!   `sealing` (keys and shares of sealed bids), `bids`, `evaluation` (panel,
+//!   plans and flags, sheets, consensus, result)
 //! - the procedure: `procedure` (facts, phase transitions, calendar, deadlines)
 //! - what moves the procedure on: `opening`, `buyers`, `decision`, `contract`,
 //!   `team`, `setup` (creating, configuring and copying tenders), `agenda`
@@ -44,6 +45,7 @@ pub mod op;
 pub mod opening;
 pub mod organisations;
 pub mod procedure;
+pub mod sealing;
 pub mod second_factor;
 pub mod session_store;
 pub mod setup;

@@ -170,6 +170,10 @@ pub async fn transition(op: &mut Op<InTender>, to: Phase, reason: &str) -> Resul
     if to == Phase::Gepubliceerd {
         m.published_at = Set(Some(now));
     }
+    if to == Phase::Gepubliceerd && from == Phase::Concept {
+        // The key the bids will be sealed to, its shares with the inkopers.
+        super::sealing::create_envelope_key(op).await?;
+    }
     let t2 = m.update(op.txn()).await?;
     op.set_tender(t2);
     op.record(Event::PhaseChanged {

@@ -16,7 +16,8 @@ use crate::domain::refusal::text_up_to;
 use crate::domain::status::{FlagDecision, PlanStatus};
 use crate::domain::values::Pseudonym;
 use crate::error::AppError;
-use crate::ids::{FlagId, TenderId};
+use crate::ids::{FlagId, PartId, TenderId};
+use std::collections::HashMap;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set};
 
 fn random_u32() -> u32 {
@@ -65,11 +66,18 @@ pub fn keep_copies(hits: IdentityHits) {
 
 /// Examines the quality plan of each submitted bid, outside any write
 /// transaction (after the deadline no bid changes).
-pub async fn scan_for_identity<C: ConnectionTrait>(c: &C, tender: TenderId, files: &FileStore) -> Result<IdentityHits, AppError> {
+/// `unsealed` gives where the opened copy of a sealed part lies (the part's
+/// own file is its ciphertext until the opening commits).
+pub async fn scan_for_identity<C: ConnectionTrait>(
+    c: &C,
+    tender: TenderId,
+    files: &FileStore,
+    unsealed: &HashMap<PartId, std::path::PathBuf>,
+) -> Result<IdentityHits, AppError> {
     let defs = super::super::bids::part_defs(c, tender).await?;
     let mut out = IdentityHits::new();
     for b in super::super::bids::submitted(c, tender).await? {
-        out.insert(b.id, examine(c, &b, &defs, files).await?);
+        out.insert(b.id, examine(c, &b, &defs, files, unsealed).await?);
     }
     Ok(out)
 }
@@ -124,7 +132,7 @@ pub async fn prepare(op: &mut Op, submitted: &[bids::Model], files: &FileStore, 
         // Examined before the lock; a bid the scan did not see (none should
         // exist after the deadline) is examined here.
         if !scanned.contains_key(&b.id) {
-            let e = examine(op.txn(), b, &defs, files).await?;
+            let e = examine(op.txn(), b, &defs, files, &HashMap::new()).await?;
             scanned.insert(b.id, e);
         }
         let examined = &scanned[&b.id];
@@ -157,7 +165,13 @@ pub async fn prepare(op: &mut Op, submitted: &[bids::Model], files: &FileStore, 
 /// reports what in that copy names the bidder, what metadata could not be
 /// removed, and references to outside the document: "(kind) (part)" each.
 /// No finding names a value (a flag must not tell who the bidder is).
-async fn examine<C: ConnectionTrait>(c: &C, b: &bids::Model, defs: &[bid_part_defs::Model], files: &FileStore) -> Result<Examined, AppError> {
+async fn examine<C: ConnectionTrait>(
+    c: &C,
+    b: &bids::Model,
+    defs: &[bid_part_defs::Model],
+    files: &FileStore,
+    unsealed: &HashMap<PartId, std::path::PathBuf>,
+) -> Result<Examined, AppError> {
     let org = super::super::organisations::by_id(c, b.organisation_id).await?.ok_or(AppError::Internal)?;
     let people: Vec<String> = super::super::organisations::members(c, org.id)
         .await?
@@ -171,7 +185,8 @@ async fn examine<C: ConnectionTrait>(c: &C, b: &bids::Model, defs: &[bid_part_de
         let Some(def) = defs.iter().find(|d| d.id == p.part_def_id && d.envelope == 2) else { continue };
         let Some(fid) = p.file_id else { continue };
         let f = super::super::files::by_id(c, fid).await?.ok_or(AppError::Internal)?;
-        let bytes = tokio::fs::read(files.path_of_file(&f)).await.map_err(|e| {
+        let path = unsealed.get(&p.id).cloned().unwrap_or_else(|| files.path_of_file(&f));
+        let bytes = tokio::fs::read(path).await.map_err(|e| {
             tracing::error!(file = %f.id, error = %e, "quality plan unreadable at the opening");
             AppError::Internal
         })?;

@@ -337,10 +337,7 @@ pub async fn start_opening(id: TenderId, code: Option<String>, zegelwachtwoord: 
         let st = guard::state()?;
         // The passphrase is checked before the lock (argon2id is slow on purpose).
         let holder = match sealing::envelope_key(&st.db.conn, id).await?.filter(|k| k.opened_at.is_none()) {
-            Some(_) => {
-                guard::throttle(guard::Costly::Password, Some(ok.user.id)).await?;
-                Some(sealing::unlock(&st.db.conn, ok.user.id, zegelwachtwoord.as_deref().unwrap_or_default()).await?)
-            }
+            Some(_) => Some(unlock_own_key(&ok.user, zegelwachtwoord.as_deref().unwrap_or_default()).await?),
             None => None,
         };
         let op = guard::op(id, Action::OpenBids).await?;
@@ -374,8 +371,7 @@ pub async fn confirm_opening(id: TenderId, code: Option<String>, zegelwachtwoord
                 o.as_ref().is_some_and(|o| o.started_by == ok.user.id),
                 st.clock.now(),
             )?;
-            guard::throttle(guard::Costly::Password, Some(ok.user.id)).await?;
-            let holder = sealing::unlock(&st.db.conn, ok.user.id, zegelwachtwoord.as_deref().unwrap_or_default()).await?;
+            let holder = unlock_own_key(&ok.user, zegelwachtwoord.as_deref().unwrap_or_default()).await?;
             unsealed = Some(opening::recover_and_unseal(&st.db.conn, id, &holder, &ok.user, &st.files).await?);
         }
         let mut scanned = if after_deadline {
@@ -476,18 +472,31 @@ pub async fn opening_record(id: TenderId) -> Result<Option<OpeningRecordData>, A
 #[cfg(feature = "ssr")]
 use sea_orm::EntityTrait;
 
+/// The caller's sealing key, unlocked with their passphrase: rate-limited as
+/// a password, and slow on purpose (argon2id), so before any lock is taken.
+#[cfg(feature = "ssr")]
+async fn unlock_own_key(user: &crate::store::entities::users::Model, passphrase: &str) -> Result<crate::sealing::HolderSecret, AppError> {
+    let st = super::guard::state()?;
+    super::guard::throttle(super::guard::Costly::Password, Some(user.id)).await?;
+    crate::store::sealing::unlock(&st.db.conn, user.id, passphrase).await
+}
+
+/// An operation of a key holder on the tender's key, with their unlocked key.
+#[cfg(feature = "ssr")]
+async fn holder_op(id: TenderId, passphrase: &str) -> Result<(crate::store::Op, crate::sealing::HolderSecret), AppError> {
+    use crate::domain::access::Action;
+    let ok = super::guard::require(id, Action::ManageProcedure).await?;
+    let holder = unlock_own_key(&ok.user, passphrase).await?;
+    Ok((super::guard::op(id, Action::ManageProcedure).await?, holder))
+}
+
 /// A key holder proves their share of the tender's key opens with their
 /// passphrase.
 #[server(endpoint = "prove_key_share")]
 pub async fn prove_key_share(id: TenderId, zegelwachtwoord: String) -> Result<(), AppError> {
     use super::guard;
-    use crate::domain::access::Action;
     guard::run(async move {
-        let ok = guard::require(id, Action::ManageProcedure).await?;
-        let st = guard::state()?;
-        guard::throttle(guard::Costly::Password, Some(ok.user.id)).await?;
-        let holder = crate::store::sealing::unlock(&st.db.conn, ok.user.id, &zegelwachtwoord).await?;
-        let mut op = guard::op(id, Action::ManageProcedure).await?;
+        let (mut op, holder) = holder_op(id, &zegelwachtwoord).await?;
         crate::store::sealing::prove_share(&mut op, &holder).await?;
         op.commit().await
     })
@@ -500,13 +509,8 @@ pub async fn prove_key_share(id: TenderId, zegelwachtwoord: String) -> Result<()
 #[server(endpoint = "rehearse_opening")]
 pub async fn rehearse_opening(id: TenderId, zegelwachtwoord: String, start: bool) -> Result<Option<bool>, AppError> {
     use super::guard;
-    use crate::domain::access::Action;
     guard::run(async move {
-        let ok = guard::require(id, Action::ManageProcedure).await?;
-        let st = guard::state()?;
-        guard::throttle(guard::Costly::Password, Some(ok.user.id)).await?;
-        let holder = crate::store::sealing::unlock(&st.db.conn, ok.user.id, &zegelwachtwoord).await?;
-        let mut op = guard::op(id, Action::ManageProcedure).await?;
+        let (mut op, holder) = holder_op(id, &zegelwachtwoord).await?;
         let outcome = if start {
             crate::store::sealing::start_rehearsal(&mut op, &holder).await?;
             None

@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tweede-factor") view=pages::account::SecondFactor ssr=SsrMode::Async/>
                     <Route path=path!("/beheer") view=pages::admin::Accounts ssr=SsrMode::Async/>
                     <Route path=path!("/beheer/aanbestedingen") view=pages::admin::AllTenders ssr=SsrMode::Async/>
+                    <Route path=path!("/beheer/e-mail") view=pages::mail::AccountMail ssr=SsrMode::Async/>
                     <Route path=path!("/nieuwe-aanbesteding") view=pages::setup::NewTender ssr=SsrMode::Async/>
                     <Route path=path!("/aanbesteding/:id/opzet") view=pages::setup::Setup ssr=SsrMode::Async/>
                     <Route path=path!("/aanbesteding/:id/team") view=pages::setup::Team ssr=SsrMode::Async/>
@@ -79,6 +80,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/aanbesteding/:id/beoordeling") view=pages::evaluation::Evaluation ssr=SsrMode::Async/>
                     <Route path=path!("/aanbesteding/:id/gunning") view=pages::decision::Decision ssr=SsrMode::Async/>
                     <Route path=path!("/aanbesteding/:id/contract") view=pages::contract::Contract ssr=SsrMode::Async/>
+                    <Route path=path!("/aanbesteding/:id/e-mail") view=pages::mail::TenderMail ssr=SsrMode::Async/>
                     <Route path=path!("/registreren") view=pages::portal::Register ssr=SsrMode::Async/>
                     <Route path=path!("/organisatie") view=pages::portal::Organisation ssr=SsrMode::Async/>
                     <Route path=path!("/berichten") view=pages::portal::Messages ssr=SsrMode::Async/>

@@ -19,7 +19,11 @@ pub mod document_metadata;
 #[cfg(feature = "ssr")]
 pub mod identity_scan;
 #[cfg(feature = "ssr")]
+pub mod mail_relay;
+#[cfg(feature = "ssr")]
 pub mod markdown;
+#[cfg(feature = "ssr")]
+pub mod ocds;
 #[cfg(feature = "ssr")]
 pub mod sealing;
 #[cfg(feature = "ssr")]

@@ -23,7 +23,16 @@ pub struct Settings {
     pub logins_per_minute: u32,
     /// Cookies only over TLS (`__Host-` names).
     pub secure_cookies: bool,
+    /// The mail server the outbox is relayed to ("smtp.example.nl:587
+    /// (STARTTLS)"); None keeps e-mail in the outbox.
+    pub mail_relay: Option<String>,
+    /// The OCDS ocid prefix ("ocds-" and six characters, registered with the
+    /// Open Contracting Partnership); every ocid is this prefix, "-", the reference.
+    pub ocid_prefix: String,
 }
+
+/// The ocid prefix until an installation registers its own.
+pub const DEFAULT_OCID_PREFIX: &str = "ocds-dialog";
 
 impl Settings {
     /// The settings of a command-line tool or test: no links, no second factor required.
@@ -34,6 +43,8 @@ impl Settings {
             light_regime_threshold: crate::domain::setup::LIGHT_REGIME_THRESHOLD,
             logins_per_minute: 1,
             secure_cookies: false,
+            mail_relay: None,
+            ocid_prefix: DEFAULT_OCID_PREFIX.into(),
         }
     }
 

@@ -1,4 +1,4 @@
-import { test, expect, go, as, setClock, toPhase, PASSWORD, SEAL } from "./helpers";
+import { ocdsTags, test, expect, go, as, setClock, toPhase, PASSWORD, SEAL } from "./helpers";
 import * as fs from "node:fs";
 import * as crypto from "node:crypto";
 
@@ -55,6 +55,7 @@ test("a tender runs from publication through NvI, dialogue and sealed submission
   await inkoper.getByLabel("Toelichting (Markdown)").fill("Antwoorden op de vragen van ronde 1.");
   await inkoper.getByTestId("nvi-publiceren").click();
   await expect(inkoper.getByRole("status").filter({ hasText: "De Nota van Inlichtingen is gepubliceerd" })).toBeVisible();
+  expect(await ocdsTags(bidder), "open data: the tender and NvI 1, valid OCDS").toEqual(["tender", "tenderAmendment"]);
 
   // The bidder sees the NvI, without the asker's name, and has a message.
   await go(bidder, "/aanbesteding/1/vragen");

@@ -1,4 +1,4 @@
-import { test, expect, go, as, setClock, toPhase, PASSWORD } from "./helpers";
+import { ocdsTags, test, expect, go, as, setClock, toPhase, PASSWORD } from "./helpers";
 import type { Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 
@@ -128,6 +128,7 @@ test("three evaluators score, the chair reaches consensus, the award is sent and
   await expect(inkoper.getByRole("status").filter({ hasText: "27-10-2023 00:00 (+02:00)" })).toBeVisible();
   await go(inkoper, "/aanbesteding/1/documenten");
   await expect(inkoper.getByTestId("standstill-einde-banner")).toHaveText("27-10-2023 00:00 (+02:00)");
+  expect(await ocdsTags(inkoper), "open data: the award, valid OCDS").toEqual(["tender", "tenderAmendment", "award"]);
 
   // The bidders read their letters.
   for (const [user, password] of [["duinstreek", PASSWORD + "-duinstreek"], ["aanbieder1", undefined]] as const) {
@@ -173,6 +174,8 @@ test("three evaluators score, the chair reaches consensus, the award is sent and
   await expect(inkoper.getByTestId("volgende-beslisdatum")).toContainText("30 juni 2030");
   await expect(inkoper.getByTestId("maximale-einddatum")).toHaveText("31 december 2033");
   expect(await axe(inkoper), "the contract page meets WCAG 2.1 AA").toEqual([]);
+  expect(await ocdsTags(inkoper), "open data: the contract, valid OCDS").toEqual(["tender", "tenderAmendment", "award", "contract"]);
+  await go(inkoper, "/aanbesteding/1/contract");
   await inkoper.getByLabel("Kenmerk van het besluit").fill("B&W 2030/17");
   await inkoper.getByTestId("optie-besluiten").click();
   await expect(inkoper.getByRole("status").filter({ hasText: "31 december 2031" })).toBeVisible();
@@ -182,4 +185,5 @@ test("three evaluators score, the chair reaches consensus, the award is sent and
   await expect(inkoper.locator("svg.timeline rect.bar--uitgeoefend")).toHaveCount(1);
   await expect(inkoper.getByTestId("markering-einde").locator("title")).toHaveText("Huidige einddatum: 31 december 2031");
   await expect(inkoper.getByTestId("markering-beslisdatum").locator("title")).toHaveText("Volgende beslisdatum: 30 juni 2031");
+  expect(await ocdsTags(inkoper), "open data: the option, valid OCDS").toEqual(["tender", "tenderAmendment", "award", "contract", "contractAmendment"]);
 });

@@ -86,3 +86,39 @@ export async function toPhase(page: Page, phase: string, label: string) {
   await page.getByTestId(`naar-${phase}`).click();
   await expect(page.getByTestId("procedure-fase")).toContainText(label);
 }
+
+/**
+ * The tender's open data as anyone reads them: follows the link on the tender
+ * overview, downloads the OCDS release and record packages, has libcoveocds
+ * validate both (offline, against the standard in server/tests/support) and
+ * returns the release package's tags.
+ */
+export async function ocdsTags(page: Page, tender = 1): Promise<string[]> {
+  const { execFileSync } = await import("node:child_process");
+  const fs = await import("node:fs");
+  const os = await import("node:os");
+  const path = await import("node:path");
+  await go(page, `/aanbesteding/${tender}`);
+  await expect(page.getByTestId("open-data")).toBeVisible();
+  const support = path.resolve(__dirname, "../../server/tests/support");
+  let tags: string[] = [];
+  for (const link of ["publicaties", "samenvatting"]) {
+    const href = await page.getByTestId("open-data").getByRole("link", { name: link }).getAttribute("href");
+    const anonymous = await page.context().browser()!.newContext({ baseURL: new URL(page.url()).origin });
+    const r = await anonymous.request.get(href!);
+    expect(r.status(), `${href}`).toBe(200);
+    const body = await r.text();
+    await anonymous.close();
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ocds-")), "package.json");
+    fs.writeFileSync(file, body);
+    try {
+      execFileSync("python3", [path.join(support, "ocds_check.py"), file, path.join(support, "ocds-standard-1__1__5.zip")], { encoding: "utf8" });
+    } catch (e) {
+      throw new Error(`libcoveocds refuses ${href}: ${(e as { stdout?: string }).stdout}\n${body}`);
+    }
+    if (link === "publicaties") {
+      tags = JSON.parse(body).releases.map((rel: { tag: string[] }) => rel.tag[0]);
+    }
+  }
+  return tags;
+}

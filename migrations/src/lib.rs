@@ -15,6 +15,7 @@ mod m20261203_000002_hardening;
 mod m20261203_000003_file_keys;
 mod m20261203_000004_kvk_claims;
 mod m20261203_000005_sealing;
+mod m20261204_000006_mail_delivery;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000003_file_keys::Migration),
             Box::new(m20261203_000004_kvk_claims::Migration),
             Box::new(m20261203_000005_sealing::Migration),
+            Box::new(m20261204_000006_mail_delivery::Migration),
         ]
     }
 }

@@ -24,6 +24,10 @@ pub struct Config {
     pub require_2fa: Option<bool>,
     /// The threshold of the light regime, in cents.
     pub threshold_cents: i64,
+    /// The SMTP relay that drains the outbox; None keeps mail in the outbox.
+    pub smtp: Option<app::mail_relay::RelayConfig>,
+    /// The OCDS ocid prefix.
+    pub ocid_prefix: String,
 }
 
 /// A configuration error: (variable, message in Dutch).
@@ -118,7 +122,15 @@ impl Config {
                 .map(|n| n * 100)
                 .ok_or_else(|| ConfigError("DIALOOG_SAS_THRESHOLD_EUR", "verwacht een bedrag in hele euro's, zoals 750000".into()))?,
         };
+        let smtp = smtp_from_env()?;
+        let ocid_prefix = match var("DIALOOG_OCID_PREFIX") {
+            None => app::state::DEFAULT_OCID_PREFIX.to_string(),
+            Some(p) if p.starts_with("ocds-") && p.len() == 11 && p[5..].chars().all(|c| c.is_ascii_alphanumeric()) => p,
+            Some(p) => return Err(ConfigError("DIALOOG_OCID_PREFIX", format!("'{p}' is geen ocid-prefix: verwacht ocds- en zes letters of cijfers, zoals ocds-a1b2c3"))),
+        };
         Ok(Self {
+            ocid_prefix,
+            smtp,
             public_url,
             require_2fa,
             threshold_cents,
@@ -134,4 +146,53 @@ impl Config {
             site_root: var("DIALOOG_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
         })
     }
+}
+
+/// The relay from `DIALOOG_SMTP_HOST` (none when unset), `DIALOOG_SMTP_PORT`,
+/// `DIALOOG_SMTP_SECURITY` (starttls, tls or none), `DIALOOG_SMTP_USER` and
+/// `DIALOOG_SMTP_PASSWORD`, `DIALOOG_MAIL_FROM` and `DIALOOG_SMTP_RETRY_SECONDS`.
+fn smtp_from_env() -> Result<Option<app::mail_relay::RelayConfig>, ConfigError> {
+    use app::mail_relay::{RelayConfig, Security};
+    let Some(host) = var("DIALOOG_SMTP_HOST") else {
+        return Ok(None);
+    };
+    let security = match var("DIALOOG_SMTP_SECURITY") {
+        None => Security::StartTls,
+        Some(v) => Security::parse(&v)
+            .ok_or_else(|| ConfigError("DIALOOG_SMTP_SECURITY", format!("'{v}' is onbekend; kies starttls, tls of none")))?,
+    };
+    let port = match var("DIALOOG_SMTP_PORT") {
+        None => security.default_port(),
+        Some(v) => v
+            .trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|p| *p > 0)
+            .ok_or_else(|| ConfigError("DIALOOG_SMTP_PORT", format!("'{v}' is geen poortnummer")))?,
+    };
+    let credentials = match (var("DIALOOG_SMTP_USER"), var("DIALOOG_SMTP_PASSWORD")) {
+        (Some(u), Some(p)) => Some((u, p)),
+        (None, None) => None,
+        _ => return Err(ConfigError("DIALOOG_SMTP_USER", "geef DIALOOG_SMTP_USER en DIALOOG_SMTP_PASSWORD samen op, of geen van beide".into())),
+    };
+    let from = var("DIALOOG_MAIL_FROM")
+        .ok_or_else(|| ConfigError("DIALOOG_MAIL_FROM", "verplicht met DIALOOG_SMTP_HOST, bijvoorbeeld Dialoog <noreply@regio-alkmaar.nl>".into()))?;
+    let retry_seconds = match var("DIALOOG_SMTP_RETRY_SECONDS") {
+        None => 30,
+        Some(v) => v
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (1..=3600).contains(n))
+            .ok_or_else(|| ConfigError("DIALOOG_SMTP_RETRY_SECONDS", "verwacht een aantal seconden van 1 tot 3600".into()))?,
+    };
+    Ok(Some(RelayConfig {
+        host,
+        port,
+        security,
+        credentials,
+        from,
+        retry_base: std::time::Duration::from_secs(retry_seconds),
+        max_attempts: 12,
+    }))
 }

@@ -180,6 +180,8 @@ pub async fn serve(cfg: Config, args: &[&str]) -> ExitCode {
         light_regime_threshold: app::domain::money::Money::from_cents(cfg.threshold_cents).unwrap_or(app::domain::setup::LIGHT_REGIME_THRESHOLD),
         logins_per_minute: cfg.logins_per_minute,
         secure_cookies: cfg.secure_cookies,
+        mail_relay: cfg.smtp.as_ref().map(|r| r.describe()),
+        ocid_prefix: cfg.ocid_prefix.clone(),
     };
     let state = AppState::new(db.clone(), anchor, files, clock, report.demo, settings);
     // A checkpoint at start-up when the log grew (the seed is a milestone).
@@ -221,6 +223,20 @@ pub async fn serve(cfg: Config, args: &[&str]) -> ExitCode {
     }
 
     spawn_background(state.clone());
+    if let Some(relay_cfg) = cfg.smtp.clone() {
+        match app::mail_relay::build(relay_cfg) {
+            Ok(relay) => {
+                println!("E-mail gaat via {}.", relay.config().describe());
+                tokio::spawn(relay.run(state.db.clone()));
+            }
+            Err(e) => {
+                eprintln!("ongeldige configuratie: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        println!("Er is geen mailserver ingesteld (DIALOOG_SMTP_HOST): e-mails blijven in de outbox (dialoog outbox).");
+    }
     let app = crate::web::router(state.clone(), leptos_options(&cfg), cfg.secure_cookies);
     let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())

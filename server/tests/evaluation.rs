@@ -178,7 +178,23 @@ async fn three_evaluators_score_anonymously_the_chair_reaches_consensus_and_the_
     assert!(r.body.contains("anoniem"), "{}", r.body);
     let r = ink.post_form("/api/appoint_evaluator", &[("id", "1"), ("gebruikersnaam", "aanbieder1")]).await;
     assert_eq!(r.status, 409, "{}", r.body);
+    // Open data (OCDS) starts at publication: nothing before it.
+    assert_eq!(s.client().get("/ocds/1.json").await.status, 404);
     bids_submitted(&s, &mut ink, None, plans).await;
+    let (package, record) = ocds_valid(&s).await;
+    assert_eq!(ocds_tags(&package), ["tender", "tenderAmendment"], "publication and NvI 1");
+    let text = package.to_string();
+    for (_, org, kvk, ..) in BIDDERS {
+        assert!(!text.contains(org) && !text.contains(kvk), "no bidder before the award decision: {text}");
+    }
+    assert!(!text.contains("numberOfTenderers") && !text.contains("tenderer"), "not even how many bid: {text}");
+    let t = &package["releases"][0]["tender"];
+    assert_eq!(t["tenderPeriod"]["startDate"], "2023-05-17T07:00:00Z", "the tender's own clock");
+    assert_eq!(t["contractPeriod"]["maxExtentDate"], "2033-12-31T23:59:59Z");
+    assert_eq!(package["releases"][1]["tender"]["amendments"][0]["rationale"], "Nota van Inlichtingen 1");
+    let buyers = package["releases"][0]["parties"].as_array().unwrap().iter().filter(|p| p["roles"].as_array().unwrap().contains(&"buyer".into())).count();
+    assert_eq!(buyers, 6, "the six gemeenten buy together");
+    assert_eq!(record["records"][0]["compiledRelease"]["tag"][0], "compiled");
     panel_ready(&s, &mut ink, &mut evs).await;
     let r = evs[0].post("/api/save_score", &[("id", "1"), ("plan", "K"), ("criterium", "K1"), ("niveau", "6"), ("motivering", "Voldoende uitgewerkt.")]).await;
     assert_eq!(r.status, 403, "no scoring before the evaluation phase: {}", r.body);
@@ -342,6 +358,13 @@ async fn three_evaluators_score_anonymously_the_chair_reaches_consensus_and_the_
     assert_eq!(r.status, 403, "not twice (the phase moved on): {}", r.body);
     let page = ink.get("/aanbesteding/1/documenten").await;
     assert!(page.body.contains("27-10-2023 00:00 (+02:00)"), "the end of the standstill is on every page of the tender");
+    let (package, _) = ocds_valid(&s).await;
+    assert_eq!(ocds_tags(&package), ["tender", "tenderAmendment", "award"]);
+    let award = &package["releases"][2]["awards"][0];
+    assert_eq!(award["status"], "pending", "during the standstill");
+    assert_eq!(award["suppliers"][0]["name"], winner.as_str());
+    assert_eq!(package["releases"][2]["tender"]["numberOfTenderers"], 3);
+    assert!(package["releases"][0].to_string().find(&winner).is_none(), "the earlier release stays as it was");
 
     // Every bidder reads its own letter; nobody reads another's.
     for (login, org, ..) in BIDDERS {
@@ -422,6 +445,15 @@ async fn three_evaluators_score_anonymously_the_chair_reaches_consensus_and_the_
     assert_eq!(c["term"]["current_end"], "31 december 2030");
     assert_eq!(c["term"]["max_end"], "31 december 2033");
     assert_eq!(c["term"]["next_deadline"], "30 juni 2030");
+    let (package, _) = ocds_valid(&s).await;
+    assert_eq!(ocds_tags(&package), ["tender", "tenderAmendment", "award", "contract"]);
+    let contract = &package["releases"][3]["contracts"][0];
+    assert_eq!(contract["period"]["endDate"], "2030-12-31T23:59:59Z");
+    assert_eq!(contract["period"]["maxExtentDate"], "2033-12-31T23:59:59Z");
+    assert_eq!(package["releases"][3]["awards"][0]["status"], "active");
+    let buyers: Vec<&str> = package["releases"][3]["parties"].as_array().unwrap().iter()
+        .filter(|p| p["roles"].as_array().unwrap().contains(&"buyer".into())).map(|p| p["name"].as_str().unwrap()).collect();
+    assert!(!buyers.contains(&"Bergen (NH)"), "a gemeente that withdrew is no buyer of the contract: {buyers:?}");
 
     // The options: in order, then the end moves.
     let r = ink.post_form("/api/decide_option", &[("id", "1"), ("optie", "1"), ("besluit", "uitoefenen"), ("kenmerk", " ")]).await;
@@ -438,6 +470,12 @@ async fn three_evaluators_score_anonymously_the_chair_reaches_consensus_and_the_
     assert_eq!(c["term"]["options"][0][4], "uitgeoefend");
     let r = ink.post_form("/api/decide_option", &[("id", "1"), ("optie", "1"), ("besluit", "uitoefenen"), ("kenmerk", "B&W 2030/2")]).await;
     assert_eq!(r.status, 409, "{}", r.body);
+    let (package, _) = ocds_valid(&s).await;
+    assert_eq!(ocds_tags(&package), ["tender", "tenderAmendment", "award", "contract", "contractAmendment"]);
+    let contract = &package["releases"][4]["contracts"][0];
+    assert_eq!(contract["period"]["endDate"], "2031-12-31T23:59:59Z");
+    assert_eq!(contract["amendments"][0]["id"], "optie-1");
+    assert!(contract["amendments"][0]["description"].as_str().unwrap().contains("B&W 2030/1"));
 
     // The evaluators saw nothing of who the bidders are, in any response.
     for e in evs.iter_mut() {

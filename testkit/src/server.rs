@@ -34,6 +34,15 @@ impl Server {
         s
     }
 
+    /// Like [`Server::start_bin`], with extra environment variables.
+    pub async fn start_bin_with(bin: &str, env: &[(&str, &str)]) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let db = TestDb::new(dir.path()).await;
+        let mut s = Server { bin: bin.to_string(), stdout_path: dir.path().join("stdout.log"), dir, db, port: free_port(), child: None };
+        s.spawn_with_env(&["serve", "--demo"], env).await;
+        s
+    }
+
     /// A new server of binary `bin` on an empty database, as a real
     /// installation starts: no demo accounts, the first account the
     /// beheerder (its password from `DIALOOG_ADMIN_PASSWORD` in `env`).

@@ -12,6 +12,7 @@ pub mod decision;
 pub mod dialogue;
 pub mod documents;
 pub mod evaluation;
+pub mod mail;
 pub mod nvi;
 pub mod portal;
 pub mod procedure;

@@ -57,6 +57,8 @@ pub struct Banner {
     pub letters_sent: Option<String>,
     pub standstill_ends: Option<String>,
     pub standstill_running: bool,
+    /// The caller may manage the procedure (an inkoper): the extra links.
+    pub manages: bool,
 }
 
 #[server(endpoint = "tender_banner")]
@@ -78,6 +80,7 @@ pub async fn tender_banner(id: TenderId) -> Result<Banner, AppError> {
             letters_sent: t.letters_sent_at.map(show_instant),
             standstill_ends: t.standstill_ends_at.map(show_instant),
             standstill_running: t.standstill_ends_at.is_some_and(|e| now < e),
+            manages: ok.may(crate::domain::access::Action::ManageProcedure),
         })
     })
     .await

@@ -166,6 +166,8 @@ pub struct TenderView {
     pub formation: Vec<(String, String, String, String)>,
     pub may_view_audit: bool,
     pub my_roles: Vec<String>,
+    /// The open data (OCDS) exist: the tender was published on its own clock.
+    pub open_data: bool,
 }
 
 /// Schools in scope per type, in the order the types first appear. The
@@ -228,6 +230,7 @@ pub async fn tender_overview(id: TenderId) -> Result<TenderView, AppError> {
                 .collect(),
             may_view_audit: access::any_allowed(&ok.roles, phase, Action::ViewAuditTrail),
             my_roles: ok.roles.iter().map(|r| r.label().to_string()).collect(),
+            open_data: t.published_at.is_some_and(|p| p <= crate::store::procedure::tender_now(t, st.clock.now())),
         })
     })
     .await

@@ -56,7 +56,7 @@ pub fn Accounts() -> impl IntoView {
         <p>"Hier maakt u accounts aan en nodigt u mensen uit. Wie een uitnodiging krijgt, kiest zelf een wachtwoord; "
            "niemand anders ziet het. Toegang tot een aanbesteding geeft de inkoper van die aanbesteding, op de pagina Team. "
            "Als beheerder ziet u geen inschrijvingen, plannen of scores."</p>
-        <p><a href="/beheer/aanbestedingen">"Alle aanbestedingen (zonder inhoud)"</a></p>
+        <p><a href="/beheer/aanbestedingen">"Alle aanbestedingen (zonder inhoud)"</a>" · "<a href="/beheer/e-mail">"Verstuurde e-mail over accounts"</a></p>
         {move || create.value().get().map(|r| match r {
             Ok(u) => view! { <div class="utrecht-alert utrecht-alert--ok" role="status" data-testid="gelukt"><p>
                 {format!("Account '{u}' is aangemaakt. De uitnodiging is per e-mail verstuurd (72 uur geldig).")}</p></div> }.into_any(),

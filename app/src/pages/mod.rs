@@ -13,6 +13,7 @@ pub mod dialogue;
 pub mod documents;
 pub mod evaluation;
 pub mod login;
+pub mod mail;
 pub mod nvi;
 pub mod password;
 pub mod portal;
@@ -238,6 +239,11 @@ pub fn TenderNav(id: TenderId) -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 banner.await.ok().map(|b| view! {
+                    {b.manages.then(|| view! {
+                        <nav class="tender-nav tender-nav--extra" aria-label="Aanbesteding, voor inkopers">
+                            <a href=format!("/aanbesteding/{id}/e-mail") data-testid="nav-e-mail">"E-mail"</a>
+                        </nav>
+                    })}
                     {b.training_now.clone().map(|n| view! {
                         <div class="training-banner" role="status" data-testid="oefen-banner">
                             "Oefenomgeving: deze aanbesteding loopt op een gesimuleerde klok (nu: "

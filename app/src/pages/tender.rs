@@ -55,6 +55,11 @@ fn Heading(t: TenderView) -> impl IntoView {
             <dt>"Uw rol"</dt><dd>{t.my_roles.join(", ")}</dd>
         </dl>
         {t.may_view_audit.then(|| view! { <p><a href="/audittrail">"Audittrail van deze aanbesteding bekijken"</a></p> })}
+        {t.open_data.then(|| view! {
+            <p data-testid="open-data">"Open data van deze aanbesteding (Open Contracting Data Standard): "
+                <a href=format!("/ocds/{}.json", t.id) rel="external">"publicaties"</a>" en "
+                <a href=format!("/ocds/{}-record.json", t.id) rel="external">"samenvatting"</a>"."</p>
+        })}
     }
 }
 

@@ -55,7 +55,8 @@ async fn one<C: ConnectionTrait>(c: &C, tender: TenderId, slug: &str) -> Result<
 /// tender is therefore cancelled (by the system, in the same operation).
 pub async fn withdraw(op: &mut Op, recorded_by: &str, slug: &str, reason: &str, decision: &str) -> Result<bool, AppError> {
     let tender = op.tender_id();
-    let now = op.now();
+    // On the tender's own clock, like a signature (a training tender's simulated one).
+    let now = op.tender_now();
     let row = one(op.txn(), tender, slug).await?;
     let status = rules::withdraw(&as_buyer(&row), reason, decision)?;
     let mut m = row.clone().into_active_model();

@@ -459,6 +459,12 @@ entity!(outbox, "outbox", i32, {
     pub body: String,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
+    pub tender_id: Option<TenderId>,
+    pub message_token: Option<String>,
+    pub attempts: i32,
+    pub next_attempt_at: Option<DateTimeUtc>,
+    pub last_error: Option<String>,
+    pub failed_at: Option<DateTimeUtc>,
 });
 
 entity!(dialogue_rounds, "dialogue_rounds", DialogueRoundId, {

@@ -10,6 +10,8 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_dialoog");
 /// A demo server of this package's binary (demo accounts, the seeded tender).
 pub trait DemoServer {
     fn start() -> impl std::future::Future<Output = Server>;
+    /// A demo server with extra environment variables.
+    fn start_with(env: &[(&str, &str)]) -> impl std::future::Future<Output = Server>;
     /// A fresh installation of this package's binary (see [`Server::fresh_bin`]).
     fn fresh(env: &[(&str, &str)]) -> impl std::future::Future<Output = Server>;
 }
@@ -17,6 +19,9 @@ pub trait DemoServer {
 impl DemoServer for Server {
     async fn start() -> Server {
         Server::start_bin(BIN).await
+    }
+    async fn start_with(env: &[(&str, &str)]) -> Server {
+        Server::start_bin_with(BIN, env).await
     }
     async fn fresh(env: &[(&str, &str)]) -> Server {
         Server::fresh_bin(BIN, env).await
@@ -32,4 +37,32 @@ pub async fn spawn_fresh(dir: &std::path::Path, db: &TestDb, env: &[(&str, &str)
 /// The seeded tender published and open for bids, on a fresh demo server.
 pub async fn published() -> Scenario {
     Scenario::published(Server::start().await).await
+}
+
+/// The OCDS packages of tender 1 (release package, record package), as
+/// anyone reads them, each validated by libcoveocds (zero errors, no value
+/// outside a closed codelist).
+pub async fn ocds_valid(s: &Server) -> (serde_json::Value, serde_json::Value) {
+    let mut anon = s.client();
+    let mut out = vec![];
+    for path in ["/ocds/1.json", "/ocds/1-record.json"] {
+        let r = anon.get(path).await;
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        let file = s.dir.path().join("ocds.json");
+        std::fs::write(&file, &r.body).unwrap();
+        let support = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support");
+        let (code, report, err) = run(std::process::Command::new("python3")
+            .arg(support.join("ocds_check.py"))
+            .arg(&file)
+            .arg(support.join("ocds-standard-1__1__5.zip")));
+        assert_eq!(code, 0, "libcoveocds on {path}: {report}\n{err}\n{}", r.body);
+        out.push(serde_json::from_str(&r.body).unwrap());
+    }
+    let record = out.pop().unwrap();
+    (out.pop().unwrap(), record)
+}
+
+/// The tags of a release package's releases, in order.
+pub fn ocds_tags(package: &serde_json::Value) -> Vec<String> {
+    package["releases"].as_array().unwrap().iter().map(|r| r["tag"][0].as_str().unwrap().to_string()).collect()
 }

@@ -282,10 +282,12 @@ pub async fn confirm(
         "kenmerk": t.reference,
         "sluitingstermijn": t.submission_deadline.map(show_instant),
         "gestart_door": starter.display_name,
-        "gestart_op": show_instant(o.started_at),
+        // On the tender's own clock, as every instant a tender shows; the
+        // ten-minute window itself runs on real time (the audit entries
+        // keep the real instants).
+        "gestart_op": show_instant(tender_now - (now - o.started_at)),
         "bevestigd_door": user.display_name,
-        "bevestigd_op": show_instant(now),
-        "tijdstip_aanbesteding": show_instant(tender_now),
+        "bevestigd_op": show_instant(tender_now),
         "inschrijvingen": list,
         "ingetrokken_inschrijvingen": withdrawn.to_string(),
         "kvk_meer_dan_eens": repeated,

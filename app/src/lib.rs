@@ -25,6 +25,8 @@ pub mod markdown;
 #[cfg(feature = "ssr")]
 pub mod ocds;
 #[cfg(feature = "ssr")]
+pub mod pdf;
+#[cfg(feature = "ssr")]
 pub mod sealing;
 #[cfg(feature = "ssr")]
 pub mod server_ops;

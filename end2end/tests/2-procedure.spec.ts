@@ -1,4 +1,4 @@
-import { ocdsTags, test, expect, go, as, setClock, toPhase, PASSWORD, SEAL } from "./helpers";
+import { ocdsTags, pdfOf, test, expect, go, as, setClock, toPhase, PASSWORD, SEAL } from "./helpers";
 import * as fs from "node:fs";
 import * as crypto from "node:crypto";
 
@@ -62,6 +62,11 @@ test("a tender runs from publication through NvI, dialogue and sealed submission
   await expect(bidder.getByRole("heading", { name: "Nota van Inlichtingen 1" })).toBeVisible();
   await expect(bidder.getByTestId("antwoord")).toContainText("16 uur");
   await expect(bidder.getByTestId("vraagsteller")).toHaveCount(0);
+  const nvi = await pdfOf(bidder, "nvi-pdf");
+  expect(nvi.name).toMatch(/^nota-van-inlichtingen-[A-Za-z0-9_-]+\.pdf$/);
+  expect(nvi.text).toContain("Nota van Inlichtingen 1");
+  expect(nvi.text).toContain("Minimaal 16 uur per week per school.");
+  expect(nvi.text, "the asker is not in the document").not.toContain("Duinstreek");
   await go(bidder, "/berichten");
   await expect(bidder.locator("main")).toContainText("Nota van Inlichtingen 1");
 
@@ -192,6 +197,11 @@ test("a tender runs from publication through NvI, dialogue and sealed submission
   // in the proces-verbaal until the consensus is locked.
   await expect(pv).not.toContainText(planHash);
   await expect(pv).toContainText("verzegeld tot de consensus");
+  const record = await pdfOf(second, "pv-pdf");
+  expect(record.text).toContain("Proces-verbaal van opening");
+  expect(record.text).toContain("Jeugdteam Duinstreek B.V.");
+  expect(record.text).toContain("Opening bevestigd door Inkoper Twee (demo)");
+  expect(record.text, "sealed in the PDF too").not.toContain(planHash);
   await go(second, "/aanbesteding/1");
   await expect(second.getByTestId("procedure-fase")).toContainText("Inschrijvingen geopend");
 });

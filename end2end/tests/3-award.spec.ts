@@ -1,4 +1,4 @@
-import { ocdsTags, test, expect, go, as, setClock, toPhase, PASSWORD } from "./helpers";
+import { ocdsTags, pdfOf, test, expect, go, as, setClock, toPhase, PASSWORD } from "./helpers";
 import type { Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 
@@ -139,7 +139,16 @@ test("three evaluators score, the chair reaches consensus, the award is sent and
     await expect(letter).toContainText("vaste coach per school");
     await expect(letter).toContainText("26 oktober 2023");
     await expect(bidder.getByTestId("standstill-einde")).toHaveText("27-10-2023 00:00 (+02:00)");
+    const own = await pdfOf(bidder, "brief-pdf");
+    expect(own.text).toContain("Gunningsbeslissing");
+    expect(own.text).toContain(winner);
+    expect(own.text).toContain("vaste coach per school");
+    expect(own.text.match(/Brief aan /g), "a bidder's own letter only").toHaveLength(1);
   }
+  await go(inkoper, "/aanbesteding/1/gunning");
+  const all = await pdfOf(inkoper, "brieven-pdf");
+  expect(all.text.match(/Brief aan /g)!.length, "every letter, each on its own pages").toBeGreaterThan(1);
+  expect(all.pages).toBeGreaterThan(1);
 
   // After the standstill: two gemeenten sign, one withdraws before signing.
   await setClock(inkoper, "2023-10-27T00:00:00");
@@ -186,4 +195,10 @@ test("three evaluators score, the chair reaches consensus, the award is sent and
   await expect(inkoper.getByTestId("markering-einde").locator("title")).toHaveText("Huidige einddatum: 31 december 2031");
   await expect(inkoper.getByTestId("markering-beslisdatum").locator("title")).toHaveText("Volgende beslisdatum: 30 juni 2031");
   expect(await ocdsTags(inkoper), "open data: the option, valid OCDS").toEqual(["tender", "tenderAmendment", "award", "contract", "contractAmendment"]);
+  await go(inkoper, "/aanbesteding/1/contract");
+  const summary = await pdfOf(inkoper, "contract-pdf");
+  expect(summary.text).toContain("Contractoverzicht");
+  expect(summary.text).toContain(winner);
+  expect(summary.text).toContain("B&W 2030/17");
+  expect(summary.text).toContain("31 december 2033");
 });

@@ -122,3 +122,27 @@ export async function ocdsTags(page: Page, tender = 1): Promise<string[]> {
   }
   return tags;
 }
+
+/**
+ * Downloads the PDF behind the link `testId` on the current page, as the
+ * browser saves it, and checks it with real tools (server/tests/support/
+ * pdf_check.py: pdftotext, pdfinfo and page-validation for PDF/UA-1 and
+ * PDF/A-2a). Returns its page count and its text, runs of spaces folded.
+ */
+export async function pdfOf(page: Page, testId: string): Promise<{ pages: number; text: string; name: string }> {
+  const { execFileSync } = await import("node:child_process");
+  const path = await import("node:path");
+  const download = page.waitForEvent("download");
+  await page.getByTestId(testId).click();
+  const d = await download;
+  const file = await d.path();
+  const support = path.resolve(__dirname, "../../server/tests/support");
+  let out: string;
+  try {
+    out = execFileSync("python3", [path.join(support, "pdf_check.py"), file!], { encoding: "utf8" });
+  } catch (e) {
+    throw new Error(`${d.suggestedFilename()} is not PDF/UA-1 and PDF/A-2a: ${(e as { stdout?: string }).stdout}`);
+  }
+  const report = JSON.parse(out) as { pages: number; text: string };
+  return { pages: report.pages, text: report.text.replace(/[ \t]+/g, " "), name: d.suggestedFilename() };
+}

@@ -83,6 +83,13 @@ impl Recorded {
                 self.get(&format!("/bestand/beoordeling/1/{p}/{def}")).await;
             }
         }
+        // The PDFs of record, read as text (their streams are compressed).
+        for f in ["proces-verbaal", "nota-van-inlichtingen", "beoordelingsrapport", "beoordelingsrapport-met-bijlage", "gunningsbeslissing", "contractoverzicht"] {
+            let path = format!("/stukken/1/{f}.pdf");
+            let (status, _, body) = self.c.get_bytes(&path).await;
+            let text = if body.starts_with(b"%PDF-") { pdf_text(&body) } else { String::from_utf8_lossy(&body).into_owned() };
+            self.seen.push(format!("{path} {status}\n{text}"));
+        }
     }
 }
 
@@ -301,6 +308,8 @@ async fn three_evaluators_score_anonymously_the_chair_reaches_consensus_and_the_
     // Before the lock the inkoper sees no names in the evaluation and no ranking.
     let before = json(&ok(&mut ink, "/api/evaluation_view", &[("id", "1")]).await);
     assert!(before["result"].is_null());
+    let (status, ..) = ink.get_bytes("/stukken/1/beoordelingsrapport.pdf").await;
+    assert_eq!(status, 404, "no report before the consensus is locked");
     evs[0].ok("/api/lock_consensus", &[("id", "1")]).await;
     let r = evs[0].post("/api/save_consensus", &[("id", "1"), ("plan", &ps[0]), ("criterium", "K1"), ("niveau", "6"), ("motivering", "Toch iets lager.")]).await;
     assert_eq!(r.status, 409, "{}", r.body);
@@ -335,6 +344,17 @@ async fn three_evaluators_score_anonymously_the_chair_reaches_consensus_and_the_
     assert_eq!(rows[0]["total"], "80,00", "8 on every criterion of 100 points");
     let winner = rows[0]["organisation"].as_str().unwrap().to_string();
     let second = rows[1]["organisation"].as_str().unwrap().to_string();
+    // The evaluation report as a PDF of record (the buyer's side), and with
+    // the individual sheets as an internal annex.
+    let (_, text) = pdf_checked(&s, &mut ink, "/stukken/1/beoordelingsrapport.pdf").await;
+    assert!(text.contains("Beoordelingsrapport en gunningsadvies") && text.contains(&format!("voorlopig te gunnen aan {winner}")), "{text}");
+    assert!(text.contains(&second) && text.contains("80,00") && text.contains("voorzitter"), "{text}");
+    assert!(text.contains(&commitment), "the pseudonym commitment ties the report to the opening: {text}");
+    assert!(!text.contains("EEN-GEHEIM"), "no individual motivation outside the annex: {text}");
+    let (_, text) = pdf_checked(&s, &mut ink, "/stukken/1/beoordelingsrapport-met-bijlage.pdf").await;
+    assert!(text.contains("Intern document.") && text.contains("EEN-GEHEIM") && text.contains("individuele scoreformulieren"), "{text}");
+    let (status, ..) = evs[0].c.get_bytes("/stukken/1/beoordelingsrapport.pdf").await;
+    assert_eq!(status, 403, "the panel does not download the report with the names");
     let csv = ink.get("/export/beoordeling/1").await;
     assert_eq!(csv.status, 200);
     assert!(csv.body.starts_with('\u{feff}') && csv.body.contains("uitslag;1;Inschrijving") && csv.body.contains(&winner), "{}", csv.body);
@@ -348,6 +368,9 @@ async fn three_evaluators_score_anonymously_the_chair_reaches_consensus_and_the_
     let r = ink.post_form("/api/send_award_decision", &[("id", "1")]).await;
     assert_eq!(r.status, 409, "{}", r.body);
     assert!(r.body.contains("relatieve voordelen"), "{}", r.body);
+    let (status, _, body) = ink.get_bytes("/stukken/1/gunningsbeslissing.pdf").await;
+    assert_eq!(status, 404, "no letters before they are sent");
+    assert!(String::from_utf8_lossy(&body).contains("nog geen gunningsbeslissing verzonden"));
     let d = json(&ok(&mut ink, "/api/decision_view", &[("id", "1")]).await);
     assert_eq!(d["Buyer"]["ready"], false);
     assert_eq!(d["Buyer"]["standstill"]["ends"], "27-10-2023 00:00 (+02:00)");
@@ -381,7 +404,25 @@ async fn three_evaluators_score_anonymously_the_chair_reaches_consensus_and_the_
         }
         let inbox = ok(&mut a, "/api/inbox", &[]).await;
         assert!(inbox.body.contains("Gunningsbeslissing"), "{}", inbox.body);
+        // The letter as a PDF of record: its own letter only, with the
+        // fingerprint of the text that was sent.
+        let (_, text) = pdf_checked(&s, &mut a, "/stukken/1/gunningsbeslissing.pdf").await;
+        assert_eq!(text.matches("Brief aan ").count(), 1, "{text}");
+        assert!(text.contains(&format!("Brief aan {org}")) && text.contains(l["Bidder"]["sha256"].as_str().unwrap()), "{text}");
+        assert!(text.contains("Motivering per criterium") && text.contains("elke school"), "{text}");
+        assert!(text.contains("Vastgelegd in de audittrail als gebeurtenis"), "{text}");
+        for (_, other, ..) in BIDDERS {
+            if other != org && other != winner {
+                assert!(!text.contains(other), "{login}'s letter names another loser {other}");
+            }
+        }
     }
+    let (pages, text) = pdf_checked(&s, &mut ink, "/stukken/1/gunningsbeslissing.pdf").await;
+    assert_eq!(text.matches("Brief aan ").count(), 3, "every letter: {text}");
+    assert!(pages >= 3, "each letter on its own pages: {pages}");
+    let mut gemeente = s.login("gemeente-alkmaar").await;
+    let (status, ..) = gemeente.get_bytes("/stukken/1/gunningsbeslissing.pdf").await;
+    assert_eq!(status, 403, "a gemeente does not read the letters");
     let d = json(&ok(&mut ink, "/api/decision_view", &[("id", "1")]).await);
     assert!(d["Buyer"]["letters"].as_array().unwrap().iter().all(|l| l["read"].is_string()), "the reads are recorded");
     let (code, out, _) = run(&mut s.command(&["outbox"]));
@@ -470,6 +511,17 @@ async fn three_evaluators_score_anonymously_the_chair_reaches_consensus_and_the_
     assert_eq!(c["term"]["options"][0][4], "uitgeoefend");
     let r = ink.post_form("/api/decide_option", &[("id", "1"), ("optie", "1"), ("besluit", "uitoefenen"), ("kenmerk", "B&W 2030/2")]).await;
     assert_eq!(r.status, 409, "{}", r.body);
+    // The contract summary as a PDF of record, for the inkoper and the gemeenten.
+    let (_, text) = pdf_checked(&s, &mut ink, "/stukken/1/contractoverzicht.pdf").await;
+    assert!(text.contains("Contractoverzicht") && text.contains(&format!("Opdrachtnemer {winner}")), "{text}");
+    assert!(text.contains("Bergen (NH)") && text.contains("Eigen inkoop") && text.contains("Heiloo"), "{text}");
+    assert!(text.contains("Huidige einddatum 31 december 2031") && text.contains("31 december 2033"), "{text}");
+    assert!(text.contains("uitgeoefend") && text.contains("B&W 2030/1"), "{text}");
+    assert!(text.contains("Audittrail op dat moment"), "{text}");
+    let (_, text) = pdf_checked(&s, &mut heiloo, "/stukken/1/contractoverzicht.pdf").await;
+    assert!(text.contains("B&W 2030/1") && !text.contains("gebeurtenissen"), "a gemeente's copy names its event: {text}");
+    let (status, ..) = evs[0].c.get_bytes("/stukken/1/contractoverzicht.pdf").await;
+    assert_eq!(status, 403, "not the evaluators'");
     let (package, _) = ocds_valid(&s).await;
     assert_eq!(ocds_tags(&package), ["tender", "tenderAmendment", "award", "contract", "contractAmendment"]);
     let contract = &package["releases"][4]["contracts"][0];

@@ -379,6 +379,9 @@ async fn every_route_and_server_function_refuses_the_roles_the_table_refuses() {
         ("GET /ontvangstbevestiging/{tender}/{receipt}", vec![], vec!["rol"], 404),
         // Open data: for anyone from publication on (the demo tender is not yet published).
         ("GET /ocds/{file}", vec![], vec!["public"], 404),
+        // Documents of record: only for a signed-in account, and only a
+        // document that exists (who may read which one: the procedure tests).
+        ("GET /stukken/{tender}/{file}", vec![], vec!["*"], 404),
     ];
     let listed: Vec<&str> = table.iter().map(|t| t.0).collect();
     for r in &routes {

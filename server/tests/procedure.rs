@@ -56,6 +56,28 @@ async fn a_tender_runs_from_publication_to_a_four_eyes_opening() {
     assert!(!nvi.body.contains("Jeugdhulp Kennemerland"), "the asker is never shown to other bidders");
     let inbox = ok(&mut a2, "/api/inbox", &[]).await;
     assert!(inbox.body.contains("Nota van Inlichtingen 1"), "{}", inbox.body);
+    // The NvI as a document of record (PDF/UA-1 and PDF/A-2a): the same
+    // question and answer, still without the asker. A bidder's copy names the
+    // event that published it; the size of the trail is not a bidder's to see.
+    let (pages, text) = pdf_checked(&s, &mut a2, "/stukken/1/nota-van-inlichtingen.pdf").await;
+    assert_eq!(pages, 1, "{text}");
+    assert!(text.contains("Nota's van Inlichtingen") && text.contains("Nota van Inlichtingen 1: "), "{text}");
+    assert!(text.contains("Vraag 1.1 (Leidraad 2)") && text.contains("Mag een consortium inschrijven?"), "{text}");
+    assert!(text.contains("Ja, mits één penvoerder."), "Markdown is read as text: {text}");
+    assert!(!text.contains("Jeugdhulp Kennemerland") && !text.contains("gebeurtenissen"), "{text}");
+    let export = ink.get("/export/audittrail.jsonl").await.body;
+    let published = export
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|l| l["entry"]["action"] == "nvi.published")
+        .last()
+        .unwrap();
+    let fp = published["hash"].as_str().unwrap();
+    assert!(text.contains(&format!("Vastgelegd in de audittrail als gebeurtenis {fp}")), "{fp}: {text}");
+    // The inkoper's copy carries the audit head at that moment.
+    let (_, text) = pdf_checked(&s, &mut ink, "/stukken/1/nota-van-inlichtingen.pdf").await;
+    assert!(text.contains("Audittrail op dat moment: ") && text.contains(" gebeurtenissen, wortel "), "{text}");
+    assert!(text.contains("Gemaakt op 07-06-2023 12:00 (+02:00) met Dialoog"), "on the tender's clock: {text}");
 
     // Submission opens.
     ok(&mut ink, "/api/change_phase", &[("id", "1"), ("to", "inschrijving")]).await;
@@ -197,12 +219,34 @@ async fn a_tender_runs_from_publication_to_a_four_eyes_opening() {
     assert_eq!(r.status, 409, "{}", r.body);
     let r = ok(&mut ink, "/api/opening_record", &[("id", "1")]).await;
     assert_eq!(r.body.trim(), "null", "not opened yet");
+    let (status, _, body) = ink.get_bytes("/stukken/1/proces-verbaal.pdf").await;
+    assert_eq!(status, 403, "no proces-verbaal before the opening is confirmed (the phase does not allow it yet)");
+    assert!(!body.starts_with(b"%PDF"));
     ok(&mut ink2, "/api/confirm_opening", &[("id", "1"), ("zegelwachtwoord", SEAL)]).await;
     let pv = ok(&mut ink, "/api/opening_record", &[("id", "1")]).await;
     assert!(pv.body.contains("Jeugdhulp Kennemerland B.V. (demo)") && pv.body.contains(&sha(&uea)), "{}", pv.body);
     assert!(pv.body.contains("Inkoper Een (demo)") && pv.body.contains("Inkoper Twee (demo)"), "{}", pv.body);
     // The quality plan is read under its pseudonym: its hash is not in the record.
     assert!(!pv.body.contains(&sha(SEALED)), "{}", pv.body);
+    // The same record as a PDF of record, for the inkoper and the waarnemer
+    // only; the plan's fingerprint stays sealed in it too.
+    let (_, text) = pdf_checked(&s, &mut ink, "/stukken/1/proces-verbaal.pdf").await;
+    assert!(text.contains("Proces-verbaal van opening"), "{text}");
+    assert!(text.contains("Opening gestart door Inkoper Een (demo)") && text.contains("Opening bevestigd door Inkoper Twee (demo)"), "{text}");
+    assert!(text.contains("Sluitingstermijn 30-06-2023 12:00 (+02:00)"), "{text}");
+    assert!(text.contains("Jeugdhulp Kennemerland B.V. (demo)") && text.contains(&sha(&uea)) && text.contains(&sha(&kvk)), "{text}");
+    assert!(!text.contains(&sha(SEALED)) && text.contains("Vingerafdruk verzegeld tot de consensus."), "{text}");
+    assert!(!text.contains("2026") && !text.contains("2025"), "every instant on the tender's clock: {text}");
+    let mut w = s.login("waarnemer1").await;
+    pdf_checked(&s, &mut w, "/stukken/1/proces-verbaal.pdf").await;
+    for c in [&mut a1, &mut a2] {
+        let (status, ..) = c.get_bytes("/stukken/1/proces-verbaal.pdf").await;
+        assert_eq!(status, 403, "a bidder never reads the proces-verbaal");
+    }
+    let (status, ..) = s.client().get_bytes("/stukken/1/proces-verbaal.pdf").await;
+    assert!(status == 401 || status == 303 || status == 403, "{status}");
+    let (status, ..) = ink.get_bytes("/stukken/1/geheim.pdf").await;
+    assert_eq!(status, 404);
     let v: serde_json::Value = serde_json::from_str(&pv.body).unwrap();
     let parts = v["bids"][0]["parts"].as_array().unwrap();
     let id_of = |env: &str| parts.iter().find(|p| p["envelope"] == env).unwrap()["id"].as_i64().unwrap();

@@ -228,6 +228,19 @@ impl Client {
         self.finish(req).await
     }
 
+    /// A download (a PDF, a ZIP): status, headers and the body as bytes.
+    pub async fn get_bytes(&mut self, path: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+        let mut req = self.http.get(format!("{}{}", self.base, path));
+        if let Some(c) = self.cookie_header() {
+            req = req.header("cookie", c);
+        }
+        let res = req.send().await.expect("request sent");
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let body = res.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+        (status, headers, body)
+    }
+
     /// A server function call as the hydrated page makes it (form-encoded, JSON back).
     pub async fn post_form(&mut self, path: &str, form: &[(&str, &str)]) -> Resp {
         let req = self.http.post(format!("{}{}", self.base, path)).header("accept", "application/json").form(form);

@@ -425,48 +425,59 @@ pub struct OpeningRecordData {
 pub async fn opening_record(id: TenderId) -> Result<Option<OpeningRecordData>, AppError> {
     use super::guard;
     use crate::domain::access::Action;
-    use crate::store::bids;
     guard::run(async move {
         guard::require(id, Action::ViewArrivals).await?;
         let st = guard::state()?;
-        let Some(o) = bids::confirmed_opening(&st.db.conn, id).await? else { return Ok(None) };
-        guard::require(id, Action::ViewOpeningRecord).await?;
-        let record: serde_json::Value = serde_json::from_str(o.record.as_deref().unwrap_or("{}")).map_err(|_| AppError::Internal)?;
-        // Part ids for the download links (the record itself holds the hashes).
-        let locked = crate::store::evaluation::result::prices_open(&st.db.conn, id).await?;
-        let mut out = vec![];
-        let defs = bids::part_defs(&st.db.conn, id).await?;
-        for b in bids::submitted(&st.db.conn, id).await? {
-            let org = crate::store::organisations::by_id(&st.db.conn, b.organisation_id).await?.ok_or(AppError::Internal)?;
-            let parts = bids::parts_of(&st.db.conn, b.id).await?;
-            let parts = defs
-                .iter()
-                .filter_map(|d| {
-                    parts.iter().find(|p| p.part_def_id == d.id).map(|p| {
-                        // A quality plan's hash and size would link it to its
-                        // pseudonym: sealed until the consensus lock.
-                        let sealed = d.envelope == 2 && !locked;
-                        OpenedPart {
-                            envelope: d.envelope.to_string(),
-                            name: d.name.clone(),
-                            size: if sealed { "verzegeld".into() } else { crate::store::files::show_size(p.size as u64) },
-                            sha256: if sealed { String::new() } else { p.sha256.clone() },
-                            id: p.id,
-                            sealed,
-                        }
-                    })
-                })
-                .collect();
-            out.push(OpenedBid {
-                organisation: org.name,
-                kvk: org.kvk.to_string(),
-                received: b.submitted_at.map(crate::domain::calendar::show_instant).unwrap_or_default(),
-                parts,
-            });
+        if crate::store::bids::confirmed_opening(&st.db.conn, id).await?.is_none() {
+            return Ok(None);
         }
-        Ok(Some(OpeningRecordData { tender: id, record, bids: out }))
+        guard::require(id, Action::ViewOpeningRecord).await?;
+        opening_record_of(&st, id).await
     })
     .await
+}
+
+/// The proces-verbaal of tender `id` with its bids as a reader with
+/// `ViewOpeningRecord` sees them (for the page and the PDF), or None before
+/// the opening is confirmed.
+#[cfg(feature = "ssr")]
+pub async fn opening_record_of(st: &crate::state::AppState, id: TenderId) -> Result<Option<OpeningRecordData>, AppError> {
+    use crate::store::bids;
+    let Some(o) = bids::confirmed_opening(&st.db.conn, id).await? else { return Ok(None) };
+    let record: serde_json::Value = serde_json::from_str(o.record.as_deref().unwrap_or("{}")).map_err(|_| AppError::Internal)?;
+    // Part ids for the download links (the record itself holds the hashes).
+    let locked = crate::store::evaluation::result::prices_open(&st.db.conn, id).await?;
+    let mut out = vec![];
+    let defs = bids::part_defs(&st.db.conn, id).await?;
+    for b in bids::submitted(&st.db.conn, id).await? {
+        let org = crate::store::organisations::by_id(&st.db.conn, b.organisation_id).await?.ok_or(AppError::Internal)?;
+        let parts = bids::parts_of(&st.db.conn, b.id).await?;
+        let parts = defs
+            .iter()
+            .filter_map(|d| {
+                parts.iter().find(|p| p.part_def_id == d.id).map(|p| {
+                    // A quality plan's hash and size would link it to its
+                    // pseudonym: sealed until the consensus lock.
+                    let sealed = d.envelope == 2 && !locked;
+                    OpenedPart {
+                        envelope: d.envelope.to_string(),
+                        name: d.name.clone(),
+                        size: if sealed { "verzegeld".into() } else { crate::store::files::show_size(p.size as u64) },
+                        sha256: if sealed { String::new() } else { p.sha256.clone() },
+                        id: p.id,
+                        sealed,
+                    }
+                })
+            })
+            .collect();
+        out.push(OpenedBid {
+            organisation: org.name,
+            kvk: org.kvk.to_string(),
+            received: b.submitted_at.map(crate::domain::calendar::show_instant).unwrap_or_default(),
+            parts,
+        });
+    }
+    Ok(Some(OpeningRecordData { tender: id, record, bids: out }))
 }
 
 #[cfg(feature = "ssr")]

@@ -41,13 +41,24 @@ pub struct ContractData {
 #[server(endpoint = "contract_view")]
 pub async fn contract_view(id: TenderId) -> Result<ContractData, AppError> {
     use super::guard;
+    guard::run(async move {
+        let ok = guard::require(id, crate::domain::access::Action::ViewContract).await?;
+        let st = guard::state()?;
+        contract_data(&st, &ok).await
+    })
+    .await
+}
+
+/// The contract as the page and the contract summary (PDF) show it, for a
+/// caller allowed `ViewContract`.
+#[cfg(feature = "ssr")]
+pub async fn contract_data(st: &crate::state::AppState, ok: &super::guard::Allowed) -> Result<ContractData, AppError> {
     use crate::domain::access::{Action, Phase};
     use crate::domain::calendar::{show_date, show_instant, OptionStatus};
     use crate::domain::status::{OptionDecision as Decided, Participation};
     use crate::store::{buyers, contract, evaluation as ev, procedure as proc};
-    guard::run(async move {
-        let ok = guard::require(id, Action::ViewContract).await?;
-        let st = guard::state()?;
+    let id = ok.tender.id;
+    {
         let c = &st.db.conn;
         let t = &ok.tender;
         let phase = *t.phase;
@@ -93,8 +104,7 @@ pub async fn contract_view(id: TenderId) -> Result<ContractData, AppError> {
             may_manage: ok.may(Action::ManageContract),
             today: show_date(today),
         })
-    })
-    .await
+    }
 }
 
 #[server(endpoint = "decide_option")]

@@ -226,6 +226,8 @@ pub fn Opening() -> impl IntoView {
                         view! {
                             <section class="pv" data-testid="proces-verbaal">
                                 <h2 class="utrecht-heading-2">"Proces-verbaal van opening"</h2>
+                                <p><a href=format!("/stukken/{}/proces-verbaal.pdf", r.tender) download="" data-testid="pv-pdf">
+                                    "Proces-verbaal downloaden (PDF)"</a></p>
                                 <dl class="facts">
                                     <dt>"Aanbesteding"</dt><dd>{format!("{} ({})", s("aanbesteding"), s("kenmerk"))}</dd>
                                     <dt>"Sluitingstermijn"</dt><dd>{s("sluitingstermijn")}</dd>

@@ -72,6 +72,8 @@ pub fn Contract() -> AnyView {
             let tender = c.tender;
             view! {
                 <p class="meta">{format!("Fase: {} · vandaag {}", c.phase, c.today)}</p>
+                <p><a href=format!("/stukken/{tender}/contractoverzicht.pdf") download="" data-testid="contract-pdf">
+                    "Contractoverzicht downloaden (PDF)"</a></p>
                 {(!c.exists).then(|| view! {
                     <p data-testid="nog-geen-contract">"Het contract bestaat zodra de standstilltermijn voorbij is en elke deelnemende gemeente heeft ondertekend of zich heeft teruggetrokken."</p>
                 })}

@@ -30,6 +30,8 @@ pub fn Decision() -> AnyView {
                     <dt>"Einde standstilltermijn"</dt><dd data-testid="standstill-einde">{l.standstill_ends.clone().unwrap_or_default()}</dd>
                     <dt>"Vingerafdruk (SHA-256)"</dt><dd><code class="hash">{l.sha256.clone()}</code></dd>
                 </dl>
+                <p><a href=format!("/stukken/{}/gunningsbeslissing.pdf", tender_or_none(id())) download="" data-testid="brief-pdf">
+                    "Brief downloaden (PDF)"</a></p>
                 <article class="letter" data-testid="brief" inner_html=l.html.clone()></article>
             }.into_any(),
             DecisionPage::Buyer(d) => view! { <BuyerView d advantages note send object decide/> }.into_any(),
@@ -90,6 +92,10 @@ fn BuyerView(
         })}
         {(!d.letters.is_empty()).then(|| view! {
             <h2 class="utrecht-heading-2">{if draft { "Brieven (concept)" } else { "Verzonden brieven" }}</h2>
+            {(!draft).then(|| view! {
+                <p><a href=format!("/stukken/{tender}/gunningsbeslissing.pdf") download="" data-testid="brieven-pdf">
+                    "Alle verzonden brieven downloaden (PDF)"</a></p>
+            })}
             {d.letters.clone().into_iter().map(|l| view! {
                 <section class="letter-block" data-testid="brief-blok">
                     <h3 class="utrecht-heading-3">{format!("Aan {}", l.addressee)}</h3>

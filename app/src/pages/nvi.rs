@@ -22,6 +22,10 @@ pub fn Nvi() -> impl IntoView {
             let tender = v.tender;
             view! {
                 <p class="meta">{format!("Tijd van de aanbesteding: {}", v.now)}</p>
+                {v.rounds.iter().any(|r| r.number.is_some()).then(|| view! {
+                    <p><a href=format!("/stukken/{tender}/nota-van-inlichtingen.pdf") download="" data-testid="nvi-pdf">
+                        "Alle gepubliceerde Nota's van Inlichtingen downloaden (PDF)"</a></p>
+                })}
                 {v.rounds.into_iter().map(|r| { let all_q = r.questions.clone(); view! {
                     <section class="nvi-round" data-testid="vragenronde">
                         <h2 class="utrecht-heading-2">{match r.number {

@@ -66,3 +66,44 @@ pub async fn ocds_valid(s: &Server) -> (serde_json::Value, serde_json::Value) {
 pub fn ocds_tags(package: &serde_json::Value) -> Vec<String> {
     package["releases"].as_array().unwrap().iter().map(|r| r["tag"][0].as_str().unwrap().to_string()).collect()
 }
+
+/// A PDF of record as `c` downloads it, checked with real tools
+/// (`pdf_check.py`: pdftotext, pdfinfo and page-validation): it must be
+/// served as a PDF attachment, never cached, and conform to PDF/UA-1 and
+/// PDF/A-2a. Returns its page count and its text (pdftotext -layout, every
+/// run of white space, line ends included, folded to one space, so a
+/// sentence reads the same wherever its lines break).
+pub async fn pdf_checked(s: &Server, c: &mut Client, path: &str) -> (u64, String) {
+    let (status, headers, body) = c.get_bytes(path).await;
+    assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&body));
+    assert_eq!(headers.get("content-type").unwrap(), "application/pdf", "{path}");
+    let cd = headers.get("content-disposition").unwrap().to_str().unwrap();
+    assert!(cd.starts_with("attachment; filename=\"") && cd.ends_with(".pdf\""), "{path}: {cd}");
+    assert_eq!(headers.get("cache-control").unwrap(), "private, no-store", "{path}");
+    assert!(body.starts_with(b"%PDF-"), "{path}");
+    let file = s.dir.path().join("document.pdf");
+    std::fs::write(&file, &body).unwrap();
+    let support = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support");
+    let (code, out, err) = run(std::process::Command::new("python3").arg(support.join("pdf_check.py")).arg(&file));
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{path}: {e}: {out}\n{err}"));
+    if code != 0 {
+        // Kept for a look with other tools; the test directory goes away.
+        let kept = std::env::temp_dir().join(format!("dialoog-failed-{}", path.rsplit('/').next().unwrap_or("document.pdf")));
+        let _ = std::fs::copy(&file, &kept);
+        panic!("{path} is not PDF/UA-1 and PDF/A-2a (kept as {}): {}", kept.display(), report["failures"]);
+    }
+    let text = report["text"].as_str().unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+    (report["pages"].as_u64().unwrap(), text)
+}
+
+/// The text of a PDF as pdftotext reads it.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let file = std::env::temp_dir().join(format!("dialoog-pdf-{}-{n}.pdf", std::process::id()));
+    std::fs::write(&file, pdf).unwrap();
+    let (code, text, err) = run(std::process::Command::new("pdftotext").arg(&file).arg("-"));
+    let _ = std::fs::remove_file(&file);
+    assert_eq!(code, 0, "pdftotext read the PDF: {err}");
+    text
+}

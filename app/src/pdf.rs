@@ -15,7 +15,7 @@ use crate::ids::TenderId;
 use crate::state::AppState;
 use crate::store::entities::audit_events;
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -46,11 +46,6 @@ pub const FILES: &[&str] = &[
 /// What changes the contract summary: a reader who may not see the trail
 /// gets the fingerprint of the latest of these.
 const CONTRACT_EVENTS: [&str; 5] = ["tender.phase_changed", "gemeente.signed", "gemeente.withdrawn", "contract.option_exercised", "contract.option_declined"];
-
-fn plain(status: StatusCode, msg: &str) -> Response {
-    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::HeaderName::from_static("x-dialoog-error"), "1")], msg.to_string())
-        .into_response()
-}
 
 async fn serve(State(st): State<AppState>, session: Session, Path((tender, file)): Path<(TenderId, String)>) -> Response {
     let res = async {
@@ -109,7 +104,7 @@ async fn serve(State(st): State<AppState>, session: Session, Path((tender, file)
             .into_response())
     }
     .await;
-    res.unwrap_or_else(|e: AppError| plain(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), &e.to_string()))
+    res.unwrap_or_else(|e: AppError| crate::uploads::plain(crate::uploads::status_of(&e), &e.to_string()))
 }
 
 /// What every document states: the tender, the buyers, when it was made and

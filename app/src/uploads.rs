@@ -58,12 +58,12 @@ fn wants_html(h: &HeaderMap) -> bool {
     h.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
 }
 
-fn status_of(e: &AppError) -> StatusCode {
+pub(crate) fn status_of(e: &AppError) -> StatusCode {
     StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 /// A plain Dutch answer of ours (marked, so the server keeps it as it is).
-fn plain(status: StatusCode, msg: &str) -> Response {
+pub(crate) fn plain(status: StatusCode, msg: &str) -> Response {
     (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::HeaderName::from_static("x-dialoog-error"), "1")], msg.to_string())
         .into_response()
 }

@@ -58,53 +58,51 @@ pub async fn contract_data(st: &crate::state::AppState, ok: &super::guard::Allow
     use crate::domain::status::{OptionDecision as Decided, Participation};
     use crate::store::{buyers, contract, evaluation as ev, procedure as proc};
     let id = ok.tender.id;
-    {
-        let c = &st.db.conn;
-        let t = &ok.tender;
-        let phase = *t.phase;
-        let term = contract::term(c, t).await?;
-        let today = contract::today(proc::tender_now(t, st.clock.now()));
-        let awarded = matches!(phase, Phase::Gegund | Phase::Ondertekend | Phase::Contract);
-        let provider = if awarded { ev::snapshot(c, id).await?.result().and_then(|r| r.winner().map(|w| w.organisation.clone())) } else { None };
-        let rows = buyers::list(c, id).await?;
-        let next_option = term.options(today).iter().find(|o| o.status == OptionStatus::Open).map(|o| o.number);
-        Ok(ContractData {
-            tender: id,
-            phase: phase.label().into(),
-            exists: matches!(phase, Phase::Ondertekend | Phase::Contract),
-            provider,
-            signed: rows
-                .iter()
-                .filter(|b| b.status == Participation::Ondertekend)
-                .map(|b| (b.name.clone(), show_instant(b.status_since), b.status_by.clone().unwrap_or_default()))
-                .collect(),
-            withdrawn: rows
-                .iter()
-                .filter(|b| b.status == Participation::Teruggetrokken)
-                .map(|b| (b.name.clone(), show_instant(b.status_since), b.status_reason.clone().unwrap_or_default()))
-                .collect(),
-            pending: rows.iter().filter(|b| b.status == Participation::Deelnemend).map(|b| b.name.clone()).collect(),
-            term: super::tender::term_view(&term, today),
-            decisions: contract::decisions(c, id)
-                .await?
-                .into_iter()
-                .map(|d| OptionDecision {
-                    number: d.number,
-                    decision: match *d.decision {
-                        Decided::Uitgeoefend => "uitgeoefend".into(),
-                        Decided::NietUitgeoefend => "niet uitgeoefend".into(),
-                    },
-                    at: show_instant(d.decided_at),
-                    by: d.decided_by,
-                    reference: d.decision_ref,
-                    note: d.note,
-                })
-                .collect(),
-            next_option,
-            may_manage: ok.may(Action::ManageContract),
-            today: show_date(today),
-        })
-    }
+    let c = &st.db.conn;
+    let t = &ok.tender;
+    let phase = *t.phase;
+    let term = contract::term(c, t).await?;
+    let today = contract::today(proc::tender_now(t, st.clock.now()));
+    let awarded = matches!(phase, Phase::Gegund | Phase::Ondertekend | Phase::Contract);
+    let provider = if awarded { ev::snapshot(c, id).await?.result().and_then(|r| r.winner().map(|w| w.organisation.clone())) } else { None };
+    let rows = buyers::list(c, id).await?;
+    let next_option = term.options(today).iter().find(|o| o.status == OptionStatus::Open).map(|o| o.number);
+    Ok(ContractData {
+        tender: id,
+        phase: phase.label().into(),
+        exists: matches!(phase, Phase::Ondertekend | Phase::Contract),
+        provider,
+        signed: rows
+            .iter()
+            .filter(|b| b.status == Participation::Ondertekend)
+            .map(|b| (b.name.clone(), show_instant(b.status_since), b.status_by.clone().unwrap_or_default()))
+            .collect(),
+        withdrawn: rows
+            .iter()
+            .filter(|b| b.status == Participation::Teruggetrokken)
+            .map(|b| (b.name.clone(), show_instant(b.status_since), b.status_reason.clone().unwrap_or_default()))
+            .collect(),
+        pending: rows.iter().filter(|b| b.status == Participation::Deelnemend).map(|b| b.name.clone()).collect(),
+        term: super::tender::term_view(&term, today),
+        decisions: contract::decisions(c, id)
+            .await?
+            .into_iter()
+            .map(|d| OptionDecision {
+                number: d.number,
+                decision: match *d.decision {
+                    Decided::Uitgeoefend => "uitgeoefend".into(),
+                    Decided::NietUitgeoefend => "niet uitgeoefend".into(),
+                },
+                at: show_instant(d.decided_at),
+                by: d.decided_by,
+                reference: d.decision_ref,
+                note: d.note,
+            })
+            .collect(),
+        next_option,
+        may_manage: ok.may(Action::ManageContract),
+        today: show_date(today),
+    })
 }
 
 #[server(endpoint = "decide_option")]

@@ -81,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/aanbesteding/:id/gunning") view=pages::decision::Decision ssr=SsrMode::Async/>
                     <Route path=path!("/aanbesteding/:id/contract") view=pages::contract::Contract ssr=SsrMode::Async/>
                     <Route path=path!("/aanbesteding/:id/e-mail") view=pages::mail::TenderMail ssr=SsrMode::Async/>
+                    <Route path=path!("/aanbesteding/:id/aankondigingen") view=pages::notices::Notices ssr=SsrMode::Async/>
                     <Route path=path!("/registreren") view=pages::portal::Register ssr=SsrMode::Async/>
                     <Route path=path!("/organisatie") view=pages::portal::Organisation ssr=SsrMode::Async/>
                     <Route path=path!("/berichten") view=pages::portal::Messages ssr=SsrMode::Async/>

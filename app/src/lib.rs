@@ -17,6 +17,10 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod document_metadata;
 #[cfg(feature = "ssr")]
+pub mod dossier;
+#[cfg(feature = "ssr")]
+pub mod eforms;
+#[cfg(feature = "ssr")]
 pub mod identity_scan;
 #[cfg(feature = "ssr")]
 pub mod mail_relay;
@@ -34,6 +38,8 @@ pub mod server_ops;
 pub mod spreadsheet;
 #[cfg(feature = "ssr")]
 pub mod uploads;
+#[cfg(feature = "ssr")]
+pub mod workbooks;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]

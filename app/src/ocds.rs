@@ -40,11 +40,18 @@ pub struct Facts {
 
 /// Reads the facts of a published tender; None before its publication.
 pub async fn facts(db: &Db, tender: &tenders::Model, real_now: DateTime<Utc>) -> Result<Option<Facts>, AppError> {
-    let c = &db.conn;
     let now = crate::store::clock::tender_now(tender, real_now);
     if tender.published_at.is_none_or(|p| p > now) {
         return Ok(None);
     }
+    facts_now(db, tender, now).await.map(Some)
+}
+
+/// Reads the facts of a tender as they stand at `now` (the tender's clock),
+/// published or not: for the buyer's own use, such as preparing the
+/// contract notice before publication.
+pub async fn facts_now(db: &Db, tender: &tenders::Model, now: DateTime<Utc>) -> Result<Facts, AppError> {
+    let c = &db.conn;
     let id = tender.id;
     let buyers = crate::store::buyers::list(c, id).await?;
     let partners = tender_partners::Entity::find()
@@ -69,7 +76,7 @@ pub async fn facts(db: &Db, tender: &tenders::Model, real_now: DateTime<Utc>) ->
         Some(sent) if sent <= now => tenderers(c, id).await?,
         _ => vec![],
     };
-    Ok(Some(Facts {
+    Ok(Facts {
         method: crate::store::award::method_of(tender),
         term: crate::store::contract::term(c, tender).await?,
         options: crate::store::contract::decisions(c, id).await?,
@@ -80,7 +87,7 @@ pub async fn facts(db: &Db, tender: &tenders::Model, real_now: DateTime<Utc>) ->
         documents: docs,
         nvis,
         tenderers,
-    }))
+    })
 }
 
 async fn tenderers<C: ConnectionTrait>(c: &C, id: crate::ids::TenderId) -> Result<Vec<(i32, String, String, bool)>, AppError> {

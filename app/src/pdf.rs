@@ -1,5 +1,6 @@
 //! The documents of record as PDF downloads (server only):
-//! `GET /stukken/{tender}/{file}.pdf`, typeset by the `records` crate from
+//! `GET /stukken/{tender}/{file}.pdf` (the spreadsheets of `workbooks`
+//! beside them as `{file}.xlsx`), typeset by the `records` crate from
 //! the same stored data the pages show, checked against the same role x
 //! phase table. Each document carries the audit head at the moment it was
 //! made; the copy of a reader who may not see the trail (a bidder, an
@@ -14,7 +15,7 @@ use crate::error::AppError;
 use crate::ids::TenderId;
 use crate::state::AppState;
 use crate::store::entities::audit_events;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -47,64 +48,109 @@ pub const FILES: &[&str] = &[
 /// gets the fingerprint of the latest of these.
 const CONTRACT_EVENTS: [&str; 5] = ["tender.phase_changed", "gemeente.signed", "gemeente.withdrawn", "contract.option_exercised", "contract.option_declined"];
 
-async fn serve(State(st): State<AppState>, session: Session, Path((tender, file)): Path<(TenderId, String)>) -> Response {
+/// A document of record as one reader receives it.
+pub struct Document {
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
+    /// The file name to save it under (with the tender's reference).
+    pub name: String,
+}
+
+async fn serve(
+    State(st): State<AppState>,
+    session: Session,
+    Path((tender, file)): Path<(TenderId, String)>,
+    Query(q): Query<std::collections::HashMap<String, String>>,
+) -> Response {
     let res = async {
         let user = guard::require_user_of_session(&st, &session).await?;
-        let (template, ok, data, anchor_events) = match file.as_str() {
-            "proces-verbaal.pdf" => {
-                let ok = guard::allowed_for(&st, user, tender, Action::ViewOpeningRecord).await?;
-                let data = proces_verbaal(&st, &ok).await?;
-                (Template::ProcesVerbaal, ok, data, &["opening.confirmed"][..])
-            }
-            "nota-van-inlichtingen.pdf" => {
-                let ok = guard::allowed_for(&st, user, tender, Action::ViewNvi).await?;
-                let data = notas(&st, &ok).await?;
-                (Template::NotaVanInlichtingen, ok, data, &["nvi.published"][..])
-            }
-            "gunningsbeslissing.pdf" => {
-                let ok = guard::allowed_for(&st, user.clone(), tender, Action::ViewTender).await?;
-                let ok = if ok.may(Action::ViewAwardLetters) { ok } else { guard::allowed_for(&st, user, tender, Action::ReadAwardLetter).await? };
-                let data = letters(&st, &ok).await?;
-                (Template::Gunningsbeslissing, ok, data, &["award.decision_sent"][..])
-            }
-            "beoordelingsrapport.pdf" | "beoordelingsrapport-met-bijlage.pdf" => {
-                let ok = guard::allowed_for(&st, user, tender, Action::ViewEvaluation).await?;
-                let data = report(&st, &ok, file.ends_with("met-bijlage.pdf")).await?;
-                (Template::Beoordelingsrapport, ok, data, &["evaluation.consensus_locked", "evaluation.lot_recorded"][..])
-            }
-            "contractoverzicht.pdf" => {
-                let ok = guard::allowed_for(&st, user, tender, Action::ViewContract).await?;
-                let data = contract(&st, &ok).await?;
-                (Template::Contractoverzicht, ok, data, &CONTRACT_EVENTS[..])
-            }
-            _ => return Err(AppError::NotFound("Dit document bestaat niet.".into())),
+        // `?deel=N`: the part of the audit extract.
+        let part = match q.get("deel") {
+            None => 1,
+            Some(d) => d.trim().parse::<u64>().ok().filter(|n| (1..=1_000_000).contains(n)).ok_or_else(|| AppError::Invalid("Het deel is een volgnummer vanaf 1.".into()))?,
         };
-        let made = crate::store::clock::tender_now(&ok.tender, st.clock.now());
-        let mut data = data;
-        let base = base(&st, &ok, made, anchor_events).await?;
-        data.as_object_mut().ok_or(AppError::Internal)?.extend(base);
-        let ident = format!("{}/{}", ok.tender.reference, file);
-        let stamp = (made.year(), made.month() as u8, made.day() as u8, made.hour() as u8, made.minute() as u8, made.second() as u8);
-        let pdf = tokio::task::spawn_blocking(move || records::render(template, &data, &ident, stamp))
-            .await
-            .map_err(|_| AppError::Internal)?
-            .map_err(|e| {
-                tracing::error!(error = %e, "a document of record could not be typeset");
-                AppError::Internal
-            })?;
-        let name = format!("{}-{}", file.trim_end_matches(".pdf"), ok.tender.reference.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_"));
+        let doc = document(&st, user, tender, &file, part).await?;
         Ok((
             [
-                (header::CONTENT_TYPE, "application/pdf".to_string()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.pdf\"")),
+                (header::CONTENT_TYPE, doc.content_type.to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", doc.name)),
                 (header::CACHE_CONTROL, "private, no-store".to_string()),
             ],
-            pdf,
+            doc.bytes,
         )
             .into_response())
     }
     .await;
     res.unwrap_or_else(|e: AppError| crate::uploads::plain(crate::uploads::status_of(&e), &e.to_string()))
+}
+
+/// Makes `file` (one of [`FILES`] or [`crate::workbooks::FILES`]) for
+/// `user`, checked against the role x phase table of that document.
+pub async fn document(st: &AppState, user: crate::store::entities::users::Model, tender: TenderId, file: &str, part: u64) -> Result<Document, AppError> {
+    let slug = |ok: &Allowed| ok.tender.reference.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_");
+    if file.starts_with("aankondiging-") && file.ends_with(".xml") {
+        let ok = guard::allowed_for(st, user, tender, Action::ViewNotices).await?;
+        let made = crate::store::clock::tender_now(&ok.tender, st.clock.now());
+        let f = crate::ocds::facts_now(&st.db, &ok.tender, made).await?;
+        let x = crate::eforms::extra(&st.db.conn, &f).await?;
+        let n = crate::eforms::notices(&f, &x)
+            .into_iter()
+            .find(|n| n.file == file)
+            .ok_or_else(|| AppError::NotFound("Deze aankondiging is er (nog) niet.".into()))?;
+        let name = format!("{}-{}.xml", file.trim_end_matches(".xml"), slug(&ok));
+        return Ok(Document { bytes: n.xml.into_bytes(), content_type: "application/xml", name });
+    }
+    if let Some(action) = crate::workbooks::action_for(file) {
+        let ok = guard::allowed_for(st, user, tender, action).await?;
+        let made = crate::store::clock::tender_now(&ok.tender, st.clock.now());
+        let bytes = crate::workbooks::build(st, &ok, file, part, made).await?;
+        let stem = file.trim_end_matches(".xlsx");
+        let name = if file == "audittrail.xlsx" { format!("{stem}-{}-deel-{part}.xlsx", slug(&ok)) } else { format!("{stem}-{}.xlsx", slug(&ok)) };
+        return Ok(Document { bytes, content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name });
+    }
+    let (template, ok, data, anchor_events) = match file {
+        "proces-verbaal.pdf" => {
+            let ok = guard::allowed_for(st, user, tender, Action::ViewOpeningRecord).await?;
+            let data = proces_verbaal(st, &ok).await?;
+            (Template::ProcesVerbaal, ok, data, &["opening.confirmed"][..])
+        }
+        "nota-van-inlichtingen.pdf" => {
+            let ok = guard::allowed_for(st, user, tender, Action::ViewNvi).await?;
+            let data = notas(st, &ok).await?;
+            (Template::NotaVanInlichtingen, ok, data, &["nvi.published"][..])
+        }
+        "gunningsbeslissing.pdf" => {
+            let ok = guard::allowed_for(st, user.clone(), tender, Action::ViewTender).await?;
+            let ok = if ok.may(Action::ViewAwardLetters) { ok } else { guard::allowed_for(st, user, tender, Action::ReadAwardLetter).await? };
+            let data = letters(st, &ok).await?;
+            (Template::Gunningsbeslissing, ok, data, &["award.decision_sent"][..])
+        }
+        "beoordelingsrapport.pdf" | "beoordelingsrapport-met-bijlage.pdf" => {
+            let ok = guard::allowed_for(st, user, tender, Action::ViewEvaluation).await?;
+            let data = report(st, &ok, file.ends_with("met-bijlage.pdf")).await?;
+            (Template::Beoordelingsrapport, ok, data, &["evaluation.consensus_locked", "evaluation.lot_recorded"][..])
+        }
+        "contractoverzicht.pdf" => {
+            let ok = guard::allowed_for(st, user, tender, Action::ViewContract).await?;
+            let data = contract(st, &ok).await?;
+            (Template::Contractoverzicht, ok, data, &CONTRACT_EVENTS[..])
+        }
+        _ => return Err(AppError::NotFound("Dit document bestaat niet.".into())),
+    };
+    let made = crate::store::clock::tender_now(&ok.tender, st.clock.now());
+    let mut data = data;
+    let base = base(st, &ok, made, anchor_events).await?;
+    data.as_object_mut().ok_or(AppError::Internal)?.extend(base);
+    let ident = format!("{}/{}", ok.tender.reference, file);
+    let stamp = (made.year(), made.month() as u8, made.day() as u8, made.hour() as u8, made.minute() as u8, made.second() as u8);
+    let pdf = tokio::task::spawn_blocking(move || records::render(template, &data, &ident, stamp))
+        .await
+        .map_err(|_| AppError::Internal)?
+        .map_err(|e| {
+            tracing::error!(error = %e, "a document of record could not be typeset");
+            AppError::Internal
+        })?;
+    Ok(Document { bytes: pdf, content_type: "application/pdf", name: format!("{}-{}.pdf", file.trim_end_matches(".pdf"), slug(&ok)) })
 }
 
 /// What every document states: the tender, the buyers, when it was made and

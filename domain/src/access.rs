@@ -153,10 +153,12 @@ pub enum Action {
     ManageTeam,
     /// Use the tender as the template of a new one (with the right to create tenders).
     CopyTender,
+    /// See the data of the tender's notices for TenderNed (eForms).
+    ViewNotices,
 }
 
 impl Action {
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 40] = [
         Action::ViewTender, Action::ViewAuditTrail, Action::ExportAuditTrail, Action::WriteCheckpoint,
         Action::ManageProcedure, Action::ViewDocuments, Action::EditDocuments, Action::AskQuestion,
         Action::ViewNvi, Action::ManageNvi, Action::ManageDialogue, Action::ViewDialogue,
@@ -166,7 +168,7 @@ impl Action {
         Action::SignGemeente, Action::ManageShares, Action::ViewEvaluation, Action::ManageEvaluation,
         Action::SignDeclaration, Action::Evaluate, Action::PrepareAward, Action::ViewAwardLetters,
         Action::ReadAwardLetter, Action::ManageObjections, Action::ViewContract, Action::ManageContract,
-        Action::SetUpTender, Action::ManageTeam, Action::CopyTender,
+        Action::SetUpTender, Action::ManageTeam, Action::CopyTender, Action::ViewNotices,
     ];
 }
 
@@ -240,6 +242,7 @@ const TABLE: &[(Action, &[Role], Phases)] = &[
     (SetUpTender, &[Inkoper], Phases::In(&[Concept])),
     (ManageTeam, &[Inkoper], Phases::Any),
     (CopyTender, &[Inkoper], Phases::Any),
+    (ViewNotices, &[Inkoper, Waarnemer], Phases::Any),
 ];
 
 /// What an account may do outside any tender, by the rights it holds.

@@ -1,4 +1,4 @@
-import { ocdsTags, pdfOf, test, expect, go, as, setClock, toPhase, PASSWORD } from "./helpers";
+import { dossierOf, eformsOf, ocdsTags, pdfOf, xlsxOf, test, expect, go, as, setClock, toPhase, PASSWORD } from "./helpers";
 import type { Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 
@@ -115,6 +115,20 @@ test("three evaluators score, the chair reaches consensus, the award is sent and
   await expect(first).toContainText(`Inschrijving ${plans[0]}`);
   const winner = (await first.locator("td").nth(2).textContent())!.trim();
   expect(["Jeugdteam Duinstreek B.V.", "Jeugdhulp Kennemerland B.V. (demo)"]).toContain(winner);
+  // The evaluation's documents of record: the report as PDF, the matrices and the bids list as spreadsheets.
+  const report = await pdfOf(inkoper, "rapport-pdf");
+  expect(report.text).toContain("Beoordelingsrapport en gunningsadvies");
+  expect(report.text).toContain(winner);
+  const bidsList = await xlsxOf(inkoper, "inschrijvingen-xlsx");
+  const sheet = bidsList.sheets[0];
+  expect(sheet.rows[0][sheet.header.indexOf("Inschrijver")][0]).toBe(winner);
+  expect(sheet.rows[0][sheet.header.indexOf("Plaats")]).toEqual([1, "n", false]);
+  expect(sheet.rows[0][sheet.header.indexOf("Ontvangen (Nederlandse tijd)")][1], "a date cell").toBe("d");
+  const consensus = await xlsxOf(inkoper, "consensus-xlsx");
+  expect(consensus.sheets[0].name).toBe("Consensus");
+  expect(consensus.sheets[0].rows.length).toBe(plans.length * CRITERIA.length);
+  const scores = await xlsxOf(inkoper, "scorematrix-xlsx");
+  expect(scores.sheets[0].rows.length, "every individual score").toBeGreaterThanOrEqual(plans.length * CRITERIA.length);
   await toPhase(inkoper, "gunningsvoornemen", "Gunningsvoornemen");
   await setClock(inkoper, "2023-10-06T15:00:00");
   await go(inkoper, "/aanbesteding/1/gunning");
@@ -201,4 +215,16 @@ test("three evaluators score, the chair reaches consensus, the award is sent and
   expect(summary.text).toContain(winner);
   expect(summary.text).toContain("B&W 2030/17");
   expect(summary.text).toContain("31 december 2033");
+
+  // The notices for TenderNed, valid eForms, and the whole dossier.
+  await go(inkoper, "/aanbesteding/1/aankondigingen");
+  expect(await axe(inkoper), "the notices page meets WCAG 2.1 AA").toEqual([]);
+  expect(await eformsOf(inkoper, "xml-aankondiging-cn-social")).toContain("cn-social");
+  expect(await eformsOf(inkoper, "xml-aankondiging-can-social")).toContain(winner.replace("&", "&amp;"));
+  expect(await eformsOf(inkoper, "xml-aankondiging-can-modif-1")).toContain("mod-revcl");
+  const files = await dossierOf(inkoper);
+  for (const f of ["stukken/proces-verbaal-", "stukken/beoordelingsrapport-", "stukken/gunningsbeslissing-", "stukken/contractoverzicht-",
+    "spreadsheets/inschrijvingen-", "open-data/ocds-release-package.json", "aankondigingen/aankondiging-can-modif-1.xml", "documenten/", "LEESMIJ.txt"]) {
+    expect(files.some((n) => n.startsWith(f)), `${f} in the dossier`).toBe(true);
+  }
 });

@@ -146,3 +146,82 @@ export async function pdfOf(page: Page, testId: string): Promise<{ pages: number
   const report = JSON.parse(out) as { pages: number; text: string };
   return { pages: report.pages, text: report.text.replace(/[ \t]+/g, " "), name: d.suggestedFilename() };
 }
+
+/** A file behind the link `testId` on the current page, as the browser saves it. */
+async function downloadOf(page: Page, testId: string): Promise<{ file: string; name: string }> {
+  const download = page.waitForEvent("download");
+  await page.getByTestId(testId).click();
+  const d = await download;
+  return { file: (await d.path())!, name: d.suggestedFilename() };
+}
+
+/** A sheet of a spreadsheet as openpyxl reads it (server/tests/support/xlsx_check.py). */
+export type Sheet = { name: string; freeze: string; filter: string; header: string[]; rows: [unknown, string, boolean][][] };
+
+/**
+ * Downloads the spreadsheet behind the link `testId` and reads it back with
+ * openpyxl; every sheet has a frozen header row and a filter.
+ */
+export async function xlsxOf(page: Page, testId: string): Promise<{ name: string; sheets: Sheet[] }> {
+  const { execFileSync } = await import("node:child_process");
+  const path = await import("node:path");
+  const { file, name } = await downloadOf(page, testId);
+  expect(name).toMatch(/\.xlsx$/);
+  const support = path.resolve(__dirname, "../../server/tests/support");
+  const x = JSON.parse(execFileSync("python3", [path.join(support, "xlsx_check.py"), file], { encoding: "utf8" })) as { sheets: Sheet[] };
+  for (const s of x.sheets) {
+    expect(s.freeze, `${name}: the header row is frozen`).toBe("A2");
+    expect(s.filter, `${name}: a filter over the columns`).toMatch(/^A1:/);
+  }
+  return { name, sheets: x.sheets };
+}
+
+/**
+ * Downloads the eForms notice behind the link `testId` and validates it with
+ * xmllint against the eForms SDK's XSD (server/tests/support/eforms).
+ */
+export async function eformsOf(page: Page, testId: string): Promise<string> {
+  const { execFileSync } = await import("node:child_process");
+  const fs = await import("node:fs");
+  const path = await import("node:path");
+  const { file, name } = await downloadOf(page, testId);
+  const xml = fs.readFileSync(file, "utf8");
+  const xsd = xml.includes("<ContractNotice") ? "UBL-ContractNotice-2.3.xsd" : "UBL-ContractAwardNotice-2.3.xsd";
+  const schema = path.resolve(__dirname, "../../server/tests/support/eforms/schemas/maindoc", xsd);
+  try {
+    execFileSync("xmllint", ["--noout", "--schema", schema, file], { encoding: "utf8", stdio: "pipe" });
+  } catch (e) {
+    throw new Error(`${name} is not valid against ${xsd}: ${(e as { stderr?: string }).stderr}`);
+  }
+  return xml;
+}
+
+/**
+ * Downloads the dossier from the tender overview, unpacks it with unzip and
+ * checks it from its contents only: `sha256sum -c SHA256SUMS` and
+ * `dialoog audit verify` against the checkpoint and key inside. Returns the
+ * names of its files.
+ */
+export async function dossierOf(page: Page, tender = 1): Promise<string[]> {
+  const { execFileSync } = await import("node:child_process");
+  const fs = await import("node:fs");
+  const os = await import("node:os");
+  const path = await import("node:path");
+  await go(page, `/aanbesteding/${tender}`);
+  const { file, name } = await downloadOf(page, "dossier");
+  expect(name).toMatch(/^dossier-.*\.zip$/);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dossier-"));
+  execFileSync("unzip", ["-q", file, "-d", dir]);
+  execFileSync("sha256sum", ["-c", "--strict", "--quiet", "SHA256SUMS"], { cwd: dir });
+  const key = fs.readFileSync(path.join(dir, "audittrail/checkpoint-signing.pub"), "utf8").trim();
+  const out = execFileSync(process.env.DIALOOG_E2E_BINARY!, ["audit", "verify", "audittrail/audittrail.jsonl", "--checkpoint", "audittrail/checkpoint", "--key", key], {
+    cwd: dir,
+    encoding: "utf8",
+  });
+  expect(out, "the dossier's audit trail verifies from its contents").toContain("INTACT");
+  return fs
+    .readFileSync(path.join(dir, "SHA256SUMS"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => l.split("  ")[1]);
+}

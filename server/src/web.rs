@@ -66,6 +66,7 @@ pub fn router(app_state: AppState, leptos: LeptosOptions, secure_cookies: bool) 
         .merge(app::uploads::router(app_state.clone()))
         .merge(app::ocds::router(app_state.clone()))
         .merge(app::pdf::router(app_state.clone()))
+        .merge(app::dossier::router(app_state.clone()))
         .layer(middleware::from_fn(answers_in_dutch))
         .layer(middleware::from_fn(limit_server_fn_bodies))
         .layer(middleware::from_fn(trace_requests))
@@ -101,6 +102,7 @@ pub fn route_table() -> Vec<String> {
     out.extend(app::uploads::ROUTES.iter().map(|r| r.to_string()));
     out.extend(app::ocds::ROUTES.iter().map(|r| r.to_string()));
     out.extend(app::pdf::ROUTES.iter().map(|r| r.to_string()));
+    out.extend(app::dossier::ROUTES.iter().map(|r| r.to_string()));
     out.push("GET /export/audittrail.jsonl".into());
     out.sort();
     out.dedup();

@@ -68,7 +68,7 @@ impl Recorded {
         for f in [
             "dashboard", "tender_overview", "procedure_view", "tender_banner", "buyers_view", "award_view", "documents_view", "nvi_view",
             "dialogue_view", "bid_view", "opening_view", "opening_record", "evaluation_view", "decision_view", "contract_view",
-            "receipt_view",
+            "receipt_view", "notices_view",
         ] {
             self.post(&format!("/api/{f}"), &[("id", "1"), ("ontvangst", "1")]).await;
         }
@@ -90,6 +90,20 @@ impl Recorded {
             let text = if body.starts_with(b"%PDF-") { pdf_text(&body) } else { String::from_utf8_lossy(&body).into_owned() };
             self.seen.push(format!("{path} {status}\n{text}"));
         }
+        for f in ["aankondiging-cn-social.xml", "aankondiging-can-social.xml", "aankondiging-can-modif-1.xml"] {
+            let (status, _, body) = self.c.get_bytes(&format!("/stukken/1/{f}")).await;
+            assert_eq!(status, 403, "an evaluator does not read the notices");
+            self.seen.push(format!("{f} {status}\n{}", String::from_utf8_lossy(&body)));
+        }
+        for f in ["scorematrix", "consensus", "inschrijvingen", "audittrail"] {
+            let path = format!("/stukken/1/{f}.xlsx");
+            let (status, _, body) = self.c.get_bytes(&path).await;
+            let text = if status == 200 { xlsx_read(&body).to_string() } else { String::from_utf8_lossy(&body).into_owned() };
+            self.seen.push(format!("{path} {status}\n{text}"));
+        }
+        let (status, _, body) = self.c.get_bytes("/stukken/1/dossier.zip").await;
+        assert_eq!(status, 403, "an evaluator does not download the dossier");
+        self.seen.push(format!("dossier {status}\n{}", String::from_utf8_lossy(&body)));
     }
 }
 
@@ -297,7 +311,12 @@ async fn three_evaluators_score_anonymously_the_chair_reaches_consensus_and_the_
     for (pi, p) in ps.iter().enumerate() {
         for c in CRITERIA {
             let l = [8, 6, 4][pi].to_string();
-            let m = format!("Consensus {c}: niveau {l}, conform de omschrijving; concreet voor de scholen.");
+            let m = if pi == 2 && c == "K2" {
+                // Looks like a formula: a spreadsheet must keep it text.
+                "=SOM(1;2) is geen formule: matig uitgewerkt voor de scholen.".to_string()
+            } else {
+                format!("Consensus {c}: niveau {l}, conform de omschrijving; concreet voor de scholen.")
+            };
             let mut form = vec![("id", "1"), ("plan", p.as_str()), ("criterium", c), ("niveau", l.as_str()), ("motivering", m.as_str())];
             if pi == 1 {
                 form.push(("toelichting", "Het panel kiest voor de middelste waardering."));
@@ -310,6 +329,12 @@ async fn three_evaluators_score_anonymously_the_chair_reaches_consensus_and_the_
     assert!(before["result"].is_null());
     let (status, ..) = ink.get_bytes("/stukken/1/beoordelingsrapport.pdf").await;
     assert_eq!(status, 404, "no report before the consensus is locked");
+    let (status, ..) = ink.get_bytes("/stukken/1/inschrijvingen.xlsx").await;
+    assert_eq!(status, 404, "no bids list with names before the consensus is locked");
+    let (status, ..) = ink.get_bytes("/stukken/1/consensus.xlsx").await;
+    assert_eq!(status, 404, "the inkoper sees the consensus once it is locked");
+    let x = xlsx_checked(&mut evs[0].c, "/stukken/1/consensus.xlsx").await;
+    assert_eq!(x["sheets"][0]["name"], "Consensus (concept)", "the chair's draft: {x}");
     evs[0].ok("/api/lock_consensus", &[("id", "1")]).await;
     let r = evs[0].post("/api/save_consensus", &[("id", "1"), ("plan", &ps[0]), ("criterium", "K1"), ("niveau", "6"), ("motivering", "Toch iets lager.")]).await;
     assert_eq!(r.status, 409, "{}", r.body);
@@ -362,12 +387,60 @@ async fn three_evaluators_score_anonymously_the_chair_reaches_consensus_and_the_
     let consensus = csv.body.lines().filter(|l| l.starts_with("consensus;;Inschrijving ")).count();
     assert!(individual >= consensus && consensus > 0, "every individual and consensus score is a row: {}", csv.body);
 
+    // The same as spreadsheets: typed cells, a frozen header and filters.
+    let x = xlsx_checked(&mut ink, "/stukken/1/scorematrix.xlsx").await;
+    let sh = &x["sheets"][0];
+    assert_eq!(sh["name"], "Individuele scores");
+    let rows = sh["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), individual, "one row per individual score, as in the CSV");
+    let (lvl, w) = (xlsx_col(sh, "Niveau"), xlsx_col(sh, "Gewicht"));
+    assert!(rows.iter().all(|r| r[lvl][1] == "n" && r[w][1] == "n"), "levels and weights are numbers: {sh}");
+    assert!(rows.iter().any(|r| r[xlsx_col(sh, "Motivering")][0].as_str().unwrap_or_default().contains("EEN-GEHEIM")), "{sh}");
+    let x = xlsx_checked(&mut ink, "/stukken/1/consensus.xlsx").await;
+    let sh = &x["sheets"][0];
+    assert_eq!(sh["name"], "Consensus");
+    assert_eq!(sh["rows"].as_array().unwrap().len(), consensus);
+    let m = xlsx_col(sh, "Motivering");
+    let formula = sh["rows"].as_array().unwrap().iter().find(|r| r[m][0].as_str().unwrap_or_default().starts_with("=SOM")).expect("the formula-looking motivation");
+    assert_eq!(formula[m], serde_json::json!(["=SOM(1;2) is geen formule: matig uitgewerkt voor de scholen.", "s", true]), "text as typed, quote-prefixed, never a formula");
+    let x = xlsx_checked(&mut ink, "/stukken/1/inschrijvingen.xlsx").await;
+    let sh = &x["sheets"][0];
+    let rows = sh["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 3, "{sh}");
+    assert_eq!(rows[0][xlsx_col(sh, "Plaats")], serde_json::json!([1, "n", false]));
+    assert_eq!(rows[0][xlsx_col(sh, "Inschrijver")][0], winner.as_str());
+    assert_eq!(rows[0][xlsx_col(sh, "Totaal")][0], 80.0);
+    assert_eq!(rows[0][xlsx_col(sh, "Ontvangen (Nederlandse tijd)")][1], "d", "the receipt time is a date cell: {sh}");
+    assert!(rows[0][xlsx_col(sh, "Ontvangen (Nederlandse tijd)")][0].as_str().unwrap().starts_with("2023-"), "on the tender's clock: {sh}");
+    let (status, ..) = evs[0].c.get_bytes("/stukken/1/inschrijvingen.xlsx").await;
+    assert_eq!(status, 403, "the panel does not download the bids list with the names");
+    // The audit trail as a paged extract: the tender's events in order.
+    let x = xlsx_checked(&mut ink, "/stukken/1/audittrail.xlsx").await;
+    let sh = &x["sheets"][0];
+    assert_eq!(sh["name"], "Deel 1 van 1");
+    let rows = sh["rows"].as_array().unwrap();
+    let export = ink.get("/export/audittrail.jsonl").await;
+    let of_tender: Vec<Value> = export.body.lines().skip(1).map(|l| serde_json::from_str::<Value>(l).unwrap()).filter(|l| l["entry"]["tender"] == "1").collect();
+    assert_eq!(rows.len(), of_tender.len(), "every event of the tender, one row each");
+    let (seq, hash, time) = (xlsx_col(sh, "Volgnummer"), xlsx_col(sh, "Hash"), xlsx_col(sh, "Tijdstip (Nederlandse tijd)"));
+    for (r, l) in rows.iter().zip(&of_tender) {
+        assert_eq!((r[seq][1].as_str(), r[time][1].as_str()), (Some("n"), Some("d")), "{r:?}");
+        assert_eq!(r[hash][0], l["hash"], "{r:?}");
+    }
+    for (q, status) in [("?deel=2", 404), ("?deel=0", 400), ("?deel=een", 400)] {
+        let (got, _, body) = ink.get_bytes(&format!("/stukken/1/audittrail.xlsx{q}")).await;
+        assert_eq!(got, status, "{q}: {}", String::from_utf8_lossy(&body));
+    }
+
     // The award decision: refused while a letter lacks a part, then sent to all at once.
     ok(&mut ink, "/api/change_phase", &[("id", "1"), ("to", "gunningsvoornemen")]).await;
     ok(&mut ink, "/api/set_training_clock", &[("id", "1"), ("tijd", "2023-10-06T15:00")]).await;
     let r = ink.post_form("/api/send_award_decision", &[("id", "1")]).await;
     assert_eq!(r.status, 409, "{}", r.body);
     assert!(r.body.contains("relatieve voordelen"), "{}", r.body);
+    let (status, ..) = ink.get_bytes("/stukken/1/aankondiging-can-social.xml").await;
+    assert_eq!(status, 404, "no award notice before the gunningsbeslissing");
+    eforms_valid(&mut ink, "/stukken/1/aankondiging-cn-social.xml").await;
     let (status, _, body) = ink.get_bytes("/stukken/1/gunningsbeslissing.pdf").await;
     assert_eq!(status, 404, "no letters before they are sent");
     assert!(String::from_utf8_lossy(&body).contains("nog geen gunningsbeslissing verzonden"));
@@ -528,6 +601,40 @@ async fn three_evaluators_score_anonymously_the_chair_reaches_consensus_and_the_
     assert_eq!(contract["period"]["endDate"], "2031-12-31T23:59:59Z");
     assert_eq!(contract["amendments"][0]["id"], "optie-1");
     assert!(contract["amendments"][0]["description"].as_str().unwrap().contains("B&W 2030/1"));
+
+    // The notices for TenderNed: every one valid eForms, field by field on the page.
+    let cn = eforms_valid(&mut ink, "/stukken/1/aankondiging-cn-social.xml").await;
+    assert!(cn.contains(">cn-social<") && cn.contains(">20<") && cn.contains("Gemeente Heiloo"), "{cn}");
+    assert!(cn.contains("<cbc:EndDate>2023-06-30+02:00</cbc:EndDate>") && cn.contains("<cbc:EndTime>12:00:00+02:00</cbc:EndTime>"), "BT-131: {cn}");
+    assert!(cn.contains("<cbc:MaximumNumberNumeric>3</cbc:MaximumNumberNumeric>") && cn.contains("<cbc:StartDate>2024-01-01+01:00</cbc:StartDate>"), "{cn}");
+    let can = eforms_valid(&mut ink, "/stukken/1/aankondiging-can-social.xml").await;
+    assert!(can.contains(">can-social<") && can.contains(">selec-w<") && can.contains(&winner) && can.contains("<efbc:StatisticsNumeric>3</efbc:StatisticsNumeric>"), "{can}");
+    let modif = eforms_valid(&mut ink, "/stukken/1/aankondiging-can-modif-1.xml").await;
+    assert!(modif.contains(">can-modif<") && modif.contains(">mod-revcl<") && modif.contains("<cbc:EndDate>2031-12-31+01:00</cbc:EndDate>") && modif.contains("B&amp;W 2030/1"), "{modif}");
+    let (status, ..) = ink.get_bytes("/stukken/1/aankondiging-can-modif-2.xml").await;
+    assert_eq!(status, 404, "option 2 was not exercised");
+    let v = json(&ok(&mut ink, "/api/notices_view", &[("id", "1")]).await);
+    let notices = v["notices"].as_array().unwrap();
+    assert_eq!(notices.iter().map(|n| n["code"].as_str().unwrap()).collect::<Vec<_>>(), ["cn-social", "can-social", "can-modif"]);
+    let field = |n: usize, bt: &str| notices[n]["fields"].as_array().unwrap().iter().find(|f| f["bt"].as_str().unwrap().starts_with(bt)).cloned().unwrap_or_else(|| panic!("{bt}: {v}"));
+    assert_eq!(field(0, "BT-131")["value"], "30-06-2023 12:00 (+02:00)");
+    assert_eq!(field(0, "BT-58")["value"], "3");
+    assert!(field(0, "BT-105")["note"].as_str().unwrap().contains("geen eigen code"), "an uncertain mapping says so");
+    assert!(field(0, "BT-501")["note"].as_str().unwrap().contains("Niet vastgelegd"), "what Dialoog does not know says so");
+    assert!(field(0, "BT-262")["note"].as_str().unwrap().contains("geen (geldige) CPV-code"), "the seeded tender records no CPV code: {v}");
+    assert_eq!(field(1, "BT-500 (winnaar)")["value"], winner.as_str());
+    let page = ink.get("/aanbesteding/1/aankondigingen").await;
+    assert!(page.body.contains("Aankondigingen voor TenderNed") && page.body.contains("aankondiging-can-modif-1.xml"), "{}", page.body);
+    let (status, ..) = heiloo.get_bytes("/stukken/1/aankondiging-cn-social.xml").await;
+    assert_eq!(status, 403, "the notices are the buyer's team's");
+
+    // The dossier: everything above in one ZIP, checked from its contents only.
+    dossier_checked(&s, &mut ink, &winner).await;
+    let mut waarnemer = s.login("waarnemer1").await;
+    let (status, ..) = waarnemer.get_bytes("/stukken/1/dossier.zip").await;
+    assert_eq!(status, 200, "the waarnemer downloads the dossier too");
+    let (status, ..) = heiloo.get_bytes("/stukken/1/dossier.zip").await;
+    assert_eq!(status, 403, "not a gemeente's");
 
     // The evaluators saw nothing of who the bidders are, in any response.
     for e in evs.iter_mut() {
@@ -746,4 +853,68 @@ async fn the_panel_is_appointed_checked_and_replaced_by_the_inkoper() {
     for action in ["evaluation.evaluator_appointed", "evaluation.declaration_signed", "evaluation.declaration_checked", "evaluation.evaluator_replaced"] {
         assert!(export.body.contains(action), "{action}");
     }
+}
+
+/// Downloads the dossier as `c`, unpacks it with `unzip` and checks it from
+/// its contents only: every file against SHA256SUMS, the audit trail with
+/// `dialoog audit verify` against the signed checkpoint and key in it, the
+/// documents of record and spreadsheets with real readers; and its own
+/// SHA-256 is in the trail as the event of the download.
+async fn dossier_checked(s: &Server, c: &mut Client, winner: &str) {
+    let (status, headers, zip) = c.get_bytes("/stukken/1/dossier.zip").await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&zip));
+    assert_eq!(headers.get("content-type").unwrap(), "application/zip");
+    assert_eq!(headers.get("cache-control").unwrap(), "private, no-store");
+    let cd = headers.get("content-disposition").unwrap().to_str().unwrap();
+    assert!(cd.starts_with("attachment; filename=\"dossier-") && cd.ends_with(".zip\""), "{cd}");
+    let dir = s.dir.path().join("dossier");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = s.dir.path().join("dossier.zip");
+    std::fs::write(&file, &zip).unwrap();
+    let (code, out, err) = run(std::process::Command::new("unzip").arg("-q").arg(&file).arg("-d").arg(&dir));
+    assert_eq!(code, 0, "unzip: {out}{err}");
+    let (code, out, err) = run(std::process::Command::new("sha256sum").arg("-c").arg("--strict").arg("SHA256SUMS").current_dir(&dir));
+    assert_eq!(code, 0, "every file matches SHA256SUMS: {out}{err}");
+    let sums = std::fs::read_to_string(dir.join("SHA256SUMS")).unwrap();
+    let names: Vec<&str> = sums.lines().map(|l| l.split_once("  ").unwrap().1).collect();
+    for want in [
+        "stukken/proces-verbaal-", "stukken/nota-van-inlichtingen-", "stukken/beoordelingsrapport-", "stukken/beoordelingsrapport-met-bijlage-",
+        "stukken/gunningsbeslissing-", "stukken/contractoverzicht-", "spreadsheets/scorematrix-", "spreadsheets/consensus-",
+        "spreadsheets/inschrijvingen-", "spreadsheets/audittrail-", "open-data/ocds-release-package.json", "open-data/ocds-record-package.json",
+        "audittrail/audittrail.jsonl", "audittrail/checkpoint", "audittrail/checkpoint-signing.pub", "documenten/", "LEESMIJ.txt",
+        "aankondigingen/aankondiging-cn-social.xml", "aankondigingen/aankondiging-can-social.xml", "aankondigingen/aankondiging-can-modif-1.xml",
+    ] {
+        assert!(names.iter().any(|n| n.starts_with(want)), "{want} is in the dossier: {names:?}");
+    }
+    // The trail verifies from the dossier alone, against its signed checkpoint.
+    let key = std::fs::read_to_string(dir.join("audittrail/checkpoint-signing.pub")).unwrap();
+    let (code, out, err) = run(std::process::Command::new(BIN)
+        .args(["audit", "verify", "audittrail/audittrail.jsonl", "--checkpoint", "audittrail/checkpoint", "--key", key.trim()])
+        .current_dir(&dir));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("INTACT"), "{out}");
+    // The pieces read back with real tools.
+    for n in names.iter().filter(|n| n.ends_with(".pdf") && n.starts_with("stukken/")) {
+        let text = pdf_text(&std::fs::read(dir.join(n)).unwrap()).split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(text.contains("Jeugd- en Schoolteam"), "{n}: {text}");
+    }
+    let inschrijvingen = names.iter().find(|n| n.starts_with("spreadsheets/inschrijvingen-")).unwrap();
+    let x = xlsx_read(&std::fs::read(dir.join(inschrijvingen)).unwrap());
+    assert_eq!(x["sheets"][0]["rows"][0][2][0], winner, "{x}");
+    let leesmij = std::fs::read_to_string(dir.join("LEESMIJ.txt")).unwrap();
+    assert!(leesmij.contains("dialoog audit verify audittrail/audittrail.jsonl --checkpoint") && leesmij.contains("sha256sum -c SHA256SUMS"), "{leesmij}");
+    let docs = names.iter().filter(|n| n.starts_with("documenten/")).count();
+    assert!(docs >= 1, "the published documents: {names:?}");
+    // Its own SHA-256 and size are on record.
+    let digest = hex::encode(Sha256::digest(&zip));
+    let export = c.get("/export/audittrail.jsonl").await;
+    let event = export
+        .body
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|l| l["entry"]["action"] == "dossier.downloaded")
+        .last()
+        .expect("the download is on record");
+    assert_eq!(event["payload"]["sha256"], digest.as_str(), "{event}");
+    assert_eq!(event["payload"]["bytes"], zip.len().to_string().as_str(), "{event}");
 }

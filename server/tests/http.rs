@@ -357,6 +357,8 @@ async fn every_route_and_server_function_refuses_the_roles_the_table_refuses() {
         ("POST /api/register_objection", vec![("id", "1"), ("soort", "bezwaar"), ("ingediend_door", "x"), ("ontvangen", "x"), ("omschrijving", "x")], vec![], 200),
         ("POST /api/decide_objection", vec![("id", "1"), ("bezwaar", "1"), ("uitkomst", "hervat"), ("toelichting", "x")], vec![], 200),
         ("POST /api/contract_view", vec![("id", "1")], vec!["inkoper1", "gemeente-alkmaar", "waarnemer1"], 200),
+        ("POST /api/notices_view", vec![("id", "1")], vec!["inkoper1", "waarnemer1"], 200),
+        ("PAGE /aanbesteding/{id}/aankondigingen", vec![], vec!["inkoper1", "waarnemer1"], 200),
         ("PAGE /aanbesteding/{id}/contract", vec![], vec!["inkoper1", "gemeente-alkmaar", "waarnemer1"], 200),
         ("POST /api/decide_option", vec![("id", "1"), ("optie", "1"), ("besluit", "uitoefenen"), ("kenmerk", "x")], vec![], 200),
         ("POST /api/tender_banner", vec![("id", "1")], vec!["rol"], 200),
@@ -382,6 +384,8 @@ async fn every_route_and_server_function_refuses_the_roles_the_table_refuses() {
         // Documents of record: only for a signed-in account, and only a
         // document that exists (who may read which one: the procedure tests).
         ("GET /stukken/{tender}/{file}", vec![], vec!["*"], 404),
+        // The dossier: for the tender's inkopers and waarnemers, in any phase.
+        ("GET /stukken/{tender}/dossier.zip", vec![], vec!["inkoper1", "waarnemer1"], 200),
     ];
     let listed: Vec<&str> = table.iter().map(|t| t.0).collect();
     for r in &routes {

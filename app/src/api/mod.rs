@@ -13,6 +13,7 @@ pub mod dialogue;
 pub mod documents;
 pub mod evaluation;
 pub mod mail;
+pub mod notices;
 pub mod nvi;
 pub mod portal;
 pub mod procedure;

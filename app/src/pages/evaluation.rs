@@ -119,7 +119,19 @@ fn Body(d: EvaluationData, acts: Acts) -> AnyView {
             <div class="utrecht-alert utrecht-alert--warning" role="status"><p>"U bent (nog) niet aangewezen als beoordelaar in deze aanbesteding."</p></div>
         })}
         {(!d.plans.is_empty()).then(|| view! {
-            <p><a href=format!("/export/beoordeling/{tender}") data-testid="csv">"Scorematrix downloaden (CSV)"</a></p>
+            <h2 class="utrecht-heading-2">"Downloads"</h2>
+            <ul class="downloads">
+                <li><a href=format!("/stukken/{tender}/scorematrix.xlsx") download="" data-testid="scorematrix-xlsx">"Scorematrix (Excel)"</a></li>
+                <li><a href=format!("/export/beoordeling/{tender}") data-testid="csv">"Scorematrix (CSV)"</a></li>
+                {d.consensus.is_some().then(|| view! {
+                    <li><a href=format!("/stukken/{tender}/consensus.xlsx") download="" data-testid="consensus-xlsx">"Consensusmatrix (Excel)"</a></li>
+                })}
+                {d.result.is_some().then(|| view! {
+                    <li><a href=format!("/stukken/{tender}/inschrijvingen.xlsx") download="" data-testid="inschrijvingen-xlsx">"Inschrijvingen met uitslag (Excel)"</a></li>
+                    <li><a href=format!("/stukken/{tender}/beoordelingsrapport.pdf") download="" data-testid="rapport-pdf">"Beoordelingsrapport en gunningsadvies (PDF)"</a></li>
+                    <li><a href=format!("/stukken/{tender}/beoordelingsrapport-met-bijlage.pdf") download="" data-testid="rapport-bijlage-pdf">"Beoordelingsrapport met de individuele scores als bijlage, alleen intern (PDF)"</a></li>
+                })}
+            </ul>
         })}
     }
     .into_any()

@@ -14,6 +14,7 @@ pub mod documents;
 pub mod evaluation;
 pub mod login;
 pub mod mail;
+pub mod notices;
 pub mod nvi;
 pub mod password;
 pub mod portal;
@@ -242,6 +243,7 @@ pub fn TenderNav(id: TenderId) -> impl IntoView {
                     {b.manages.then(|| view! {
                         <nav class="tender-nav tender-nav--extra" aria-label="Aanbesteding, voor inkopers">
                             <a href=format!("/aanbesteding/{id}/e-mail") data-testid="nav-e-mail">"E-mail"</a>
+                            <a href=format!("/aanbesteding/{id}/aankondigingen") data-testid="nav-aankondigingen">"Aankondigingen"</a>
                         </nav>
                     })}
                     {b.training_now.clone().map(|n| view! {

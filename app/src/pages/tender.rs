@@ -54,7 +54,16 @@ fn Heading(t: TenderView) -> impl IntoView {
             <dt>"Publicatie gepland"</dt><dd data-testid="publicatie">{t.publication_planned.clone()}</dd>
             <dt>"Uw rol"</dt><dd>{t.my_roles.join(", ")}</dd>
         </dl>
-        {t.may_view_audit.then(|| view! { <p><a href="/audittrail">"Audittrail van deze aanbesteding bekijken"</a></p> })}
+        {t.may_view_audit.then(|| view! {
+            <ul class="downloads" data-testid="stukken">
+                <li><a href="/audittrail">"Audittrail van deze aanbesteding bekijken"</a>" · "
+                    <a href=format!("/stukken/{}/audittrail.xlsx", t.id) download="" data-testid="audittrail-xlsx">"als spreadsheet (Excel)"</a></li>
+                <li><a href=format!("/stukken/{}/dossier.zip", t.id) download="" data-testid="dossier">"Dossier downloaden"</a>
+                    " (ZIP): alle stukken, spreadsheets, open data, de audittrail en de gepubliceerde documenten in één bestand, met uitleg om het te controleren"</li>
+                <li><a href=format!("/aanbesteding/{}/aankondigingen", t.id) data-testid="aankondigingen">"Aankondigingen voor TenderNed"</a>
+                    " (de gegevens per eForms-veld, en als XML)"</li>
+            </ul>
+        })}
         {t.open_data.then(|| view! {
             <p data-testid="open-data">"Open data van deze aanbesteding (Open Contracting Data Standard): "
                 <a href=format!("/ocds/{}.json", t.id) rel="external">"publicaties"</a>" en "

@@ -210,6 +210,27 @@ pub async fn export_for<C: ConnectionTrait>(
     Ok(n)
 }
 
+/// The whole export as `reader` may see it, one piece at a time, for a
+/// download that is streamed with back-pressure: `after == None` gives the
+/// header line, then each call gives the lines of at most 1000 events after
+/// sequence number `after` and the last one's number; `None` when done.
+pub async fn export_piece<C: ConnectionTrait>(c: &C, reader: &TrailReader, after: Option<i64>) -> Result<Option<(String, i64)>, DbErr> {
+    let Some(after) = after else {
+        let mut h = Header::new(None).to_line();
+        h.push('\n');
+        return Ok(Some((h, 0)));
+    };
+    let page = audit_events::Entity::find().filter(audit_events::Column::Seq.gt(after)).order_by_asc(audit_events::Column::Seq).limit(1000).all(c).await?;
+    let Some(last) = page.last().map(|e| e.seq) else { return Ok(None) };
+    let mut out = String::new();
+    for line in lines_for(c, page).await? {
+        let t = line.entry.tender.as_deref().and_then(|t| t.parse::<i32>().ok()).map(TenderId);
+        out.push_str(&disclosed(reader, t, line));
+        out.push('\n');
+    }
+    Ok(Some((out, last)))
+}
+
 /// Streams the whole export (header line first) to `out`: the operator's.
 pub async fn export<C: ConnectionTrait>(
     c: &C,
@@ -239,6 +260,21 @@ pub async fn page<C: ConnectionTrait>(
     let p = q.paginate(c, per_page);
     let total = p.num_items().await?;
     Ok((p.fetch_page(page).await?, total))
+}
+
+/// One part of a tender's trail in order (oldest first) as `reader` may
+/// see it, for an extract: the events and how many there are in all.
+pub async fn extract<C: ConnectionTrait>(
+    c: &C,
+    reader: &TrailReader,
+    tender: TenderId,
+    part: u64,
+    per_part: u64,
+) -> Result<(Vec<audit_events::Model>, u64), DbErr> {
+    let q = reader.visible(audit_events::Entity::find().filter(audit_events::Column::TenderId.eq(tender)).order_by_asc(audit_events::Column::Seq));
+    let p = q.paginate(c, per_part);
+    let total = p.num_items().await?;
+    Ok((p.fetch_page(part).await?, total))
 }
 
 /// Distinct actions in the log that `reader` may see, for the filter.

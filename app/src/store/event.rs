@@ -239,6 +239,9 @@ events! {
 
     // The audit log itself.
     Checkpoint = "audit.checkpoint" { grootte_voor: String },
+    /// A procurement dossier was downloaded whole: the ZIP's own SHA-256
+    /// and size, so a copy can be tied to this moment.
+    DossierDownloaded = "dossier.downloaded" { sha256: String, bytes: String, bestanden: String },
     /// The erasure procedure (`domain::audit::ERASURE_ACTION`): one event in
     /// each tender whose events it erased, and one outside tenders for the
     /// rest, so every export that holds an erased event also holds the event

@@ -107,3 +107,63 @@ pub fn pdf_text(pdf: &[u8]) -> String {
     assert_eq!(code, 0, "pdftotext read the PDF: {err}");
     text
 }
+
+/// An XLSX file read back by `openpyxl` (`xlsx_check.py`): its title and
+/// sheets (name, frozen cell, filter, header, rows of [value, type, quote
+/// prefix]).
+pub fn xlsx_read(bytes: &[u8]) -> serde_json::Value {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let file = std::env::temp_dir().join(format!("dialoog-xlsx-{}-{n}.xlsx", std::process::id()));
+    std::fs::write(&file, bytes).unwrap();
+    let support = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support");
+    let (code, out, err) = run(std::process::Command::new("python3").arg(support.join("xlsx_check.py")).arg(&file));
+    let _ = std::fs::remove_file(&file);
+    assert_eq!(code, 0, "openpyxl read the spreadsheet: {err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+/// A spreadsheet of record as `c` downloads it: an XLSX attachment, never
+/// cached, every sheet with a frozen header row and a filter over its
+/// columns. Returns what `openpyxl` reads.
+pub async fn xlsx_checked(c: &mut Client, path: &str) -> serde_json::Value {
+    let (status, headers, body) = c.get_bytes(path).await;
+    assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&body));
+    assert_eq!(headers.get("content-type").unwrap(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "{path}");
+    let cd = headers.get("content-disposition").unwrap().to_str().unwrap();
+    assert!(cd.starts_with("attachment; filename=\"") && cd.ends_with(".xlsx\""), "{path}: {cd}");
+    assert_eq!(headers.get("cache-control").unwrap(), "private, no-store", "{path}");
+    let x = xlsx_read(&body);
+    for sh in x["sheets"].as_array().unwrap() {
+        assert_eq!(sh["freeze"], "A2", "{path}: the header row is frozen: {sh}");
+        let header = sh["header"].as_array().unwrap();
+        assert!(!header.is_empty() && header.iter().all(|h| h.is_string()), "{path}: {sh}");
+        let filter = sh["filter"].as_str().unwrap_or_default();
+        assert!(filter.starts_with("A1:"), "{path}: a filter over the columns: {sh}");
+    }
+    x
+}
+
+/// The column of `header` in a sheet read by [`xlsx_read`].
+pub fn xlsx_col(sheet: &serde_json::Value, header: &str) -> usize {
+    sheet["header"].as_array().unwrap().iter().position(|h| h == header).unwrap_or_else(|| panic!("no column {header}: {}", sheet["header"]))
+}
+
+/// An eForms notice as `c` downloads it, validated with `xmllint --schema`
+/// against the eForms SDK's XSD for its kind (tests/support/eforms).
+pub async fn eforms_valid(c: &mut Client, path: &str) -> String {
+    let (status, headers, body) = c.get_bytes(path).await;
+    assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&body));
+    assert_eq!(headers.get("content-type").unwrap(), "application/xml", "{path}");
+    let xml = String::from_utf8(body).unwrap();
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let file = std::env::temp_dir().join(format!("dialoog-eforms-{}-{n}.xml", std::process::id()));
+    std::fs::write(&file, &xml).unwrap();
+    let xsd = if xml.contains("<ContractNotice") { "UBL-ContractNotice-2.3.xsd" } else { "UBL-ContractAwardNotice-2.3.xsd" };
+    let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/eforms/schemas/maindoc").join(xsd);
+    let (code, out, err) = run(std::process::Command::new("xmllint").arg("--noout").arg("--schema").arg(&schema).arg(&file));
+    let _ = std::fs::remove_file(&file);
+    assert_eq!(code, 0, "{path} validates against {xsd}: {out}{err}\n{xml}");
+    xml
+}

@@ -17,6 +17,20 @@ pub struct ResultRow {
     pub price_points: String,
     pub total: String,
     pub note: Option<String>,
+    /// The same figures as numbers, for spreadsheets: quality points, the
+    /// price in cents, price points, and the total (points, or for gunnen
+    /// op waarde the fictional price in cents, then `total_is_price`).
+    pub numbers: Option<RowNumbers>,
+    pub price_cents: Option<i64>,
+    pub kvk: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RowNumbers {
+    pub quality: f64,
+    pub price_points: f64,
+    pub total: f64,
+    pub total_is_price: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -56,6 +70,9 @@ pub(super) fn view(cx: &super::Context<'_>) -> Option<ResultView> {
                 price_points: points(x.price_points),
                 total: if value { scoring::show_price(x.total.round() as i64) } else { points(x.total) },
                 note: x.tie_note.clone(),
+                numbers: Some(RowNumbers { quality: x.quality, price_points: x.price_points, total: x.total, total_is_price: value }),
+                price_cents: p.price,
+                kvk: p.kvk.clone(),
             })
         })
         .collect();
@@ -70,6 +87,9 @@ pub(super) fn view(cx: &super::Context<'_>) -> Option<ResultView> {
             price_points: "–".into(),
             total: "–".into(),
             note: p.note.clone(),
+            numbers: None,
+            price_cents: p.price,
+            kvk: p.kvk.clone(),
         });
     }
     let lot_recorded = cx.s.evaluation.as_ref().and_then(|e| e.lot.clone());

@@ -222,6 +222,11 @@ test("three evaluators score, the chair reaches consensus, the award is sent and
   expect(await eformsOf(inkoper, "xml-aankondiging-cn-social")).toContain("cn-social");
   expect(await eformsOf(inkoper, "xml-aankondiging-can-social")).toContain(winner.replace("&", "&amp;"));
   expect(await eformsOf(inkoper, "xml-aankondiging-can-modif-1")).toContain("mod-revcl");
+  await go(inkoper, "/aanbesteding/1");
+  const trail = await xlsxOf(inkoper, "audittrail-xlsx");
+  expect(trail.sheets[0].name).toBe("Deel 1 van 1");
+  expect(trail.sheets[0].rows.length, "the tender's events").toBeGreaterThan(50);
+  expect(trail.sheets[0].rows[0][trail.sheets[0].header.indexOf("Tijdstip (Nederlandse tijd)")][1], "a date cell").toBe("d");
   const files = await dossierOf(inkoper);
   for (const f of ["stukken/proces-verbaal-", "stukken/beoordelingsrapport-", "stukken/gunningsbeslissing-", "stukken/contractoverzicht-",
     "spreadsheets/inschrijvingen-", "open-data/ocds-release-package.json", "aankondigingen/aankondiging-can-modif-1.xml", "documenten/", "LEESMIJ.txt"]) {

@@ -652,6 +652,45 @@ async fn three_evaluators_score_anonymously_the_chair_reaches_consensus_and_the_
     }
     assert!(responses > 300, "the scan covered {responses} responses");
 
+    // One clock: no page or answer of the training tender shows today's real
+    // date, for any role (its own timeline runs from 2023; the real instants
+    // stay in the audit trail only).
+    let mut readers = vec![("inkoper1", ink), ("waarnemer1", s.login("waarnemer1").await), ("gemeente-heiloo", heiloo)];
+    readers.push(("aanbieder1", s.login("aanbieder1").await));
+    readers.push(("beoordelaar1", s.login("beoordelaar1").await));
+    let real_dates = real_dates_now();
+    let mut scanned = 0;
+    for (who, c) in readers.iter_mut() {
+        for p in [
+            "/", "/aanbesteding/1", "/aanbesteding/1/documenten", "/aanbesteding/1/gemeenten", "/aanbesteding/1/gunningsmethode",
+            "/aanbesteding/1/vragen", "/aanbesteding/1/dialoog", "/aanbesteding/1/inschrijving", "/aanbesteding/1/opening",
+            "/aanbesteding/1/beoordeling", "/aanbesteding/1/gunning", "/aanbesteding/1/contract", "/aanbesteding/1/e-mail",
+            "/aanbesteding/1/aankondigingen", "/aanbesteding/1/team", "/aanbesteding/1/opzet", "/berichten",
+        ] {
+            let r = c.get(p).await;
+            scanned += 1;
+            for d in &real_dates {
+                assert!(!r.body.contains(d.as_str()), "{who} sees today's real date {d} on {p}: {}", around(&r.body, d));
+            }
+        }
+        for f in [
+            "dashboard", "tender_overview", "procedure_view", "tender_banner", "buyers_view", "documents_view", "nvi_view", "dialogue_view",
+            "bid_view", "opening_view", "opening_record", "evaluation_view", "decision_view", "contract_view", "notices_view", "tender_mail",
+        ] {
+            let r = c.post_form(&format!("/api/{f}"), &[("id", "1")]).await;
+            scanned += 1;
+            for d in &real_dates {
+                assert!(!r.body.contains(d.as_str()), "{who} gets today's real date {d} from {f}: {}", around(&r.body, d));
+            }
+        }
+        let inbox = c.post_form("/api/inbox", &[]).await;
+        for d in &real_dates {
+            assert!(!inbox.body.contains(d.as_str()), "{who}'s messages carry today's real date {d}: {}", around(&inbox.body, d));
+        }
+    }
+    assert!(scanned > 150, "{scanned}");
+    let mut ink = readers.swap_remove(0).1;
+
     // The audit trail is intact after all of this.
     let export = ink.get("/export/audittrail.jsonl").await;
     let path = s.dir.path().join("export.jsonl");
@@ -917,4 +956,26 @@ async fn dossier_checked(s: &Server, c: &mut Client, winner: &str) {
         .expect("the download is on record");
     assert_eq!(event["payload"]["sha256"], digest.as_str(), "{event}");
     assert_eq!(event["payload"]["bytes"], zip.len().to_string().as_str(), "{event}");
+}
+
+/// Today's (and yesterday's, for a run across midnight) real date as the
+/// pages write dates: "04-12-2026" and "4 december 2026".
+fn real_dates_now() -> Vec<String> {
+    use chrono::Datelike;
+    const MONTHS: [&str; 12] = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"];
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Amsterdam).date_naive();
+    let mut out = vec![];
+    for d in [today, today.pred_opt().unwrap()] {
+        out.push(d.format("%d-%m-%Y").to_string());
+        out.push(format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year()));
+    }
+    out
+}
+
+/// The text around the first `needle` in `hay`, for a failure message.
+fn around(hay: &str, needle: &str) -> String {
+    let i = hay.find(needle).unwrap_or(0);
+    let from = hay.floor_char_boundary(i.saturating_sub(300));
+    let to = hay.ceil_char_boundary((i + 300).min(hay.len()));
+    hay[from..to].to_string()
 }

@@ -289,7 +289,7 @@ pub async fn opening_view(id: TenderId) -> Result<OpeningData, AppError> {
             Some(o) => {
                 let by = crate::store::users::by_id(&st.db.conn, o.started_by).await?.map(|u| u.display_name).unwrap_or_default();
                 let left = crate::domain::procedure::OPENING_CONFIRM_MINUTES * 60 - (real - o.started_at).num_seconds();
-                Some((by, show_instant(o.started_at), left.max(0), o.started_by == ok.user.id))
+                Some((by, show_instant(crate::store::clock::shown(t, real, o.started_at)), left.max(0), o.started_by == ok.user.id))
             }
             None => None,
         };
@@ -309,7 +309,7 @@ pub async fn opening_view(id: TenderId) -> Result<OpeningData, AppError> {
                     let mut rehearsal = None;
                     if let Some((by, at, for_me)) = k.rehearsal {
                         let name = crate::store::users::by_id(&st.db.conn, by).await?.map(|u| u.display_name).unwrap_or_default();
-                        rehearsal = Some((name, show_instant(at), for_me && by != ok.user.id));
+                        rehearsal = Some((name, show_instant(crate::store::clock::shown(t, real, at)), for_me && by != ok.user.id));
                     }
                     Some(SealingView {
                         fingerprint: k.fingerprint,

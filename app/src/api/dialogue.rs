@@ -158,7 +158,6 @@ pub async fn assign_dialogue_slot(id: TenderId, slot: SlotId, organisatie: Organ
         crate::store::dialogue::book(&mut op, slot, organisatie).await?;
         crate::store::messages::to_organisation(
             &op,
-            op.now(),
             Some(id),
             organisatie,
             "Tijdslot voor de dialoog toegewezen",

@@ -31,9 +31,11 @@ pub struct MailView {
 /// How many rows a page shows.
 pub const SHOWN: u64 = 500;
 
+/// The rows as the page shows them; `on` turns a real instant into the one
+/// shown (a tender's page dates its mail on the tender's own clock).
 #[cfg(feature = "ssr")]
-fn rows(list: Vec<crate::store::entities::outbox::Model>) -> MailView {
-    use crate::domain::calendar::show_instant;
+fn rows(list: Vec<crate::store::entities::outbox::Model>, on: impl Fn(chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc>) -> MailView {
+    let show_instant = |at| crate::domain::calendar::show_instant(on(at));
     let more = list.len() as u64 > SHOWN;
     let rows = list
         .into_iter()
@@ -74,10 +76,11 @@ fn rows(list: Vec<crate::store::entities::outbox::Model>) -> MailView {
 pub async fn tender_mail(id: TenderId) -> Result<MailView, AppError> {
     use super::guard;
     guard::run(async move {
-        guard::require(id, crate::domain::access::Action::ManageProcedure).await?;
+        let ok = guard::require(id, crate::domain::access::Action::ManageProcedure).await?;
         let st = guard::state()?;
         let list = crate::store::messages::delivery::of_tender(&st.db.conn, Some(id), SHOWN + 1).await?;
-        Ok(rows(list))
+        let real = st.clock.now();
+        Ok(rows(list, |at| crate::store::clock::shown(&ok.tender, real, at)))
     })
     .await
 }
@@ -90,7 +93,7 @@ pub async fn account_mail() -> Result<MailView, AppError> {
         guard::require_right(crate::domain::access::GlobalAction::ManageAccounts).await?;
         let st = guard::state()?;
         let list = crate::store::messages::delivery::of_tender(&st.db.conn, None, SHOWN + 1).await?;
-        Ok(rows(list))
+        Ok(rows(list, |at| at))
     })
     .await
 }

@@ -80,7 +80,7 @@ async fn draft_bid(op: &Op, org: OrganisationId) -> Result<bids::Model, AppError
                 submitted_at: Set(None),
                 withdrawn_at: Set(None),
                 submissions: Set(0),
-                created_at: Set(op.now()),
+                created_at: Set(op.when()),
                 ..Default::default()
             }
             .insert(op.txn())

@@ -83,7 +83,6 @@ pub async fn withdraw(op: &mut Op, recorded_by: &str, slug: &str, reason: &str, 
             if t.published_at.is_some() {
                 messages::to_all_bidders(
                     op,
-                    now,
                     tender,
                     "Aanbesteding ingetrokken",
                     "Alle deelnemende gemeenten hebben zich teruggetrokken. De aanbesteding is daarom ingetrokken.",

@@ -28,3 +28,12 @@ pub fn tender_now(t: &tenders::Model, real: DateTime<Utc>) -> DateTime<Utc> {
         real
     }
 }
+
+/// A real instant `at` as the tender shows it: as far before the tender's
+/// "now" as it lies before the real one. For an instant that only runs a
+/// real-time window (an opening waiting ten minutes for its confirmation, a
+/// rehearsal), so the page dates it on the tender's own timeline; the real
+/// instant stays in the audit trail.
+pub fn shown(t: &tenders::Model, real_now: DateTime<Utc>, at: DateTime<Utc>) -> DateTime<Utc> {
+    tender_now(t, real_now) - (real_now - at)
+}

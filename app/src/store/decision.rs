@@ -267,7 +267,7 @@ pub async fn send(op: &mut Op) -> Result<Standstill, AppError> {
                 .await?;
             }
         }
-        messages::to_organisation(op, now, Some(t.id), d.organisation_id, &format!("Gunningsbeslissing {}", t.title), &body, Some(&link))
+        messages::to_organisation(op, Some(t.id), d.organisation_id, &format!("Gunningsbeslissing {}", t.title), &body, Some(&link))
             .await?;
         listed.push(LetterLine { organisatie: d.letter.addressee.clone(), sha256: sha });
     }
@@ -306,7 +306,7 @@ pub async fn mark_read(op: &mut Op, letter: &award_letters::Model) -> Result<boo
         return Ok(false);
     }
     let mut a = letter.clone().into_active_model();
-    a.read_at = Set(Some(op.now()));
+    a.read_at = Set(Some(op.when()));
     a.update(op.txn()).await?;
     op.record(Event::LetterRead { subject: Subject::Bid(letter.bid_id), sha256: letter.sha256.clone() }).await?;
     Ok(true)
@@ -336,7 +336,7 @@ pub async fn register_objection(
     if !matches!(phase, Phase::Standstill | Phase::Gegund | Phase::Opgeschort) || t.letters_sent_at.is_none() {
         return Err(AppError::Conflict("Een bezwaar tegen de gunningsbeslissing registreert u na het verzenden en vóór de ondertekening.".into()));
     }
-    let now = op.now();
+    let now = op.when();
     let o = objections::ActiveModel {
         tender_id: Set(t.id),
         kind: Set(Coded(kind)),
@@ -363,7 +363,6 @@ pub async fn register_objection(
         super::procedure::transition(op, Phase::Opgeschort, &reason).await?;
         messages::to_all_bidders(
             op,
-            now,
             t.id,
             &format!("Aanbesteding opgeschort: {}", t.title),
             &format!("De aanbesteding is opgeschort wegens een {label}. Tot de uitkomst daarvan wordt de overeenkomst niet ondertekend."),
@@ -385,7 +384,7 @@ pub async fn decide_objection(op: &mut Op, id: ObjectionId, cancel: bool, note: 
     if o.outcome.is_some() {
         return Err(AppError::Conflict("De uitkomst van dit bezwaar is al vastgelegd.".into()));
     }
-    let now = op.now();
+    let now = op.when();
     let mut a = o.clone().into_active_model();
     a.outcome = Set(Some(Coded(if cancel { ObjectionOutcome::Ingetrokken } else { ObjectionOutcome::Hervat })));
     a.outcome_note = Set(Some(note.clone()));
@@ -405,7 +404,6 @@ pub async fn decide_objection(op: &mut Op, id: ObjectionId, cancel: bool, note: 
         super::procedure::transition(op, Phase::Ingetrokken, &format!("Na {kind}: {note}")).await?;
         messages::to_all_bidders(
             op,
-            now,
             t.id,
             &format!("Aanbesteding ingetrokken: {}", t.title),
             &format!("Na het {kind} is de aanbesteding ingetrokken. {note}"),
@@ -417,7 +415,6 @@ pub async fn decide_objection(op: &mut Op, id: ObjectionId, cancel: bool, note: 
         super::procedure::transition(op, back, "").await?;
         messages::to_all_bidders(
             op,
-            now,
             t.id,
             &format!("Aanbesteding hervat: {}", t.title),
             &format!("De opschorting is opgeheven; de procedure gaat verder in de fase {}.", back.label().to_lowercase()),

@@ -70,7 +70,7 @@ pub async fn create_round(op: &mut Op, title: &str, themes_md: &str) -> Result<d
         status: Set(Coded(RoundStatus::Open)),
         outcome_md: Set(None),
         closed_at: Set(None),
-        created_at: Set(op.now()),
+        created_at: Set(op.when()),
         ..Default::default()
     }
     .insert(op.txn())
@@ -164,7 +164,7 @@ pub async fn book(op: &mut Op, slot: SlotId, organisation: OrganisationId) -> Re
 /// The inkoper writes (or rewrites) the minutes of a session; the bidder is asked to respond.
 pub async fn write_minutes(op: &mut Op, slot: SlotId, md: &str) -> Result<(), AppError> {
     let tender = op.tender_id();
-    let now = op.now();
+    let now = op.when();
     let (s, r) = slot_in(op.txn(), tender, slot).await?;
     let Some(org) = s.organisation_id else {
         return Err(AppError::Conflict("Dit tijdslot is niet geboekt; er is geen sessie om te verslaan.".into()));
@@ -184,7 +184,6 @@ pub async fn write_minutes(op: &mut Op, slot: SlotId, md: &str) -> Result<(), Ap
     m.update(op.txn()).await?;
     messages::to_organisation(
         op,
-        now,
         Some(tender),
         org,
         &format!("Verslag dialoogsessie ronde {}", r.number),
@@ -227,7 +226,7 @@ pub async fn close_round(
     proceeding: Option<Vec<OrganisationId>>,
 ) -> Result<(), AppError> {
     let tender = op.tender_id();
-    let now = op.now();
+    let now = op.when();
     let r = open_round(op.txn(), tender, round).await?;
     let outcome = outcome_md.trim();
     if outcome.is_empty() {
@@ -245,7 +244,6 @@ pub async fn close_round(
                 dropped.push(b.organisation_id.to_string());
                 messages::to_organisation(
                     op,
-                    now,
                     Some(tender),
                     b.organisation_id,
                     &format!("U gaat niet door na dialoogronde {}", r.number),
@@ -265,7 +263,6 @@ pub async fn close_round(
     }
     messages::to_all_bidders(
         op,
-        now,
         tender,
         &format!("Dialoogronde {} gesloten", r.number),
         &format!("Dialoogronde {} ({}) is gesloten. Uitkomst:\n\n{outcome}", r.number, r.title),

@@ -104,7 +104,7 @@ pub async fn create(op: &mut Op, title: &str, kind: DocumentKind, first: NewVers
         title: Set(title.into()),
         kind: Set(Coded(kind)),
         position: Set(position),
-        created_at: Set(op.now()),
+        created_at: Set(op.when()),
         ..Default::default()
     }
     .insert(op.txn())
@@ -149,7 +149,7 @@ pub async fn add_version(op: &mut Op, d: &documents::Model, nv: NewVersion) -> R
         note: Set(nv.note.trim().chars().take(500).collect()),
         nvi_id: Set(nv.nvi),
         author: Set(op.actor().id().to_string()),
-        created_at: Set(op.now()),
+        created_at: Set(op.when()),
         ..Default::default()
     }
     .insert(op.txn())

@@ -5,14 +5,13 @@
 use super::entities::{messages, organisation_members, outbox, tender_bidders};
 use super::op::{Op, Scope};
 use crate::ids::{OrganisationId, TenderId, UserId};
-use chrono::{DateTime, Utc};
+
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 
 /// Sends one message to every organisation registered for `tender`, and an
 /// e-mail to each of their members. Returns the number of organisations.
 pub async fn to_all_bidders<S: Scope>(
     op: &Op<S>,
-    now: DateTime<Utc>,
     tender: TenderId,
     subject: &str,
     body_md: &str,
@@ -24,7 +23,7 @@ pub async fn to_all_bidders<S: Scope>(
         .all(op.txn())
         .await?;
     for b in &bidders {
-        to_organisation(op, now, Some(tender), b.organisation_id, subject, body_md, link).await?;
+        to_organisation(op, Some(tender), b.organisation_id, subject, body_md, link).await?;
     }
     Ok(bidders.len())
 }
@@ -32,20 +31,19 @@ pub async fn to_all_bidders<S: Scope>(
 /// Sends a message to one organisation and e-mails its members.
 pub async fn to_organisation<S: Scope>(
     op: &Op<S>,
-    now: DateTime<Utc>,
     tender: Option<TenderId>,
     organisation: OrganisationId,
     subject: &str,
     body_md: &str,
     link: Option<&str>,
 ) -> Result<(), DbErr> {
-    post(op, now, tender, (Some(organisation), None), subject, body_md, link).await?;
+    post(op, tender, (Some(organisation), None), subject, body_md, link).await?;
     let members = organisation_members::Entity::find()
         .filter(organisation_members::Column::OrganisationId.eq(organisation))
         .all(op.txn())
         .await?;
     for m in members {
-        queue(op, now, tender, &m.email.to_string(), subject, &email_text(body_md, link)).await?;
+        queue(op, tender, &m.email.to_string(), subject, &email_text(body_md, link)).await?;
     }
     Ok(())
 }
@@ -60,22 +58,22 @@ pub async fn to_user<S: Scope>(
     body_md: &str,
     link: Option<&str>,
 ) -> Result<(), DbErr> {
-    post(op, op.now(), tender, (None, Some(user.id)), subject, body_md, link).await?;
+    post(op, tender, (None, Some(user.id)), subject, body_md, link).await?;
     if let Some(address) = user.email.as_deref().filter(|a| !a.is_empty()) {
-        queue(op, op.now(), tender, address, subject, &email_text(body_md, link)).await?;
+        queue(op, tender, address, subject, &email_text(body_md, link)).await?;
     }
     Ok(())
 }
 
 /// Queues one e-mail to one address (an invitation, which has no inbox yet).
 pub async fn email<S: Scope>(op: &Op<S>, to: &str, subject: &str, body: &str) -> Result<(), DbErr> {
-    queue(op, op.now(), None, to, subject, body).await
+    queue(op, None, to, subject, body).await
 }
 
-/// One message in the portal, to an organisation or to a person.
+/// One message in the portal, to an organisation or to a person, dated on
+/// the clock of the operation's tender (`Op::when`).
 async fn post<S: Scope>(
     op: &Op<S>,
-    now: DateTime<Utc>,
     tender: Option<TenderId>,
     (organisation, user): (Option<OrganisationId>, Option<UserId>),
     subject: &str,
@@ -89,7 +87,7 @@ async fn post<S: Scope>(
         subject: Set(subject.into()),
         body_md: Set(body_md.into()),
         link: Set(link.map(str::to_string)),
-        created_at: Set(now),
+        created_at: Set(op.when()),
         ..Default::default()
     }
     .insert(op.txn())
@@ -108,14 +106,16 @@ fn email_text(body_md: &str, link: Option<&str>) -> String {
 /// One e-mail in the outbox, written in the transaction of the action that
 /// causes it: the relay only ever sees it once that transaction committed.
 /// Its random token becomes the Message-ID, the same on every attempt.
-async fn queue<S: Scope>(op: &Op<S>, now: DateTime<Utc>, tender: Option<TenderId>, to: &str, subject: &str, body: &str) -> Result<(), DbErr> {
+/// One e-mail in the outbox, queued at the real instant: the relay and its
+/// delivery log run on real time.
+async fn queue<S: Scope>(op: &Op<S>, tender: Option<TenderId>, to: &str, subject: &str, body: &str) -> Result<(), DbErr> {
     let mut token = [0u8; 16];
     getrandom::fill(&mut token).map_err(|e| DbErr::Custom(format!("randomness: {e}")))?;
     outbox::ActiveModel {
         to_address: Set(to.to_string()),
         subject: Set(format!("[Dialoog] {subject}")),
         body: Set(body.to_string()),
-        created_at: Set(now),
+        created_at: Set(op.now()),
         sent_at: Set(None),
         tender_id: Set(tender),
         message_token: Set(Some(hex::encode(token))),

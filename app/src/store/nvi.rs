@@ -81,7 +81,7 @@ pub async fn create_round(op: &mut Op, title: &str, deadline: DateTime<Utc>) -> 
             )));
         }
     }
-    let r = insert_round(op.txn(), t.id, &title, deadline, op.now()).await?;
+    let r = insert_round(op.txn(), t.id, &title, deadline, op.when()).await?;
     op.record(Event::QuestionRoundCreated { subject: Subject::QuestionRound(r.id), titel: title, vragentermijn: deadline.to_rfc3339() })
         .await?;
     Ok(r)
@@ -214,7 +214,6 @@ pub async fn add_own_point(op: &mut Op, round_id: QuestionRoundId, reference: &s
 pub async fn publish(op: &mut Op, round_id: QuestionRoundId, intro_md: &str, new_deadline: Option<DateTime<Utc>>) -> Result<i32, AppError> {
     let t = op.tender().clone();
     let tender_now = op.tender_now();
-    let now = op.now();
     let r = round(op.txn(), t.id, round_id).await?;
     if r.published_at.is_some() {
         return Err(AppError::Conflict("Deze Nota van Inlichtingen is al gepubliceerd.".into()));
@@ -279,7 +278,7 @@ pub async fn publish(op: &mut Op, round_id: QuestionRoundId, intro_md: &str, new
         ));
     }
     let link = format!("/aanbesteding/{}/vragen", t.id);
-    let reached = messages::to_all_bidders(op, now, t.id, &format!("Nota van Inlichtingen {number}"), &body, Some(&link)).await?;
+    let reached = messages::to_all_bidders(op, t.id, &format!("Nota van Inlichtingen {number}"), &body, Some(&link)).await?;
     op.record(Event::NviPublished {
         subject: Subject::QuestionRound(r.id),
         nummer: number.to_string(),

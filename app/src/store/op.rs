@@ -97,6 +97,9 @@ impl Caller {
 /// What an operation is about.
 pub trait Scope: Send + Sync {
     fn tender_id(&self) -> Option<TenderId>;
+    /// The instant a record of this operation carries, given the real one:
+    /// the tender's own clock inside a tender, the real one outside.
+    fn record_time(&self, real: DateTime<Utc>) -> DateTime<Utc>;
 }
 
 /// An operation on one tender (by a caller, or by the system itself).
@@ -112,6 +115,9 @@ impl Scope for InTender {
     fn tender_id(&self) -> Option<TenderId> {
         Some(self.tender.id)
     }
+    fn record_time(&self, real: DateTime<Utc>) -> DateTime<Utc> {
+        tender_now(&self.tender, real)
+    }
 }
 
 /// An operation outside any tender: accounts, log-ins, registration, the
@@ -121,6 +127,9 @@ pub struct Anywhere;
 impl Scope for Anywhere {
     fn tender_id(&self) -> Option<TenderId> {
         None
+    }
+    fn record_time(&self, real: DateTime<Utc>) -> DateTime<Utc> {
+        real
     }
 }
 
@@ -297,9 +306,18 @@ pub async fn require_right<C: ConnectionTrait>(c: &C, user: UserId, action: Glob
 }
 
 impl<S: Scope> Op<S> {
-    /// The real instant of this operation (the time of its audit events).
+    /// The real instant of this operation (the time of its audit events,
+    /// and what security windows such as a confirmation's ten minutes or a
+    /// lock-out run on).
     pub fn now(&self) -> DateTime<Utc> {
         self.now
+    }
+
+    /// The instant the records of this operation carry and show: inside a
+    /// tender its own clock (a training tender's simulated one), so every
+    /// date a tender shows lies on one timeline; outside, the real instant.
+    pub fn when(&self) -> DateTime<Utc> {
+        self.scope.record_time(self.now)
     }
 
     pub fn actor(&self) -> &Actor {

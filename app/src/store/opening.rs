@@ -49,7 +49,8 @@ pub async fn start(op: &mut Op, holder: Option<&HolderSecret>) -> Result<(), App
     op.record(Event::OpeningStarted { subject: Subject::Opening(o.id), gestart_op: now.to_rfc3339() }).await?;
     // The other inkopers are told at once: the window is short.
     let starter = op.user()?.clone();
-    let until = show_instant(now + chrono::Duration::minutes(crate::domain::procedure::OPENING_CONFIRM_MINUTES));
+    // The window runs on real time; the message dates its end on the tender's clock.
+    let until = show_instant(tender_now + chrono::Duration::minutes(crate::domain::procedure::OPENING_CONFIRM_MINUTES));
     let link = format!("/aanbesteding/{}/opening", t.id);
     let team = super::team::members(op.txn(), t.id).await?;
     let others = team.iter().filter(|(r, u)| *r.role == Role::Inkoper && u.id != starter.id && u.active);
@@ -285,7 +286,7 @@ pub async fn confirm(
         // On the tender's own clock, as every instant a tender shows; the
         // ten-minute window itself runs on real time (the audit entries
         // keep the real instants).
-        "gestart_op": show_instant(tender_now - (now - o.started_at)),
+        "gestart_op": show_instant(super::clock::shown(&t, now, o.started_at)),
         "bevestigd_door": user.display_name,
         "bevestigd_op": show_instant(tender_now),
         "inschrijvingen": list,

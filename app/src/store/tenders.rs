@@ -104,15 +104,16 @@ pub async fn seed_jeugd_en_schoolteam<S: Scope>(op: &mut Op<S>) -> Result<tender
         NaiveTime::from_hms_opt(9, 0, 0).expect("valid"),
     )
     .expect("no DST gap in May");
+    // The training clock starts here; what the seed records inside the
+    // tender (its gemeenten, documents, first question round) is dated on it.
+    let training_start =
+        amsterdam(NaiveDate::from_ymd_opt(2023, 5, 1).expect("valid"), NaiveTime::from_hms_opt(9, 0, 0).expect("valid")).expect("valid");
     let t = tenders::ActiveModel {
         reference: Set(facts::TENDER_REFERENCE.into()),
         title: Set(facts::TENDER_TITLE.into()),
         phase: Set(Coded(Phase::Concept)),
         training: Set(true),
-        simulated_now: Set(Some(
-            amsterdam(NaiveDate::from_ymd_opt(2023, 5, 1).expect("valid"), NaiveTime::from_hms_opt(9, 0, 0).expect("valid"))
-                .expect("valid"),
-        )),
+        simulated_now: Set(Some(training_start)),
         publication_planned: Set(publication),
         submission_deadline: Set(Some(local(2023, 6, 30, 12, 0))),
         award_planned: Set(Some(local(2023, 9, 29, 12, 0))),
@@ -134,7 +135,7 @@ pub async fn seed_jeugd_en_schoolteam<S: Scope>(op: &mut Op<S>) -> Result<tender
             slug: Set(g.slug.into()),
             name: Set(g.name.into()),
             status: Set(Coded(Participation::Deelnemend)),
-            status_since: Set(now),
+            status_since: Set(training_start),
             ..Default::default()
         }
         .insert(op.txn())
@@ -189,7 +190,7 @@ pub async fn seed_jeugd_en_schoolteam<S: Scope>(op: &mut Op<S>) -> Result<tender
         .insert(op.txn())
         .await?;
     }
-    seed_procedure(op, t.id).await?;
+    seed_procedure(op, t.id, training_start).await?;
     op.record(Event::TenderSeeded {
         subject: Subject::Tender(t.id),
         tender: t.id,
@@ -286,8 +287,7 @@ K5 | Kwaliteit, verantwoording en ontwikkeling | 10 | 0-10
 ";
 
 /// The documents, bid parts and first question round of the seeded tender.
-async fn seed_procedure<S: Scope>(op: &mut Op<S>, tender: TenderId) -> Result<(), AppError> {
-    let now = op.now();
+async fn seed_procedure<S: Scope>(op: &mut Op<S>, tender: TenderId, now: DateTime<Utc>) -> Result<(), AppError> {
     use super::entities::{bid_part_defs, document_versions, documents};
     for (i, (title, body)) in [("Aanbestedingsleidraad", LEIDRAAD), ("Programma van eisen", EISEN)].iter().enumerate() {
         let d = documents::ActiveModel {

@@ -40,7 +40,7 @@ pub async fn open_consensus(op: &mut Op) -> Result<(), AppError> {
     }
     let e = s.evaluation.clone().ok_or_else(|| AppError::Conflict("De inschrijvingen zijn nog niet geopend.".into()))?;
     let mut a = e.into_active_model();
-    a.consensus_opened_at = Set(Some(op.now()));
+    a.consensus_opened_at = Set(Some(op.when()));
     a.update(op.txn()).await?;
     op.record(Event::ConsensusOpened {
         subject: Subject::Evaluation(op.tender_id()),
@@ -80,7 +80,7 @@ pub async fn save_consensus(
             a.level = Set(level.get() as i32);
             a.motivation = Set(motivation.trim().into());
             a.justification = Set(Some(justification.clone()).filter(|j| !j.is_empty()));
-            a.recorded_at = Set(op.now());
+            a.recorded_at = Set(op.when());
             a.recorded_by = Set(me.user.display_name.clone());
             a.update(op.txn()).await?;
         }
@@ -92,7 +92,7 @@ pub async fn save_consensus(
                 level: Set(level.get() as i32),
                 motivation: Set(motivation.trim().into()),
                 justification: Set(Some(justification.clone()).filter(|j| !j.is_empty())),
-                recorded_at: Set(op.now()),
+                recorded_at: Set(op.when()),
                 recorded_by: Set(me.user.display_name.clone()),
                 ..Default::default()
             }
@@ -180,7 +180,7 @@ pub async fn lock_consensus(op: &mut Op) -> Result<EvalResult, AppError> {
     let outcome = compute(&m, &result_plans, &[])?;
     let result = EvalResult { plans: result_plans, outcome };
     let mut a = e.clone().into_active_model();
-    a.consensus_locked_at = Set(Some(op.now()));
+    a.consensus_locked_at = Set(Some(op.when()));
     a.locked_by = Set(Some(me.user.display_name.clone()));
     a.result = Set(Some(serde_json::to_string(&result).map_err(|_| AppError::Internal)?));
     a.update(op.txn()).await?;

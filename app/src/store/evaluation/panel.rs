@@ -53,7 +53,7 @@ pub async fn appoint(op: &mut Op, user: &users::Model, chair: bool) -> Result<ev
         user_id: Set(user.id),
         chair: Set(chair),
         status: Set(Coded(EvaluatorStatus::Aangewezen)),
-        appointed_at: Set(op.now()),
+        appointed_at: Set(op.when()),
         appointed_by: Set(appointer.clone()),
         appointed_by_user: Set(Some(op.user()?.id)),
         check_status: Set(Coded(DeclarationCheck::Open)),
@@ -130,7 +130,7 @@ pub async fn replace(op: &mut Op, evaluator: EvaluatorId, reason: &str, new_user
     let mut a = old.ev.clone().into_active_model();
     a.status = Set(Coded(EvaluatorStatus::Vervangen));
     a.chair = Set(false);
-    a.replaced_at = Set(Some(op.now()));
+    a.replaced_at = Set(Some(op.when()));
     a.replaced_reason = Set(Some(reason.clone()));
     a.update(op.txn()).await?;
     op.record(Event::EvaluatorReplaced {
@@ -161,7 +161,7 @@ pub async fn sign_declaration(op: &mut Op, interests: &str) -> Result<(), AppErr
         return Err(AppError::Conflict("U heeft de verklaring al ondertekend.".into()));
     }
     let mut a = m.ev.clone().into_active_model();
-    a.declaration_at = Set(Some(op.now()));
+    a.declaration_at = Set(Some(op.when()));
     a.declaration_interests = Set(Some(interests.clone()));
     a.check_status = Set(Coded(DeclarationCheck::Open));
     a.update(op.txn()).await?;
@@ -192,7 +192,7 @@ pub async fn check_declaration(op: &mut Op, evaluator: EvaluatorId, conflict: bo
     let mut a = m.ev.clone().into_active_model();
     a.check_status = Set(Coded(if conflict { DeclarationCheck::Conflict } else { DeclarationCheck::GeenConflict }));
     a.check_note = Set(Some(note.clone()).filter(|n| !n.is_empty()));
-    a.checked_at = Set(Some(op.now()));
+    a.checked_at = Set(Some(op.when()));
     a.checked_by = Set(Some(by_name(op)?));
     a.update(op.txn()).await?;
     op.record(Event::DeclarationChecked {

@@ -92,7 +92,7 @@ pub async fn scan_for_identity<C: ConnectionTrait>(
 /// its facts are part of the proces-verbaal event.
 pub async fn prepare(op: &mut Op, submitted: &[bids::Model], files: &FileStore, scanned: &mut IdentityHits) -> Result<(usize, String), AppError> {
     let tender = op.tender_id();
-    let now = op.now();
+    let now = op.when();
     if let Some(e) = evaluations::Entity::find().filter(evaluations::Column::TenderId.eq(tender)).one(op.txn()).await? {
         let n = eval_plans::Entity::find().filter(eval_plans::Column::TenderId.eq(tender)).count(op.txn()).await?;
         return Ok((n as usize, e.pseudonym_commitment));
@@ -264,7 +264,7 @@ pub async fn raise_flag(op: &mut Op, pseudonym: &Pseudonym, note: &str) -> Resul
         plan_id: Set(p.id),
         raised_by: Set(Some(user.id)),
         note: Set(note.clone()),
-        raised_at: Set(op.now()),
+        raised_at: Set(op.when()),
         decision: Set(Coded(FlagDecision::Open)),
         ..Default::default()
     }
@@ -293,7 +293,7 @@ pub async fn decide_flag(op: &mut Op, flag: FlagId, invalid: bool, note: &str) -
     let mut a = f.clone().into_active_model();
     a.decision = Set(Coded(if invalid { FlagDecision::Ongeldig } else { FlagDecision::Doorgaan }));
     a.decision_note = Set(Some(note.clone()));
-    a.decided_at = Set(Some(op.now()));
+    a.decided_at = Set(Some(op.when()));
     a.decided_by = Set(Some(by));
     a.update(op.txn()).await?;
     let p = s.plans.iter().find(|p| p.id == f.plan_id).ok_or(AppError::Internal)?;

@@ -36,7 +36,7 @@ pub async fn save_score(op: &mut Op, pseudonym: &Pseudonym, criterion: &str, lev
             let mut a = x.clone().into_active_model();
             a.level = Set(level.get() as i32);
             a.motivation = Set(motivation.trim().into());
-            a.updated_at = Set(op.now());
+            a.updated_at = Set(op.when());
             a.update(op.txn()).await?;
         }
         None => {
@@ -46,7 +46,7 @@ pub async fn save_score(op: &mut Op, pseudonym: &Pseudonym, criterion: &str, lev
                 criterion: Set(criterion.into()),
                 level: Set(level.get() as i32),
                 motivation: Set(motivation.trim().into()),
-                updated_at: Set(op.now()),
+                updated_at: Set(op.when()),
                 ..Default::default()
             }
             .insert(op.txn())
@@ -98,7 +98,7 @@ pub async fn lock_sheet(op: &mut Op) -> Result<(), AppError> {
         return Err(AppError::Conflict(format!("Uw scoreformulier is nog niet compleet. {}", missing.join(" "))));
     }
     let mut a = me.ev.clone().into_active_model();
-    a.sheet_locked_at = Set(Some(op.now()));
+    a.sheet_locked_at = Set(Some(op.when()));
     a.update(op.txn()).await?;
     op.record(Event::SheetLocked { subject: me.subject(), scoreformulier_sha256: sheet_hash(&sheet_lines(&s, &me)), plannen: plans }).await?;
     Ok(())

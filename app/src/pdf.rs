@@ -100,6 +100,9 @@ pub async fn document(st: &AppState, user: crate::store::entities::users::Model,
         let name = format!("{}-{}.xml", file.trim_end_matches(".xml"), slug(&ok));
         return Ok(Document { bytes: n.xml.into_bytes(), content_type: "application/xml", name });
     }
+    if let Some(id) = file.strip_prefix("ontvangstbevestiging-").and_then(|f| f.strip_suffix(".pdf")) {
+        return receipt(st, user, tender, id).await;
+    }
     if let Some(action) = crate::workbooks::action_for(file) {
         let ok = guard::allowed_for(st, user, tender, action).await?;
         let made = crate::store::clock::tender_now(&ok.tender, st.clock.now());
@@ -141,15 +144,7 @@ pub async fn document(st: &AppState, user: crate::store::entities::users::Model,
     let mut data = data;
     let base = base(st, &ok, made, anchor_events).await?;
     data.as_object_mut().ok_or(AppError::Internal)?.extend(base);
-    let ident = format!("{}/{}", ok.tender.reference, file);
-    let stamp = (made.year(), made.month() as u8, made.day() as u8, made.hour() as u8, made.minute() as u8, made.second() as u8);
-    let pdf = tokio::task::spawn_blocking(move || records::render(template, &data, &ident, stamp))
-        .await
-        .map_err(|_| AppError::Internal)?
-        .map_err(|e| {
-            tracing::error!(error = %e, "a document of record could not be typeset");
-            AppError::Internal
-        })?;
+    let pdf = typeset(template, data, format!("{}/{}", ok.tender.reference, file), made).await?;
     Ok(Document { bytes: pdf, content_type: "application/pdf", name: format!("{}-{}.pdf", file.trim_end_matches(".pdf"), slug(&ok)) })
 }
 
@@ -158,11 +153,7 @@ pub async fn document(st: &AppState, user: crate::store::entities::users::Model,
 async fn base(st: &AppState, ok: &Allowed, made: DateTime<Utc>, events: &[&str]) -> Result<serde_json::Map<String, Value>, AppError> {
     let c = &st.db.conn;
     let names: Vec<String> = crate::store::buyers::list(c, ok.tender.id).await?.into_iter().map(|b| b.name).collect();
-    let opdrachtgever = match names.as_slice() {
-        [] => "De aanbestedende dienst".to_string(),
-        [one] => format!("Gemeente {one}"),
-        [rest @ .., last] => format!("De gemeenten {} en {last}", rest.join(", ")),
-    };
+    let opdrachtgever = opdrachtgever(&names);
     let audit = if !ok.may(Action::ViewAuditTrail) {
         let hash: Option<String> = audit_events::Entity::find()
             .select_only()
@@ -438,4 +429,71 @@ async fn report(st: &AppState, ok: &Allowed, annex: bool) -> Result<Value, AppEr
         "winnaar": winner,
         "scoreformulieren": sheets,
     }))
+}
+
+/// A bidder's receipt in words (`ontvangstbevestiging-{receipt}.pdf`), for
+/// the members of the organisation that submitted; beside the JSON file
+/// that `dialoog audit verify-receipt` checks. Its anchor is the receipt's
+/// own event: nothing of the rest of the trail, nor of other bids.
+async fn receipt(st: &AppState, user: crate::store::entities::users::Model, tender: TenderId, id: &str) -> Result<Document, AppError> {
+    use crate::store::entities::{bids, receipts};
+    let nf = || AppError::NotFound("Deze ontvangstbevestiging bestaat niet.".into());
+    let rid = id.parse::<i32>().map(crate::ids::ReceiptId).map_err(|_| nf())?;
+    let ok = guard::allowed_for(st, user, tender, Action::ViewTender).await?;
+    let org = guard::own_organisation(st, &ok.user).await.map_err(|_| nf())?;
+    let c = &st.db.conn;
+    let r = receipts::Entity::find_by_id(rid).one(c).await?.ok_or_else(nf)?;
+    let b = bids::Entity::find_by_id(r.bid_id).one(c).await?.ok_or_else(nf)?;
+    if b.tender_id != tender || b.organisation_id != org.id {
+        return Err(nf());
+    }
+    let receipt: crate::domain::receipt::Receipt = serde_json::from_str(&r.body).map_err(|_| AppError::Internal)?;
+    let made = crate::store::clock::tender_now(&ok.tender, st.clock.now());
+    let names: Vec<String> = crate::store::buyers::list(c, tender).await?.into_iter().map(|b| b.name).collect();
+    let sealed = crate::store::sealing::envelope_key(c, tender).await?.is_some();
+    let mut ontvangst = serde_json::to_value(&receipt).map_err(|_| AppError::Internal)?;
+    if let Some(parts) = ontvangst["onderdelen"].as_array_mut() {
+        for p in parts {
+            let size = p["grootte"].as_str().and_then(|g| g.parse::<u64>().ok()).unwrap_or(0);
+            p["grootte_tekst"] = json!(crate::store::files::show_size(size));
+        }
+    }
+    let data = json!({
+        "aanbesteding": ok.tender.title,
+        "kenmerk": ok.tender.reference,
+        "opdrachtgever": opdrachtgever(&names),
+        "gemaakt_op": show_instant(made),
+        "audit": { "gebeurtenis": receipt.audit.leaf_hash },
+        "sluitingstermijn": ok.tender.submission_deadline.map(show_instant).unwrap_or_else(|| "niet vastgesteld".into()),
+        "verzegeling": if sealed {
+            "Ja: de stukken zijn versleuteld opgeslagen; alleen twee sleutelhouders samen openen ze, bij de opening na de sluitingstermijn."
+        } else {
+            "De stukken zijn afgeschermd opgeslagen tot de opening na de sluitingstermijn."
+        },
+        "ontvangst": ontvangst,
+    });
+    let pdf = typeset(Template::Ontvangstbevestiging, data, format!("{}/ontvangstbevestiging-{}", ok.tender.reference, rid.0), made).await?;
+    Ok(Document { bytes: pdf, content_type: "application/pdf", name: format!("ontvangstbevestiging-{}-{}.pdf", r.seq, ok.tender.reference.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_")) })
+}
+
+/// Who the buyer is, in words: one gemeente or several.
+fn opdrachtgever(names: &[String]) -> String {
+    match names {
+        [] => "De aanbestedende dienst".to_string(),
+        [one] => format!("Gemeente {one}"),
+        [rest @ .., last] => format!("De gemeenten {} en {last}", rest.join(", ")),
+    }
+}
+
+/// Typesets a document off the async runtime (tens of milliseconds of CPU),
+/// dated `made` (the tender's clock) and named `ident` stably.
+async fn typeset(template: Template, data: Value, ident: String, made: DateTime<Utc>) -> Result<Vec<u8>, AppError> {
+    let stamp = (made.year(), made.month() as u8, made.day() as u8, made.hour() as u8, made.minute() as u8, made.second() as u8);
+    tokio::task::spawn_blocking(move || records::render(template, &data, &ident, stamp))
+        .await
+        .map_err(|_| AppError::Internal)?
+        .map_err(|e| {
+            tracing::error!(error = %e, "a document of record could not be typeset");
+            AppError::Internal
+        })
 }

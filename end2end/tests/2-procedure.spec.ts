@@ -150,6 +150,10 @@ test("a tender runs from publication through NvI, dialogue and sealed submission
   expect(receipt.onderdelen.map((p: { sha256: string }) => p.sha256)).toContain(planHash);
   expect(receipt.audit.inclusion_proof).toBeInstanceOf(Array);
   expect(receipt.audit.checkpoint).toContain("dialoog/audit");
+  const receiptPdf = await pdfOf(bidder, "ontvangst-pdf");
+  expect(receiptPdf.text).toContain("Uw inschrijving is ontvangen");
+  expect(receiptPdf.text).toContain(planHash);
+  expect(receiptPdf.name).toMatch(/^ontvangstbevestiging-\d+-JST-VO-2023\.pdf$/);
 
   // A second bidder, one of the demo organisations, submits as well.
   const other = await as(browser, "aanbieder1");

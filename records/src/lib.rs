@@ -28,6 +28,8 @@ pub enum Template {
     Gunningsbeslissing,
     /// The contract summary: parties, term, options and their decisions.
     Contractoverzicht,
+    /// A bidder's receipt for a submitted bid, in words.
+    Ontvangstbevestiging,
 }
 
 impl Template {
@@ -38,6 +40,7 @@ impl Template {
             Template::Beoordelingsrapport => "beoordelingsrapport.typ",
             Template::Gunningsbeslissing => "gunningsbeslissing.typ",
             Template::Contractoverzicht => "contractoverzicht.typ",
+            Template::Ontvangstbevestiging => "ontvangstbevestiging.typ",
         }
     }
 }
@@ -57,6 +60,7 @@ static SOURCES: &[(&str, &str)] = &[
     ("beoordelingsrapport.typ", include_str!("../templates/beoordelingsrapport.typ")),
     ("gunningsbeslissing.typ", include_str!("../templates/gunningsbeslissing.typ")),
     ("contractoverzicht.typ", include_str!("../templates/contractoverzicht.typ")),
+    ("ontvangstbevestiging.typ", include_str!("../templates/ontvangstbevestiging.typ")),
 ];
 
 static FONTS: &[&[u8]] = &[

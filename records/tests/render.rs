@@ -158,3 +158,26 @@ fn evaluation_report_with_and_without_the_internal_annex() {
     let internal = text_of(&render(Template::Beoordelingsrapport, &data(true), "t1-br", (2023, 9, 1, 8, 0, 0)).expect("renders"));
     assert!(internal.contains("Intern document.") && internal.contains("EIGEN-MOTIVERING") && internal.contains("raad van toezicht"), "{internal}");
 }
+
+#[test]
+fn receipt_in_words_with_every_part_and_its_fingerprint() {
+    let data = base(json!({
+        "audit": { "gebeurtenis": "12".repeat(32) },
+        "sluitingstermijn": "30-06-2023 12:00 (+02:00)",
+        "verzegeling": "Ja: versleuteld tot de opening",
+        "ontvangst": {
+            "aanbesteding": "Jeugd- en Schoolteam VO", "kenmerk": "JST-2023", "organisatie": MARKUP, "kvk": "12345678",
+            "ontvangen_op": "29-06-2023 10:00 (+02:00)", "indiening": "2",
+            "onderdelen": [
+                { "envelop": "1", "naam": "Uniform Europees Aanbestedingsdocument", "bestandsnaam": "uea.pdf", "grootte_tekst": "12 kB", "sha256": "ef".repeat(32) },
+                { "envelop": "3", "naam": "Prijs", "bestandsnaam": "formulier", "grootte_tekst": "1 kB", "sha256": "cd".repeat(32) },
+            ],
+            "audit": { "seq": "77", "tree_size": "77", "leaf_hash": "12".repeat(32), "root_hash": "34".repeat(32), "public_key": "56".repeat(32) },
+        },
+    }));
+    let text = text_of(&render(Template::Ontvangstbevestiging, &data, "t1-ob", (2023, 6, 29, 8, 0, 0)).expect("renders"));
+    assert!(text.contains("Ontvangstbevestiging") && text.contains("29-06-2023 10:00 (+02:00)") && text.contains("na een eerdere intrekking"), "{text}");
+    assert!(text.contains("uea.pdf") && text.contains(&"ef".repeat(32)) && text.contains(&"cd".repeat(32)), "{text}");
+    assert!(text.contains("*vet*") && text.contains("dialoog audit verify-receipt ontvangstbevestiging-77.json"), "{text}");
+    assert!(text.contains("Vastgelegd in de audittrail als gebeurtenis"), "the bidder's copy names its event, not the trail's size: {text}");
+}

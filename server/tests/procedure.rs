@@ -175,6 +175,15 @@ async fn a_tender_runs_from_publication_to_a_four_eyes_opening() {
     assert_eq!(r.status, 404);
     let r = a2.get("/ontvangstbevestiging/1/1").await;
     assert_eq!(r.status, 404);
+    // The receipt in words, as a PDF of record: the submitter's own only.
+    let (_, text) = pdf_checked(&s, &mut a1, "/stukken/1/ontvangstbevestiging-1.pdf").await;
+    assert!(text.contains("Ontvangstbevestiging") && text.contains("Uw inschrijving is ontvangen") && text.contains("uea.pdf"), "{text}");
+    assert!(text.contains(&sha(&uea)) && text.contains("dialoog audit verify-receipt"), "{text}");
+    assert!(text.contains("Vastgelegd in de audittrail als gebeurtenis") && !text.contains("Audittrail op dat moment"), "its own event, not the trail's size: {text}");
+    for c in [&mut a2, &mut ink] {
+        let (status, ..) = c.get_bytes("/stukken/1/ontvangstbevestiging-1.pdf").await;
+        assert_eq!(status, 404, "another's receipt does not exist for them");
+    }
 
     // Sealed: no role reads any part before the opening, through any route.
     let mut others = [s.login("waarnemer1").await, s.login("beoordelaar1").await, s.login("gemeente-alkmaar").await];

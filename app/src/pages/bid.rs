@@ -145,7 +145,9 @@ pub fn ReceiptPage() -> impl IntoView {
                                 }).collect_view()}</tbody>
                             </table>
                             <p><a class="utrecht-button utrecht-button--primary-action" href=format!("/ontvangstbevestiging/{tender}/{rid}") download=""
-                                data-testid="download-bevestiging">"Ontvangstbevestiging downloaden (JSON)"</a></p>
+                                data-testid="download-bevestiging">"Ontvangstbevestiging downloaden (JSON)"</a>" "
+                                <a class="utrecht-button utrecht-button--secondary-action" href=format!("/stukken/{tender}/ontvangstbevestiging-{rid}.pdf") download=""
+                                data-testid="ontvangst-pdf">"Als PDF, om te lezen en te bewaren"</a></p>
                             <p class="hint">"Controleer de bevestiging later met "<code>"dialoog audit verify-receipt BESTAND --key SLEUTEL"</code>
                                 ", met de publieke sleutel die de aanbestedende dienst publiceert, en eventueel tegen een export van de audittrail. "
                                 "Alles wat deze bevestiging toont, ook de naam, het KvK-nummer, het tijdstip en de bestandsnamen, ligt vast in de audittrail."</p>

@@ -83,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/aanbesteding/:id/e-mail") view=pages::mail::TenderMail ssr=SsrMode::Async/>
                     <Route path=path!("/aanbesteding/:id/aankondigingen") view=pages::notices::Notices ssr=SsrMode::Async/>
                     <Route path=path!("/registreren") view=pages::portal::Register ssr=SsrMode::Async/>
+                    <Route path=path!("/toegankelijkheid") view=pages::accessibility::Statement ssr=SsrMode::Async/>
                     <Route path=path!("/organisatie") view=pages::portal::Organisation ssr=SsrMode::Async/>
                     <Route path=path!("/berichten") view=pages::portal::Messages ssr=SsrMode::Async/>
                 </Routes>
@@ -143,7 +144,8 @@ fn Frame(children: Children) -> impl IntoView {
         </header>
         <main id="inhoud" class="page-main">{children()}</main>
         <footer class="page-footer">
-            "Dialoog · elke wijziging wordt vastgelegd in een controleerbare audittrail"
+            "Dialoog · elke wijziging wordt vastgelegd in een controleerbare audittrail · "
+            <a href="/toegankelijkheid" data-testid="toegankelijkheid-link">"Toegankelijkheid"</a>
         </footer>
     }
 }

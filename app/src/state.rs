@@ -29,6 +29,8 @@ pub struct Settings {
     /// The OCDS ocid prefix ("ocds-" and six characters, registered with the
     /// Open Contracting Partnership); every ocid is this prefix, "-", the reference.
     pub ocid_prefix: String,
+    /// Where users report an accessibility problem, for the accessibility statement.
+    pub accessibility_contact: Option<String>,
 }
 
 /// The ocid prefix until an installation registers its own.
@@ -45,6 +47,7 @@ impl Settings {
             secure_cookies: false,
             mail_relay: None,
             ocid_prefix: DEFAULT_OCID_PREFIX.into(),
+            accessibility_contact: None,
         }
     }
 

@@ -69,6 +69,12 @@ test("login and overview pages pass an automated WCAG 2.1 AA check", async ({ pa
   await page.goto("/inloggen");
   const loginScan = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   expect(loginScan.violations.map((v) => v.id)).toEqual([]);
+  // The accessibility statement, from the footer, for everyone.
+  await page.getByTestId("toegankelijkheid-link").click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Toegankelijkheidsverklaring");
+  await expect(page.getByTestId("contact")).toBeVisible();
+  const statementScan = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(statementScan.violations.map((v) => v.id)).toEqual([]);
   await login(page, "gemeente-bergen");
   await page.goto("/aanbesteding/1");
   const scan = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();

@@ -28,6 +28,8 @@ pub struct Config {
     pub smtp: Option<app::mail_relay::RelayConfig>,
     /// The OCDS ocid prefix.
     pub ocid_prefix: String,
+    /// Where users report an accessibility problem (an e-mail address or a web address).
+    pub accessibility_contact: Option<String>,
 }
 
 /// A configuration error: (variable, message in Dutch).
@@ -128,7 +130,16 @@ impl Config {
             Some(p) if p.starts_with("ocds-") && p.len() == 11 && p[5..].chars().all(|c| c.is_ascii_alphanumeric()) => p,
             Some(p) => return Err(ConfigError("DIALOOG_OCID_PREFIX", format!("'{p}' is geen ocid-prefix: verwacht ocds- en zes letters of cijfers, zoals ocds-a1b2c3"))),
         };
+        let accessibility_contact = match var("DIALOOG_TOEGANKELIJKHEID_CONTACT") {
+            None => None,
+            Some(c) if c.trim().is_empty() => None,
+            Some(c) if c.len() <= 200 && !c.trim().contains(char::is_whitespace) && (c.contains('@') || c.starts_with("https://")) => Some(c.trim().to_string()),
+            Some(_) => {
+                return Err(ConfigError("DIALOOG_TOEGANKELIJKHEID_CONTACT", "verwacht een e-mailadres of een adres dat begint met https://".into()))
+            }
+        };
         Ok(Self {
+            accessibility_contact,
             ocid_prefix,
             smtp,
             public_url,

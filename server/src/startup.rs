@@ -182,6 +182,7 @@ pub async fn serve(cfg: Config, args: &[&str]) -> ExitCode {
         secure_cookies: cfg.secure_cookies,
         mail_relay: cfg.smtp.as_ref().map(|r| r.describe()),
         ocid_prefix: cfg.ocid_prefix.clone(),
+        accessibility_contact: cfg.accessibility_contact.clone(),
     };
     let state = AppState::new(db.clone(), anchor, files, clock, report.demo, settings);
     // A checkpoint at start-up when the log grew (the seed is a milestone).

@@ -951,3 +951,21 @@ async fn the_other_inkopers_are_told_at_once_when_an_opening_waits_and_an_appoin
     let page = s.server.client().get("/inloggen").await.body;
     assert!(page.contains("href=\"/registreren\""), "{page}");
 }
+
+#[tokio::test]
+async fn the_accessibility_statement_is_public_and_names_the_configured_contact() {
+    let mut s = Server::start().await;
+    let r = s.client().get("/toegankelijkheid").await;
+    assert_eq!(r.status, 200, "for everyone, signed in or not");
+    assert!(r.body.contains("Toegankelijkheidsverklaring") && r.body.contains("EN 301 549") && r.body.contains("WCAG 2.1"), "{}", r.body);
+    assert!(r.body.contains("voldoet gedeeltelijk") && r.body.contains("functioneel beheerder"), "{}", r.body);
+    let home = s.client().get("/inloggen").await;
+    assert!(home.body.contains("href=\"/toegankelijkheid\""), "linked from the footer of every page");
+    s.stop();
+    let (code, _, err) = run(s.command(&["serve"]).env("DIALOOG_TOEGANKELIJKHEID_CONTACT", "geen adres"));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("DIALOOG_TOEGANKELIJKHEID_CONTACT") && err.contains("e-mailadres"), "{err}");
+    s.spawn_with_env(&["serve"], &[("DIALOOG_TOEGANKELIJKHEID_CONTACT", "toegankelijkheid@regio-alkmaar.nl")]).await;
+    let r = s.client().get("/toegankelijkheid").await;
+    assert!(r.body.contains("mailto:toegankelijkheid@regio-alkmaar.nl"), "{}", r.body);
+}

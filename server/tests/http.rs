@@ -167,7 +167,18 @@ async fn bad_input_gets_a_dutch_message_and_a_4xx_never_a_500() {
     let r = c.post_form("/api/login", &[("username", "inkoper1")]).await;
     assert_eq!(r.status, 400, "{}", r.body);
     let r = c.post_form("/api/tender_overview", &[("id", "999")]).await;
-    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(r.status, 404, "{}", r.body);
+    assert!(r.body.contains("Deze aanbesteding bestaat niet."), "{}", r.body);
+    // The pages of a tender that does not exist, or of no tender at all, say
+    // so once, with the page's status to match.
+    for path in ["/aanbesteding/99", "/aanbesteding/abc", "/aanbesteding/99/documenten", "/aanbesteding/abc/beoordeling"] {
+        let r = c.get(path).await;
+        assert_eq!(r.status, 404, "{path}");
+        assert_eq!(r.body.matches("<p>Deze aanbesteding bestaat niet.</p>").count(), 1, "{path}: {}", r.body);
+    }
+    let mut beheerder = s.login("beheerder1").await;
+    let r = beheerder.get("/aanbesteding/1/documenten").await;
+    assert_eq!(r.status, 403, "an existing tender without a role: {}", r.body);
     let r = c.post_form("/api/audit_trail", &[("page", "0"), ("action", "'; drop table")]).await;
     assert_eq!(r.status, 400, "{}", r.body);
     let r = c.post_form("/api/bestaat_niet", &[]).await;
@@ -371,6 +382,8 @@ async fn every_route_and_server_function_refuses_the_roles_the_table_refuses() {
         ("POST /api/invite_colleague", vec![("naam", ""), ("email", "x"), ("gebruikersnaam", "x")], vec!["aanbieder1"], 400),
         ("POST /api/inbox", vec![], vec!["*"], 200),
         ("PAGE /registreren", vec![], vec!["public"], 200),
+        ("PAGE /toegankelijkheid", vec![], vec!["public"], 200),
+        ("POST /api/accessibility_contact", vec![], vec!["public"], 200),
         ("PAGE /organisatie", vec![], vec!["aanbieder1"], 200),
         ("PAGE /berichten", vec![], vec!["*"], 200),
         // Files: uploads refuse before reading the body; nothing is sealed-readable in concept.

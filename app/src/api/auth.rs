@@ -24,6 +24,13 @@ pub async fn demo_mode() -> Result<bool, AppError> {
     super::guard::run(async { Ok(super::guard::state()?.demo) }).await
 }
 
+/// Where to report an accessibility problem, as the installation set it
+/// (for the accessibility statement; anyone may ask).
+#[server(endpoint = "accessibility_contact")]
+pub async fn accessibility_contact() -> Result<Option<String>, AppError> {
+    super::guard::run(async { Ok(super::guard::state()?.settings.accessibility_contact.clone()) }).await
+}
+
 #[server(endpoint = "me")]
 pub async fn me() -> Result<Option<UserInfo>, AppError> {
     use super::guard;

@@ -45,6 +45,8 @@ pub fn BuyersPanel(id: TenderId) -> impl IntoView {
             <Suspense fallback=|| view! { <p>"Laden…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
+                        // The overview says once that the tender does not exist.
+                        Err(crate::error::AppError::NotFound(_)) => ().into_any(),
                         Err(e) => error_view(e),
                         Ok(d) => {
                             let tender = d.tender;

@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod accessibility;
 pub mod account;
 pub mod admin;
 pub mod audit;
@@ -47,12 +48,20 @@ pub fn error_view(e: AppError) -> AnyView {
         AppError::NotLoggedIn => view! { <Redirect path="/inloggen"/> }.into_any(),
         AppError::PasswordChangeRequired => view! { <Redirect path="/wachtwoord"/> }.into_any(),
         AppError::SecondFactorRequired => view! { <Redirect path="/tweede-factor"/> }.into_any(),
-        e => view! {
-            <div class="utrecht-alert utrecht-alert--error" role="alert">
-                <p>{e.to_string()}</p>
-            </div>
+        e => {
+            // The page's own status follows the refusal (a 404 for a tender
+            // that does not exist, a 403 without a role), not a 200.
+            #[cfg(feature = "ssr")]
+            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+                res.set_status(http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+            }
+            view! {
+                <div class="utrecht-alert utrecht-alert--error" role="alert">
+                    <p>{e.to_string()}</p>
+                </div>
+            }
+            .into_any()
         }
-        .into_any(),
     }
 }
 

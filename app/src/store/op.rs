@@ -151,8 +151,9 @@ pub struct Op<S: Scope = InTender> {
 }
 
 /// The roles of `user` in `tender` and the role in which one of `actions`
-/// is allowed there; an unknown tender and one without a role look the same
-/// (no existence leak).
+/// is allowed there. An unknown tender is a 404 ("bestaat niet"), one
+/// without a role a 403: that a tender number exists is no secret (numbers
+/// are sequential and published tenders are open data), what is in it is.
 pub async fn allowed_role<C: ConnectionTrait>(
     c: &C,
     tender: Option<&tenders::Model>,
@@ -170,9 +171,12 @@ pub async fn allowed_role<C: ConnectionTrait>(
             .collect(),
         None => vec![],
     };
-    let Some(t) = tender.filter(|_| !roles.is_empty()) else {
-        return Err(AppError::Forbidden("U heeft geen rol in deze aanbesteding.".into()));
+    let Some(t) = tender else {
+        return Err(AppError::NotFound("Deze aanbesteding bestaat niet.".into()));
     };
+    if roles.is_empty() {
+        return Err(AppError::Forbidden("U heeft geen rol in deze aanbesteding.".into()));
+    }
     let phase = *t.phase;
     match roles.iter().copied().find(|r| actions.iter().any(|a| access::allowed(*r, phase, *a))) {
         Some(role) => Ok((roles, role)),

@@ -195,10 +195,11 @@ async fn produce(st: &AppState, ok: &Allowed, made: DateTime<Utc>, out: &mpsc::S
     // The data of the notices for TenderNed (eForms), as they stand now.
     let f = crate::ocds::facts_now(&st.db, &ok.tender, made).await?;
     let extra = crate::eforms::extra(&st.db.conn, &f).await?;
+    let head = crate::pdf::head_in_words(st, ok).await?;
     for n in crate::eforms::notices(&f, &extra) {
         let name = format!("aankondigingen/{}", n.file);
         send(Piece::Start { name: name.clone(), compress: true }).await?;
-        send(Piece::Data(n.xml.into_bytes().into())).await?;
+        send(Piece::Data(crate::eforms::stamped(&n.xml, made, head.as_deref()).into_bytes().into())).await?;
         included.push((name, format!("{} (eForms {}, subtype {})", n.title, n.code, n.subtype)));
     }
 
@@ -256,7 +257,7 @@ async fn produce(st: &AppState, ok: &Allowed, made: DateTime<Utc>, out: &mpsc::S
     }
 
     send(Piece::Start { name: "LEESMIJ.txt".into(), compress: true }).await?;
-    send(Piece::Data(readme(ok, made, &included, &missing, checkpoint.is_some()).into_bytes().into())).await?;
+    send(Piece::Data(readme(ok, made, head.as_deref(), &included, &missing, checkpoint.is_some()).into_bytes().into())).await?;
     Ok(())
 }
 
@@ -269,10 +270,14 @@ fn slug(s: &str) -> String {
 
 /// The LEESMIJ: what is in the dossier, what is not yet and why, and how to
 /// check it.
-fn readme(ok: &Allowed, made: DateTime<Utc>, included: &[(String, String)], missing: &[(String, String)], checkpoint: bool) -> String {
+fn readme(ok: &Allowed, made: DateTime<Utc>, head: Option<&str>, included: &[(String, String)], missing: &[(String, String)], checkpoint: bool) -> String {
     let mut t = String::new();
     t.push_str(&format!("Dossier van de aanbesteding \"{}\" ({})\r\n", ok.tender.title, ok.tender.reference));
-    t.push_str(&format!("Samengesteld op {} (de klok van de aanbesteding), voor {}.\r\n\r\n", show_instant(made), ok.user.display_name));
+    t.push_str(&format!("Samengesteld op {} (de klok van de aanbesteding), voor {}.\r\n", show_instant(made), ok.user.display_name));
+    if let Some(h) = head {
+        t.push_str(&format!("{h}; de audittrail in dit dossier loopt tot dat moment of iets verder.\r\n"));
+    }
+    t.push_str("\r\n");
     t.push_str("Inhoud\r\n");
     for (name, what) in included {
         t.push_str(&format!("- {name}: {what}\r\n"));

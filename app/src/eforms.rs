@@ -689,6 +689,22 @@ fn award_notice(f: &Facts, e: &Extra, modification: Option<(&crate::store::entit
     Notice { file: format!("aankondiging-{what}.xml"), code: code.into(), subtype, title, fields: fl.0, xml: x.finish() }
 }
 
+/// The notice as it is handed out: after the XML declaration a comment that
+/// says when it was made and, for a reader of the trail, the audit head.
+pub fn stamped(xml: &str, made: DateTime<Utc>, head: Option<&str>) -> String {
+    let mut note = format!("Gemaakt met Dialoog op {}.", crate::domain::calendar::show_instant(made));
+    if let Some(h) = head {
+        note.push(' ');
+        note.push_str(h);
+    }
+    // A comment may not hold "--".
+    let note = note.replace("--", "- -");
+    match xml.split_once("?>\n") {
+        Some((decl, rest)) => format!("{decl}?>\n<!-- {note} -->\n{rest}"),
+        None => xml.to_string(),
+    }
+}
+
 fn change_text(o: &crate::store::entities::contract_options::Model, new_end: NaiveDate) -> String {
     format!(
         "Optie {} tot verlenging is uitgeoefend (besluit {}): de overeenkomst loopt nu tot en met {}.",

@@ -98,7 +98,8 @@ pub async fn document(st: &AppState, user: crate::store::entities::users::Model,
             .find(|n| n.file == file)
             .ok_or_else(|| AppError::NotFound("Deze aankondiging is er (nog) niet.".into()))?;
         let name = format!("{}-{}.xml", file.trim_end_matches(".xml"), slug(&ok));
-        return Ok(Document { bytes: n.xml.into_bytes(), content_type: "application/xml", name });
+        let xml = crate::eforms::stamped(&n.xml, made, head_in_words(st, &ok).await?.as_deref());
+        return Ok(Document { bytes: xml.into_bytes(), content_type: "application/xml", name });
     }
     if let Some(id) = file.strip_prefix("ontvangstbevestiging-").and_then(|f| f.strip_suffix(".pdf")) {
         return receipt(st, user, tender, id).await;
@@ -106,7 +107,8 @@ pub async fn document(st: &AppState, user: crate::store::entities::users::Model,
     if let Some(action) = crate::workbooks::action_for(file) {
         let ok = guard::allowed_for(st, user, tender, action).await?;
         let made = crate::store::clock::tender_now(&ok.tender, st.clock.now());
-        let bytes = crate::workbooks::build(st, &ok, file, part, made).await?;
+        let head = head_in_words(st, &ok).await?;
+        let bytes = crate::workbooks::build(st, &ok, file, part, made, head.as_deref()).await?;
         let stem = file.trim_end_matches(".xlsx");
         let name = if file == "audittrail.xlsx" { format!("{stem}-{}-deel-{part}.xlsx", slug(&ok)) } else { format!("{stem}-{}.xlsx", slug(&ok)) };
         return Ok(Document { bytes, content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name });
@@ -146,6 +148,20 @@ pub async fn document(st: &AppState, user: crate::store::entities::users::Model,
     data.as_object_mut().ok_or(AppError::Internal)?.extend(base);
     let pdf = typeset(template, data, format!("{}/{}", ok.tender.reference, file), made).await?;
     Ok(Document { bytes: pdf, content_type: "application/pdf", name: format!("{}-{}.pdf", file.trim_end_matches(".pdf"), slug(&ok)) })
+}
+
+/// The audit head now in words, for a reader of the trail: the spreadsheets
+/// carry it in their properties, the notices and the dossier as a line of
+/// text. None for anyone else (the trail's size would tell them how busy the
+/// tender is).
+pub(crate) async fn head_in_words(st: &AppState, ok: &Allowed) -> Result<Option<String>, AppError> {
+    if !ok.may(Action::ViewAuditTrail) {
+        return Ok(None);
+    }
+    let c = &st.db.conn;
+    let size = crate::store::audit::size(c).await?;
+    let root = crate::store::audit::root_at(c, size).await?;
+    Ok(Some(format!("Audittrail op het moment van maken: {size} gebeurtenissen, wortel (Merkle) {}", hex::encode(root))))
 }
 
 /// What every document states: the tender, the buyers, when it was made and

@@ -74,10 +74,17 @@ pub struct Xlsx {
 }
 
 impl Xlsx {
-    /// A workbook titled `title`, made at `made` (the tender's clock).
-    pub fn new(title: &str, made: chrono::DateTime<chrono::Utc>) -> Self {
+    /// A workbook titled `title`, made at `made` (the tender's clock); `head`
+    /// (the audit head in words) goes in its comments, so a reader can tie
+    /// the file to the trail.
+    pub fn new(title: &str, made: chrono::DateTime<chrono::Utc>, head: Option<&str>) -> Self {
         let mut wb = rust_xlsxwriter::Workbook::new();
-        let props = rust_xlsxwriter::DocProperties::new().set_title(title).set_author("Dialoog").set_creation_datetime(&made);
+        let comment = format!("Gemaakt met Dialoog op {}. {}", crate::domain::calendar::show_instant(made), head.unwrap_or(""));
+        let props = rust_xlsxwriter::DocProperties::new()
+            .set_title(title)
+            .set_author("Dialoog")
+            .set_comment(comment.trim_end())
+            .set_creation_datetime(&made);
         wb.set_properties(&props);
         Xlsx { wb }
     }

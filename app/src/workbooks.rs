@@ -33,12 +33,14 @@ pub fn action_for(file: &str) -> Option<Action> {
 
 /// Builds `file` for the caller in `ok`; `part` numbers the audit extract
 /// from 1.
-pub async fn build(st: &AppState, ok: &Allowed, file: &str, part: u64, made: DateTime<Utc>) -> Result<Vec<u8>, AppError> {
+/// `head` is the audit head in words, for a reader of the trail; it goes in
+/// the workbook's properties.
+pub async fn build(st: &AppState, ok: &Allowed, file: &str, part: u64, made: DateTime<Utc>, head: Option<&str>) -> Result<Vec<u8>, AppError> {
     let reference = &ok.tender.reference;
     match file {
         "scorematrix.xlsx" => {
             let d = crate::api::evaluation::build(st, ok).await?;
-            let mut x = Xlsx::new(&format!("Scorematrix {reference}"), made);
+            let mut x = Xlsx::new(&format!("Scorematrix {reference}"), made, head);
             let crit = |code: &str| d.criteria.iter().find(|c| c.code == code);
             let rows: Vec<Vec<Cell>> = d
                 .sheet
@@ -104,7 +106,7 @@ pub async fn build(st: &AppState, ok: &Allowed, file: &str, part: u64, made: Dat
                 })
                 .collect();
             let state = if cv.locked { "vastgesteld" } else { "concept" };
-            let mut x = Xlsx::new(&format!("Consensusmatrix {reference} ({state})"), made);
+            let mut x = Xlsx::new(&format!("Consensusmatrix {reference} ({state})"), made, head);
             x.sheet(
                 if cv.locked { "Consensus" } else { "Consensus (concept)" },
                 &[
@@ -156,7 +158,7 @@ pub async fn build(st: &AppState, ok: &Allowed, file: &str, part: u64, made: Dat
                     r.note.clone().unwrap_or_default().into(),
                 ]);
             }
-            let mut x = Xlsx::new(&format!("Inschrijvingen {reference}"), made);
+            let mut x = Xlsx::new(&format!("Inschrijvingen {reference}"), made, head);
             x.sheet(
                 "Inschrijvingen",
                 &[
@@ -195,7 +197,7 @@ pub async fn build(st: &AppState, ok: &Allowed, file: &str, part: u64, made: Dat
                     e.hash.into(),
                 ]
             });
-            let mut x = Xlsx::new(&format!("Audittrail {reference}, deel {part} van {parts}"), made);
+            let mut x = Xlsx::new(&format!("Audittrail {reference}, deel {part} van {parts}"), made, head);
             x.sheet(
                 &format!("Deel {part} van {parts}"),
                 &[

@@ -389,6 +389,7 @@ async fn three_evaluators_score_anonymously_the_chair_reaches_consensus_and_the_
 
     // The same as spreadsheets: typed cells, a frozen header and filters.
     let x = xlsx_checked(&mut ink, "/stukken/1/scorematrix.xlsx").await;
+    assert!(x["description"].as_str().unwrap().contains("Audittrail op het moment van maken"), "tied to the trail: {}", x["description"]);
     let sh = &x["sheets"][0];
     assert_eq!(sh["name"], "Individuele scores");
     let rows = sh["rows"].as_array().unwrap();
@@ -605,6 +606,7 @@ async fn three_evaluators_score_anonymously_the_chair_reaches_consensus_and_the_
     // The notices for TenderNed: every one valid eForms, field by field on the page.
     let cn = eforms_valid(&mut ink, "/stukken/1/aankondiging-cn-social.xml").await;
     assert!(cn.contains(">cn-social<") && cn.contains(">20<") && cn.contains("Gemeente Heiloo"), "{cn}");
+    assert!(cn.contains("<!-- Gemaakt met Dialoog op ") && cn.contains("Audittrail op het moment van maken"), "{cn}");
     assert!(cn.contains("<cbc:EndDate>2023-06-30+02:00</cbc:EndDate>") && cn.contains("<cbc:EndTime>12:00:00+02:00</cbc:EndTime>"), "BT-131: {cn}");
     assert!(cn.contains("<cbc:MaximumNumberNumeric>3</cbc:MaximumNumberNumeric>") && cn.contains("<cbc:StartDate>2024-01-01+01:00</cbc:StartDate>"), "{cn}");
     let can = eforms_valid(&mut ink, "/stukken/1/aankondiging-can-social.xml").await;
@@ -942,6 +944,7 @@ async fn dossier_checked(s: &Server, c: &mut Client, winner: &str) {
     assert_eq!(x["sheets"][0]["rows"][0][2][0], winner, "{x}");
     let leesmij = std::fs::read_to_string(dir.join("LEESMIJ.txt")).unwrap();
     assert!(leesmij.contains("dialoog audit verify audittrail/audittrail.jsonl --checkpoint") && leesmij.contains("sha256sum -c SHA256SUMS"), "{leesmij}");
+    assert!(leesmij.contains("Audittrail op het moment van maken"), "{leesmij}");
     let docs = names.iter().filter(|n| n.starts_with("documenten/")).count();
     assert!(docs >= 1, "the published documents: {names:?}");
     // Its own SHA-256 and size are on record.

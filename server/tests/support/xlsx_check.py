@@ -25,7 +25,7 @@ def main(path):
     # browser's download has none.
     with open(path, "rb") as fh:
         wb = openpyxl.load_workbook(fh)
-    out = {"title": wb.properties.title, "sheets": []}
+    out = {"title": wb.properties.title, "description": wb.properties.description, "sheets": []}
     for ws in wb.worksheets:
         rows = [[cell(c) for c in row] for row in ws.iter_rows()]
         out["sheets"].append({

@@ -67,7 +67,7 @@ async fn serve(State(st): State<AppState>, session: Session, Path(tender): Path<
         Err(e) => return crate::uploads::plain(crate::uploads::status_of(&e), &e.to_string()),
     };
     let made = crate::store::clock::tender_now(&ok.tender, st.clock.now());
-    let name = format!("dossier-{}.zip", ok.tender.reference.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_"));
+    let name = format!("dossier-{}.zip", crate::store::files::reference_slug(&ok.tender.reference));
     let (body_tx, body_rx) = mpsc::channel::<std::io::Result<Bytes>>(8);
     let (piece_tx, piece_rx) = mpsc::channel::<Piece>(2);
     let writer = tokio::task::spawn_blocking({
@@ -176,24 +176,25 @@ async fn produce(st: &AppState, ok: &Allowed, made: DateTime<Utc>, out: &mpsc::S
         }
     }
 
+    // The facts of the open data and the notices, read once.
+    let f = crate::ocds::facts_now(&st.db, &ok.tender, made).await?;
+
     // Open data, as published (nothing before the publication).
     let base = st.settings.public_url.trim_end_matches('/').to_string();
-    match crate::ocds::facts(&st.db, &ok.tender, st.clock.now()).await? {
-        Some(f) => {
-            for (name, v) in [
-                ("open-data/ocds-release-package.json", f.release_package(&st.settings.ocid_prefix, &base)),
-                ("open-data/ocds-record-package.json", f.record_package(&st.settings.ocid_prefix, &base)),
-            ] {
-                send(Piece::Start { name: name.into(), compress: true }).await?;
-                send(Piece::Data(serde_json::to_vec_pretty(&v).map_err(|_| AppError::Internal)?.into())).await?;
-            }
-            included.push(("open-data/".into(), "Open data (OCDS 1.1.5): het releasepakket en het recordpakket".into()));
+    if crate::ocds::published(&ok.tender, made) {
+        for (name, v) in [
+            ("open-data/ocds-release-package.json", f.release_package(&st.settings.ocid_prefix, &base)),
+            ("open-data/ocds-record-package.json", f.record_package(&st.settings.ocid_prefix, &base)),
+        ] {
+            send(Piece::Start { name: name.into(), compress: true }).await?;
+            send(Piece::Data(serde_json::to_vec_pretty(&v).map_err(|_| AppError::Internal)?.into())).await?;
         }
-        None => missing.push(("Open data (OCDS)".into(), "De aanbesteding is nog niet gepubliceerd.".into())),
+        included.push(("open-data/".into(), "Open data (OCDS 1.1.5): het releasepakket en het recordpakket".into()));
+    } else {
+        missing.push(("Open data (OCDS)".into(), "De aanbesteding is nog niet gepubliceerd.".into()));
     }
 
     // The data of the notices for TenderNed (eForms), as they stand now.
-    let f = crate::ocds::facts_now(&st.db, &ok.tender, made).await?;
     let extra = crate::eforms::extra(&st.db.conn, &f).await?;
     let head = crate::pdf::head_in_words(st, ok).await?;
     for n in crate::eforms::notices(&f, &extra) {
@@ -231,7 +232,7 @@ async fn produce(st: &AppState, ok: &Allowed, made: DateTime<Utc>, out: &mpsc::S
     let mut docs = 0;
     if published {
         for d in crate::store::documents::list(&st.db.conn, ok.tender.id).await? {
-            let title = slug(&d.title);
+            let title: String = crate::store::files::slug(&d.title).chars().take(60).collect();
             for v in crate::store::documents::versions(&st.db.conn, d.id).await?.into_iter().filter(|v| v.visible_to_bidders) {
                 let stem = format!("documenten/{:02}-{title}-versie-{}", d.position, v.v.version);
                 if let Some(id) = v.v.file_id {
@@ -259,13 +260,6 @@ async fn produce(st: &AppState, ok: &Allowed, made: DateTime<Utc>, out: &mpsc::S
     send(Piece::Start { name: "LEESMIJ.txt".into(), compress: true }).await?;
     send(Piece::Data(readme(ok, made, head.as_deref(), &included, &missing, checkpoint.is_some()).into_bytes().into())).await?;
     Ok(())
-}
-
-/// A file name part from a title: lower case, letters and digits, dashes.
-fn slug(s: &str) -> String {
-    let s: String = s.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
-    let s = s.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-");
-    s.chars().take(60).collect()
 }
 
 /// The LEESMIJ: what is in the dossier, what is not yet and why, and how to

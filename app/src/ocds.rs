@@ -41,10 +41,16 @@ pub struct Facts {
 /// Reads the facts of a published tender; None before its publication.
 pub async fn facts(db: &Db, tender: &tenders::Model, real_now: DateTime<Utc>) -> Result<Option<Facts>, AppError> {
     let now = crate::store::clock::tender_now(tender, real_now);
-    if tender.published_at.is_none_or(|p| p > now) {
+    if !published(tender, now) {
         return Ok(None);
     }
     facts_now(db, tender, now).await.map(Some)
+}
+
+/// Whether the tender is published at `now` (its own clock): from then on
+/// its open data exist.
+pub fn published(tender: &tenders::Model, now: DateTime<Utc>) -> bool {
+    tender.published_at.is_some_and(|p| p <= now)
 }
 
 /// Reads the facts of a tender as they stand at `now` (the tender's clock),

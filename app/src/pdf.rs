@@ -33,17 +33,6 @@ pub fn router(st: AppState) -> Router {
 /// The routes of this module, for `dialoog routes`.
 pub const ROUTES: &[&str] = &["GET /stukken/{tender}/{file}"];
 
-/// The documents, by file name: who may download them is decided per
-/// document below.
-pub const FILES: &[&str] = &[
-    "proces-verbaal.pdf",
-    "nota-van-inlichtingen.pdf",
-    "beoordelingsrapport.pdf",
-    "beoordelingsrapport-met-bijlage.pdf",
-    "gunningsbeslissing.pdf",
-    "contractoverzicht.pdf",
-];
-
 /// What changes the contract summary: a reader who may not see the trail
 /// gets the fingerprint of the latest of these.
 const CONTRACT_EVENTS: [&str; 5] = ["tender.phase_changed", "gemeente.signed", "gemeente.withdrawn", "contract.option_exercised", "contract.option_declined"];
@@ -84,10 +73,10 @@ async fn serve(
     res.unwrap_or_else(|e: AppError| crate::uploads::plain(crate::uploads::status_of(&e), &e.to_string()))
 }
 
-/// Makes `file` (one of [`FILES`] or [`crate::workbooks::FILES`]) for
+/// Makes `file` (a PDF, a spreadsheet of `workbooks` or a notice) for
 /// `user`, checked against the role x phase table of that document.
 pub async fn document(st: &AppState, user: crate::store::entities::users::Model, tender: TenderId, file: &str, part: u64) -> Result<Document, AppError> {
-    let slug = |ok: &Allowed| ok.tender.reference.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_");
+    let slug = |ok: &Allowed| crate::store::files::reference_slug(&ok.tender.reference);
     if file.starts_with("aankondiging-") && file.ends_with(".xml") {
         let ok = guard::allowed_for(st, user, tender, Action::ViewNotices).await?;
         let made = crate::store::clock::tender_now(&ok.tender, st.clock.now());
@@ -158,10 +147,16 @@ pub(crate) async fn head_in_words(st: &AppState, ok: &Allowed) -> Result<Option<
     if !ok.may(Action::ViewAuditTrail) {
         return Ok(None);
     }
+    let (size, root) = audit_head(st).await?;
+    Ok(Some(format!("Audittrail op het moment van maken: {size} gebeurtenissen, wortel (Merkle) {}", hex::encode(root))))
+}
+
+/// The audit head now: its size and Merkle root. The first `size` leaves do
+/// not change once written, so the root of exactly those is the head.
+async fn audit_head(st: &AppState) -> Result<(u64, crate::domain::merkle::Hash), AppError> {
     let c = &st.db.conn;
     let size = crate::store::audit::size(c).await?;
-    let root = crate::store::audit::root_at(c, size).await?;
-    Ok(Some(format!("Audittrail op het moment van maken: {size} gebeurtenissen, wortel (Merkle) {}", hex::encode(root))))
+    Ok((size, crate::store::audit::root_at(c, size).await?))
 }
 
 /// What every document states: the tender, the buyers, when it was made and
@@ -182,10 +177,7 @@ async fn base(st: &AppState, ok: &Allowed, made: DateTime<Utc>, events: &[&str])
             .await?;
         json!({ "gebeurtenis": hash.ok_or_else(|| AppError::NotFound("Dit document bestaat nog niet.".into()))? })
     } else {
-        // The first `size` leaves do not change once written, so the root
-        // of exactly those is the head at this moment.
-        let size = crate::store::audit::size(c).await?;
-        let root = crate::store::audit::root_at(c, size).await?;
+        let (size, root) = audit_head(st).await?;
         json!({ "omvang": size, "wortel": hex::encode(root) })
     };
     let Value::Object(m) = json!({
@@ -345,8 +337,8 @@ async fn report(st: &AppState, ok: &Allowed, annex: bool) -> Result<Value, AppEr
     let label = crate::domain::evaluation::plan_label;
     let level_text = |code: &str, level: Option<u32>| -> String {
         let Some(l) = level else { return "–".into() };
-        match d.criteria.iter().find(|c| c.code == code).and_then(|c| c.levels.iter().find(|x| x.0 == l)) {
-            Some((_, desc)) if !desc.is_empty() => format!("{l} ({desc})"),
+        match d.criteria.iter().find(|c| c.code == code).and_then(|c| c.description(l)) {
+            Some(desc) if !desc.is_empty() => format!("{l} ({desc})"),
             _ => l.to_string(),
         }
     };
@@ -489,7 +481,7 @@ async fn receipt(st: &AppState, user: crate::store::entities::users::Model, tend
         "ontvangst": ontvangst,
     });
     let pdf = typeset(Template::Ontvangstbevestiging, data, format!("{}/ontvangstbevestiging-{}", ok.tender.reference, rid.0), made).await?;
-    Ok(Document { bytes: pdf, content_type: "application/pdf", name: format!("ontvangstbevestiging-{}-{}.pdf", r.seq, ok.tender.reference.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_")) })
+    Ok(Document { bytes: pdf, content_type: "application/pdf", name: format!("ontvangstbevestiging-{}-{}.pdf", r.seq, crate::store::files::reference_slug(&ok.tender.reference)) })
 }
 
 /// Who the buyer is, in words: one gemeente or several.

@@ -467,16 +467,7 @@ async fn download_plan(
         let bp = bids::parts_of(&st.db.conn, p.bid_id).await?.into_iter().find(|x| x.part_def_id == def.id).ok_or_else(nf)?;
         // The copy with its metadata removed, made at the opening, when there is one.
         let f = files::by_id(&st.db.conn, bp.served_file_id.or(bp.file_id).ok_or_else(nf)?).await?.ok_or_else(nf)?;
-        let slug: String = def
-            .name
-            .to_lowercase()
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-            .collect::<String>()
-            .split('-')
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join("-");
+        let slug = files::slug(&def.name);
         let name = format!("Inschrijving-{}-{slug}.{}", p.pseudonym, files::extension_for(&f.media_type));
         send_file(&st, &f, &name, &f.media_type).await
     }

@@ -16,9 +16,6 @@ use crate::store::entities::{audit_events, bids};
 use chrono::{DateTime, Utc};
 use sea_orm::EntityTrait;
 
-/// The spreadsheets, by file name.
-pub const FILES: &[&str] = &["scorematrix.xlsx", "consensus.xlsx", "inschrijvingen.xlsx", "audittrail.xlsx"];
-
 /// Events per part of the audit extract.
 pub const AUDIT_PER_PART: u64 = 10_000;
 
@@ -56,7 +53,7 @@ pub async fn build(st: &AppState, ok: &Allowed, file: &str, part: u64, made: Dat
                             cr.map(|x| x.name.clone()).unwrap_or_default().into(),
                             cr.map(|x| Cell::Number(x.weight_value)).unwrap_or(Cell::Empty),
                             c.level.map(|l| Cell::Int(l.into())).unwrap_or(Cell::Empty),
-                            level_text(cr, c.level).into(),
+                            cr.zip(c.level).and_then(|(cr, l)| cr.description(l)).unwrap_or_default().into(),
                             c.motivation.clone().into(),
                             if sh.locked { "ja" } else { "nee" }.into(),
                         ]
@@ -99,7 +96,7 @@ pub async fn build(st: &AppState, ok: &Allowed, file: &str, part: u64, made: Dat
                         c.scores.iter().map(|(who, level)| format!("{who}: {level}")).collect::<Vec<_>>().join("; ").into(),
                         c.spread.clone().into(),
                         c.level.map(|l| Cell::Int(l.into())).unwrap_or(Cell::Empty),
-                        level_text(cr, c.level).into(),
+                        cr.zip(c.level).and_then(|(cr, l)| cr.description(l)).unwrap_or_default().into(),
                         c.motivation.clone().into(),
                         c.justification.clone().into(),
                     ]
@@ -215,13 +212,5 @@ pub async fn build(st: &AppState, ok: &Allowed, file: &str, part: u64, made: Dat
             x.finish()
         }
         _ => Err(AppError::NotFound("Dit document bestaat niet.".into())),
-    }
-}
-
-/// A level with its published description, as the pages show it.
-fn level_text(c: Option<&crate::api::evaluation::CritRow>, level: Option<u32>) -> String {
-    match (c, level) {
-        (Some(c), Some(l)) => c.levels.iter().find(|x| x.0 == l).map(|x| x.1.clone()).unwrap_or_default(),
-        _ => String::new(),
     }
 }

@@ -132,19 +132,16 @@ export async function ocdsTags(page: Page, tender = 1): Promise<string[]> {
 export async function pdfOf(page: Page, testId: string): Promise<{ pages: number; text: string; name: string }> {
   const { execFileSync } = await import("node:child_process");
   const path = await import("node:path");
-  const download = page.waitForEvent("download");
-  await page.getByTestId(testId).click();
-  const d = await download;
-  const file = await d.path();
+  const { file, name } = await downloadOf(page, testId);
   const support = path.resolve(__dirname, "../../server/tests/support");
   let out: string;
   try {
-    out = execFileSync("python3", [path.join(support, "pdf_check.py"), file!], { encoding: "utf8" });
+    out = execFileSync("python3", [path.join(support, "pdf_check.py"), file], { encoding: "utf8" });
   } catch (e) {
-    throw new Error(`${d.suggestedFilename()} is not PDF/UA-1 and PDF/A-2a: ${(e as { stdout?: string }).stdout}`);
+    throw new Error(`${name} is not PDF/UA-1 and PDF/A-2a: ${(e as { stdout?: string }).stdout}`);
   }
   const report = JSON.parse(out) as { pages: number; text: string };
-  return { pages: report.pages, text: report.text.replace(/[ \t]+/g, " "), name: d.suggestedFilename() };
+  return { pages: report.pages, text: report.text.replace(/[ \t]+/g, " "), name };
 }
 
 /** A file behind the link `testId` on the current page, as the browser saves it. */

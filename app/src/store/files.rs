@@ -335,6 +335,25 @@ pub const ALLOWED: &[(&str, &str)] = &[
 ];
 
 /// The extension for a stored media type (to name a file without its original name).
+/// A title as part of a file name: lower case, letters and digits, single
+/// dashes between the words.
+pub fn slug(s: &str) -> String {
+    s.to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// A tender's reference as part of a file name (anything but letters,
+/// digits and dashes becomes `_`).
+pub fn reference_slug(reference: &str) -> String {
+    reference.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_")
+}
+
 pub fn extension_for(media: &str) -> &'static str {
     ALLOWED.iter().find(|(_, m)| *m == media).map(|(e, _)| *e).unwrap_or("bin")
 }

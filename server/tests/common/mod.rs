@@ -74,12 +74,7 @@ pub fn ocds_tags(package: &serde_json::Value) -> Vec<String> {
 /// run of white space, line ends included, folded to one space, so a
 /// sentence reads the same wherever its lines break).
 pub async fn pdf_checked(s: &Server, c: &mut Client, path: &str) -> (u64, String) {
-    let (status, headers, body) = c.get_bytes(path).await;
-    assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&body));
-    assert_eq!(headers.get("content-type").unwrap(), "application/pdf", "{path}");
-    let cd = headers.get("content-disposition").unwrap().to_str().unwrap();
-    assert!(cd.starts_with("attachment; filename=\"") && cd.ends_with(".pdf\""), "{path}: {cd}");
-    assert_eq!(headers.get("cache-control").unwrap(), "private, no-store", "{path}");
+    let body = download_checked(c, path, "application/pdf", "pdf").await;
     assert!(body.starts_with(b"%PDF-"), "{path}");
     let file = s.dir.path().join("document.pdf");
     std::fs::write(&file, &body).unwrap();
@@ -127,12 +122,7 @@ pub fn xlsx_read(bytes: &[u8]) -> serde_json::Value {
 /// cached, every sheet with a frozen header row and a filter over its
 /// columns. Returns what `openpyxl` reads.
 pub async fn xlsx_checked(c: &mut Client, path: &str) -> serde_json::Value {
-    let (status, headers, body) = c.get_bytes(path).await;
-    assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&body));
-    assert_eq!(headers.get("content-type").unwrap(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "{path}");
-    let cd = headers.get("content-disposition").unwrap().to_str().unwrap();
-    assert!(cd.starts_with("attachment; filename=\"") && cd.ends_with(".xlsx\""), "{path}: {cd}");
-    assert_eq!(headers.get("cache-control").unwrap(), "private, no-store", "{path}");
+    let body = download_checked(c, path, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx").await;
     let x = xlsx_read(&body);
     for sh in x["sheets"].as_array().unwrap() {
         assert_eq!(sh["freeze"], "A2", "{path}: the header row is frozen: {sh}");
@@ -152,9 +142,7 @@ pub fn xlsx_col(sheet: &serde_json::Value, header: &str) -> usize {
 /// An eForms notice as `c` downloads it, validated with `xmllint --schema`
 /// against the eForms SDK's XSD for its kind (tests/support/eforms).
 pub async fn eforms_valid(c: &mut Client, path: &str) -> String {
-    let (status, headers, body) = c.get_bytes(path).await;
-    assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&body));
-    assert_eq!(headers.get("content-type").unwrap(), "application/xml", "{path}");
+    let body = download_checked(c, path, "application/xml", "xml").await;
     let xml = String::from_utf8(body).unwrap();
     static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -166,4 +154,16 @@ pub async fn eforms_valid(c: &mut Client, path: &str) -> String {
     let _ = std::fs::remove_file(&file);
     assert_eq!(code, 0, "{path} validates against {xsd}: {out}{err}\n{xml}");
     xml
+}
+
+/// A document of record as `c` downloads it: a 200, of `content_type`, an
+/// attachment named `*.{ext}` that is never cached. Returns its bytes.
+pub async fn download_checked(c: &mut Client, path: &str, content_type: &str, ext: &str) -> Vec<u8> {
+    let (status, headers, body) = c.get_bytes(path).await;
+    assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&body));
+    assert_eq!(headers.get("content-type").unwrap(), content_type, "{path}");
+    let cd = headers.get("content-disposition").unwrap().to_str().unwrap();
+    assert!(cd.starts_with("attachment; filename=\"") && cd.ends_with(&format!(".{ext}\"")), "{path}: {cd}");
+    assert_eq!(headers.get("cache-control").unwrap(), "private, no-store", "{path}");
+    body
 }

@@ -129,10 +129,7 @@ pub fn csv_of(d: &super::EvaluationData) -> Result<String, AppError> {
     let mut w = crate::spreadsheet::Csv::new();
     let crit = |code: &str| d.criteria.iter().find(|c| c.code == code);
     let desc = |code: &str, level: Option<u32>| -> String {
-        match (crit(code), level) {
-            (Some(c), Some(l)) => c.levels.iter().find(|x| x.0 == l).map(|x| x.1.clone()).unwrap_or_default(),
-            _ => String::new(),
-        }
+        crit(code).zip(level).and_then(|(c, l)| c.description(l)).unwrap_or_default().to_string()
     };
     w.row(["soort", "beoordelaar", "plan", "criterium", "gewicht", "niveau", "omschrijving", "motivering", "toelichting"])?;
     // One row per score: individual ones with their evaluator, consensus ones

@@ -16,6 +16,13 @@ pub struct CritRow {
     pub levels: Vec<(u32, String)>,
 }
 
+impl CritRow {
+    /// The published description of `level` on this criterion's scale, if any.
+    pub fn description(&self, level: u32) -> Option<&str> {
+        self.levels.iter().find(|x| x.0 == level).map(|x| x.1.as_str())
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Cell {
     pub plan: String,

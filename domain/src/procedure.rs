@@ -82,9 +82,10 @@ pub fn publication_waits_for(f: &Facts) -> Vec<String> {
     if f.now < f.publication_planned {
         out.push(format!("Publiceren kan vanaf de geplande publicatiedatum ({}).", show_instant(f.publication_planned)));
     }
-    if f.inkopers < crate::setup::MIN_INKOPERS {
+    if f.inkopers < crate::setup::MIN_KEY_HOLDERS {
         out.push(format!(
-            "Het team heeft {} inkoper{}; voeg er een toe, want de opening gebeurt door twee verschillende inkopers (vier ogen).",
+            "Het team heeft {} inkoper{}; er zijn er ten minste drie nodig. Twee verschillende inkopers openen de inschrijvingen \
+             samen (vier ogen), en met drie kan de opening ook doorgaan als er een afwezig is.",
             f.inkopers,
             if f.inkopers == 1 { "" } else { "s" }
         ));
@@ -344,7 +345,7 @@ mod tests {
             part_defs: 3,
             contract_start: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
             participating_gemeenten: 6,
-            inkopers: 2,
+            inkopers: 3,
             ..Default::default()
         }
     }
@@ -374,10 +375,12 @@ mod tests {
     }
 
     #[test]
-    fn publication_needs_two_inkopers_and_a_gemeente_and_lists_everything_it_waits_for() {
+    fn publication_needs_three_inkopers_and_a_gemeente_and_lists_everything_it_waits_for() {
         let one = Facts { inkopers: 1, ..ready() };
         let e = check(Concept, Gepubliceerd, &one, "").unwrap_err();
         assert!(e.message().contains("1 inkoper;") && e.message().contains("vier ogen"), "{}", e.message());
+        let two = Facts { inkopers: 2, ..ready() };
+        assert!(check(Concept, Gepubliceerd, &two, "").unwrap_err().message().contains("ten minste drie"));
         let none = Facts { participating_gemeenten: 0, ..ready() };
         assert!(check(Concept, Gepubliceerd, &none, "").unwrap_err().message().contains("gemeente"));
         assert!(publication_waits_for(&ready()).is_empty());

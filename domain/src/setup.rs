@@ -19,9 +19,14 @@ pub const LIGHT_REGIME_THRESHOLD: Money = match Money::from_cents_const(75_000_0
     None => panic!("a positive amount"),
 };
 
-/// The least number of inkopers a tender needs to be published: the opening
-/// takes two different ones.
+/// The least number of inkopers a published tender keeps: the opening takes
+/// two different ones.
 pub const MIN_INKOPERS: usize = 2;
+
+/// The least number of inkopers a tender needs to be published: they hold
+/// the key its bids are sealed to, any two of them open it, so one who is
+/// lost (ill, gone, a forgotten passphrase) is not needed.
+pub const MIN_KEY_HOLDERS: usize = 3;
 
 crate::coded_enum! {
     /// The kind of procedure.

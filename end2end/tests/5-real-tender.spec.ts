@@ -8,7 +8,7 @@ import * as crypto from "node:crypto";
 // required on the buyer's side. The beheerder invites the team (each link
 // read from the outbox), everyone chooses a password and sets up the second
 // factor, an inkoper creates and sets up "Jeugd- en Schoolteam PO regio
-// Alkmaar" and publishes it with a second inkoper, and a second tender is
+// Alkmaar" and publishes it with two more inkopers, and a second tender is
 // made as a copy of the seeded one.
 
 const BASE = process.env.DIALOOG_E2E_FRESH_URL!;
@@ -89,6 +89,7 @@ type Person = { username: string; name: string; email: string; creates?: boolean
 const TEAM: Person[] = [
   { username: "a.devries", name: "Anna de Vries", email: "a.devries@regio-alkmaar.example", creates: true },
   { username: "b.jansen", name: "Bram Jansen", email: "b.jansen@regio-alkmaar.example" },
+  { username: "c.dekker", name: "Cor Dekker", email: "c.dekker@regio-alkmaar.example" },
   { username: "h.bakker", name: "Hanna Bakker", email: "h.bakker@heiloo.example" },
   { username: "e.smit", name: "Eva Smit", email: "e.smit@regio-alkmaar.example" },
   { username: "k.visser", name: "Karim Visser", email: "k.visser@regio-alkmaar.example" },
@@ -140,7 +141,7 @@ test("a fresh deployment runs a real tender: accounts by invitation, a second fa
     await page.getByTestId("account-aanmaken").click();
     await expect(page.getByTestId("gelukt")).toContainText(`Account '${p.username}' is aangemaakt`);
   }
-  await expect(page.getByTestId("aantal-accounts")).toContainText("8 accounts");
+  await expect(page.getByTestId("aantal-accounts")).toContainText("9 accounts");
   // Nobody's password ever shows: the page and the outbox carry only links.
   expect(await page.content()).not.toContain("een eigen zin");
   expect(outbox()).toContain("/uitnodiging?t=");
@@ -218,21 +219,27 @@ test("a fresh deployment runs a real tender: accounts by invitation, a second fa
   await anna.getByRole("button", { name: "Planning opslaan" }).click();
   await expect(anna.getByRole("status").filter({ hasText: "De planning is opgeslagen." })).toBeVisible();
 
-  // Publication waits for a second inkoper.
+  // Publication waits for more inkopers.
   await go(anna, tender);
   await anna.getByTestId("naar-gepubliceerd").click();
   await expect(anna.getByRole("alert").filter({ hasText: "vier ogen" })).toBeVisible();
 
-  // The team: a second inkoper, the representative of Heiloo and a waarnemer, from their accounts.
+  // The team: two more inkopers (three hold the key, any two open it), the representative of Heiloo
+  // and a waarnemer, from their accounts.
   await go(anna, `${tender}/team`);
-  for (const [rol, username, gemeente] of [["inkoper", "b.jansen", ""], ["gemeente", "h.bakker", "heiloo"], ["waarnemer", "w.bos", ""]]) {
+  for (const [rol, username, gemeente] of [
+    ["inkoper", "b.jansen", ""],
+    ["inkoper", "c.dekker", ""],
+    ["gemeente", "h.bakker", "heiloo"],
+    ["waarnemer", "w.bos", ""],
+  ]) {
     await anna.getByLabel("Rol", { exact: true }).selectOption(rol);
     await anna.getByLabel("Gemeente (alleen voor een vertegenwoordiger)").selectOption(gemeente);
     await anna.getByLabel("Gebruikersnaam", { exact: true }).fill(username);
     await anna.getByTestId("team-toevoegen").click();
     await expect(anna.getByTestId(`team-${username}-${rol}`)).toBeVisible();
   }
-  await expect(anna.getByTestId("aantal-inkopers")).toContainText("2 inkopers");
+  await expect(anna.getByTestId("aantal-inkopers")).toContainText("3 inkopers");
 
   // The panel: three evaluators from their accounts, Eva chairs.
   await go(anna, `${tender}/beoordeling`);
@@ -253,8 +260,12 @@ test("a fresh deployment runs a real tender: accounts by invitation, a second fa
     expect(scan.violations.map((v) => `${url} ${v.id}: ${v.nodes.map((n) => n.target).join(" ")}`)).toEqual([]);
   }
 
-  // Both inkopers choose a sealing passphrase: together they hold the key the bids are sealed to.
-  for (const [who, passphrase] of [["a.devries", "anna verzegelt de inschrijvingen"], ["b.jansen", "bram verzegelt de inschrijvingen"]]) {
+  // The three inkopers choose a sealing passphrase: together they hold the key the bids are sealed to.
+  for (const [who, passphrase] of [
+    ["a.devries", "anna verzegelt de inschrijvingen"],
+    ["b.jansen", "bram verzegelt de inschrijvingen"],
+    ["c.dekker", "cor verzegelt de inschrijvingen"],
+  ]) {
     const p = pages[who];
     await go(p, "/zegelwachtwoord");
     await p.getByTestId("zegel-nieuw").fill(passphrase);

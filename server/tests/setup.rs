@@ -231,7 +231,12 @@ async fn the_team_is_made_by_invitation_or_from_accounts_and_publication_needs_t
     assert_eq!(r.status, 409, "{}", r.body);
     assert!(r.body.contains("vier ogen"), "{}", r.body);
     ok(&mut ink, "/api/add_team_member", &[("id", tid), ("rol", "inkoper"), ("gebruikersnaam", "m.vos")]).await;
-    // Two inkopers, but only one holds a sealing key: the bids would have no key to be sealed to.
+    // Two inkopers: one short of the three key holders.
+    let r = ink.post_form("/api/change_phase", &[("id", tid), ("to", "gepubliceerd")]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("ten minste drie"), "{}", r.body);
+    ok(&mut ink, "/api/add_team_member", &[("id", tid), ("rol", "inkoper"), ("gebruikersnaam", "inkoper3")]).await;
+    // Three inkopers, but only two hold a sealing key: any two must open, so all three need one.
     let r = ink.post_form("/api/change_phase", &[("id", tid), ("to", "gepubliceerd")]).await;
     assert_eq!(r.status, 409, "{}", r.body);
     assert!(r.body.contains("zegelwachtwoord") && r.body.contains("M. Vos"), "{}", r.body);
@@ -253,6 +258,9 @@ async fn the_team_is_made_by_invitation_or_from_accounts_and_publication_needs_t
     // Published: the set-up is fixed and the two inkopers stay.
     let r = ink.post_form("/api/add_buyer", &[("id", tid), ("naam", "Bergen")]).await;
     assert_eq!(r.status, 403, "{}", r.body);
+    let team = json(&ok(&mut ink, "/api/team_view", &[("id", tid)]).await);
+    let third_id = team["rows"].as_array().unwrap().iter().find(|r| r["username"] == "inkoper3").unwrap()["account"].to_string();
+    ok(&mut ink, "/api/remove_team_member", &[("id", tid), ("account", &third_id), ("rol", "inkoper")]).await;
     let r = ink.post_form("/api/remove_team_member", &[("id", tid), ("account", &vos_id), ("rol", "inkoper")]).await;
     assert_eq!(r.status, 409, "{}", r.body);
     assert!(r.body.contains("ten minste 2 inkopers"), "{}", r.body);

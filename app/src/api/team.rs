@@ -64,7 +64,7 @@ pub async fn team_view(id: TenderId) -> Result<TeamData, AppError> {
             inkopers: rows.iter().filter(|r| r.role == Role::Inkoper.code()).count(),
             rows,
             buyers: rel.buyers.iter().map(|b| (b.slug.clone(), b.name.clone())).collect(),
-            min_inkopers: crate::domain::setup::MIN_INKOPERS,
+            min_inkopers: crate::domain::setup::MIN_KEY_HOLDERS,
             published: *ok.tender.phase != Phase::Concept,
         })
     })

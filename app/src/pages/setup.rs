@@ -359,7 +359,7 @@ pub fn Team() -> impl IntoView {
 fn TeamBody(d: TeamData, add: ServerAction<AddTeamMember>, remove: ServerAction<RemoveTeamMember>) -> impl IntoView {
     let tender = d.tender;
     view! {
-        <p data-testid="aantal-inkopers">{format!("{} inkopers; voor de publicatie zijn er ten minste {} nodig, want de opening gebeurt met vier ogen.", d.inkopers, d.min_inkopers)}</p>
+        <p data-testid="aantal-inkopers">{format!("{} inkopers; voor de publicatie zijn er ten minste {} nodig: elke twee van hen openen samen de inschrijvingen (vier ogen), zodat er een afwezig mag zijn.", d.inkopers, d.min_inkopers)}</p>
         <table class="utrecht-table" data-testid="team">
             <thead><tr><th scope="col">"Naam"</th><th scope="col">"Gebruikersnaam"</th><th scope="col">"Rol"</th><th scope="col">"Status"</th><th scope="col">"Actie"</th></tr></thead>
             <tbody>{d.rows.iter().map(|r| {

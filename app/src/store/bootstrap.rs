@@ -180,6 +180,8 @@ pub fn demo_accounts() -> Vec<DemoAccount> {
         DemoAccount { rights: Rights { beheerder: true, creates_tenders: false }, ..account("beheerder1".into(), "Beheerder (demo)".into(), None, None) },
         DemoAccount { rights: Rights { beheerder: false, creates_tenders: true }, ..account("inkoper1".into(), "Inkoper Een (demo)".into(), Some(Role::Inkoper), None) },
         account("inkoper2".into(), "Inkoper Twee (demo)".into(), Some(Role::Inkoper), None),
+        // A third key holder: any two of the three open the bids.
+        account("inkoper3".into(), "Inkoper Drie (demo)".into(), Some(Role::Inkoper), None),
     ];
     for i in 1..=3 {
         v.push(account(format!("beoordelaar{i}"), format!("Beoordelaar {i} (demo)"), Some(Role::Beoordelaar), None));

@@ -160,7 +160,8 @@ pub fn binding(tender: TenderId, organisation: crate::ids::OrganisationId, part_
 }
 
 /// At publication: the tender's envelope key, its shares sealed to the
-/// inkopers who have a sealing key (at least two). Part of the publication's
+/// inkopers who have a sealing key (at least three, so any two open it and a
+/// lost holder is not needed). Part of the publication's
 /// operation; its public key and fingerprint are in its audit event.
 pub async fn create_envelope_key(op: &mut Op<InTender>) -> Result<(), AppError> {
     let tender = op.tender_id();
@@ -185,11 +186,11 @@ pub async fn create_envelope_key(op: &mut Op<InTender>) -> Result<(), AppError> 
             None => without.push(u.display_name.clone()),
         }
     }
-    if holders.len() < sealing::THRESHOLD as usize {
+    if holders.len() < crate::domain::setup::MIN_KEY_HOLDERS {
         let missing = if without.is_empty() { String::new() } else { format!(" Nog zonder zegelwachtwoord: {}.", without.join(", ")) };
         return Err(AppError::Conflict(format!(
-            "Publiceren kan pas als ten minste twee inkopers van deze aanbesteding een zegelwachtwoord hebben ingesteld: \
-             zij houden samen de sleutel waarmee de inschrijvingen verzegeld worden.{missing}"
+            "Publiceren kan pas als ten minste drie inkopers van deze aanbesteding een zegelwachtwoord hebben ingesteld: \
+             zij houden samen de sleutel waarmee de inschrijvingen verzegeld worden, en elke twee van hen openen haar.{missing}"
         )));
     }
     let pks: Vec<String> = holders.iter().map(|(_, k)| k.public_key.clone()).collect();

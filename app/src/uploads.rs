@@ -119,6 +119,7 @@ async fn read_multipart(
     body: Body,
     limit: u64,
     seal: Option<(i32, String, String)>,
+    watch: Option<&UploadWatch>,
 ) -> Result<(Vec<(String, String)>, Option<(String, &'static str, files::Pending)>), AppError> {
     let mut mp = multipart(headers, body, limit, 1_000_000)?;
     let mut fields = Vec::new();
@@ -142,19 +143,27 @@ async fn read_multipart(
             let mut field = field;
             loop {
                 match field.chunk().await {
-                    Ok(Some(chunk)) => up.write(&chunk).await.map_err(|e| match e {
+                    Ok(Some(chunk)) => {
+                        if let Some(w) = watch {
+                            w.received.fetch_add(chunk.len() as u64, std::sync::atomic::Ordering::Relaxed);
+                        }
+                        up.write(&chunk).await.map_err(|e| match e {
                         files::UploadError::TooLarge { .. } => too_large(),
                         other => {
                             tracing::error!(error = %other, "upload could not be written");
                             AppError::Internal
                         }
-                    })?,
+                    })?
+                    }
                     Ok(None) => break,
                     Err(multer::Error::StreamSizeExceeded { .. }) | Err(multer::Error::FieldSizeExceeded { .. }) => {
                         return Err(too_large())
                     }
                     Err(_) => {
-                        return Err(AppError::Invalid("De upload is afgebroken. Er is niets opgeslagen; probeer het opnieuw.".into()))
+                        if let Some(w) = watch {
+                            w.cut_off.store(true, std::sync::atomic::Ordering::Relaxed);
+                        }
+                        return Err(AppError::Invalid("De upload is afgebroken. Er is niets opgeslagen; probeer het opnieuw.".into()));
                     }
                 }
             }
@@ -203,31 +212,12 @@ async fn upload_bid_part(
         // Refuse early (before receiving the bytes) when the window is shut.
         let now = store::procedure::tender_now(&ok.tender, st.clock.now());
         crate::domain::procedure::bid_window(now, ok.tender.submission_deadline)?;
-        // Sealed while it streams when the tender has an envelope key (every
-        // tender published since bids are sealed).
-        let seal = store::sealing::envelope_key(&st.db.conn, tender)
-            .await?
-            .filter(|k| k.opened_at.is_none())
-            .map(|k| (k.id, k.public_key, store::sealing::binding(tender, org.id, def.id)));
-        let (_, file) = read_multipart(&st, &headers, body, def.max_bytes as u64, seal).await?;
-        // The upload arrived with its last byte: the deadline is judged by that.
-        let arrived = st.clock.now();
-        let Some((name, media, pending)) = file else {
-            return Err(AppError::Invalid("Kies een bestand om te uploaden.".into()));
-        };
-        // Inside the lock, on the tender as it is now.
-        let mut op = Op::begin(&st.db, &st.clock, ok.user, tender, Action::PrepareBid).await?.arrived_at(arrived);
-        let stored = pending.stored();
-        let f = files::record(&op, stored, &name, media).await?;
-        let (_, released) =
-            bids::put_part(&mut op, org.id, &def, bids::PartContent::File { file_id: f.id, sha256: stored.sha256.clone(), size: stored.size as i64 })
-                .await?;
-        op.commit().await?;
-        let stored = pending.keep();
-        if let Some(key) = released {
-            st.files.remove(&key);
-        }
-        Ok((name, stored))
+        // From here a failure is the platform's or the line's: it is kept as
+        // evidence for an outage near the deadline.
+        let watch = UploadWatch::new(&st, tender, org.id, ok.user.id);
+        let stored = store_bid_part(&st, ok, org.id, def, &headers, body, &watch).await;
+        watch.settle(&stored).await;
+        stored
     }
     .await;
     match res {
@@ -237,6 +227,114 @@ async fn upload_bid_part(
         .into_response(),
         Ok(_) => (StatusCode::SEE_OTHER, [(header::LOCATION, format!("{back}?melding=opgeslagen"))]).into_response(),
         Err(e) => fail(e, json, wants_html(&headers), &back),
+    }
+}
+
+async fn store_bid_part(
+    st: &AppState,
+    ok: guard::Allowed,
+    org: crate::ids::OrganisationId,
+    def: store::entities::bid_part_defs::Model,
+    headers: &HeaderMap,
+    body: Body,
+    watch: &UploadWatch,
+) -> Result<(String, files::Stored), AppError> {
+    let tender = ok.tender.id;
+    // Sealed while it streams when the tender has an envelope key (every
+    // tender published since bids are sealed).
+    let seal = store::sealing::envelope_key(&st.db.conn, tender)
+        .await?
+        .filter(|k| k.opened_at.is_none())
+        .map(|k| (k.id, k.public_key, store::sealing::binding(tender, org, def.id)));
+    let (_, file) = read_multipart(st, headers, body, def.max_bytes as u64, seal, Some(watch)).await?;
+    // The upload arrived with its last byte: the deadline is judged by that.
+    let arrived = st.clock.now();
+    let Some((name, media, pending)) = file else {
+        return Err(AppError::Invalid("Kies een bestand om te uploaden.".into()));
+    };
+    // Inside the lock, on the tender as it is now.
+    let mut op = Op::begin(&st.db, &st.clock, ok.user, tender, Action::PrepareBid).await?.arrived_at(arrived);
+    let stored = pending.stored();
+    let f = files::record(&op, stored, &name, media).await?;
+    let (_, released) =
+        bids::put_part(&mut op, org, &def, bids::PartContent::File { file_id: f.id, sha256: stored.sha256.clone(), size: stored.size as i64 })
+            .await?;
+    op.commit().await?;
+    let stored = pending.keep();
+    if let Some(key) = released {
+        st.files.remove(&key);
+    }
+    Ok((name, stored))
+}
+
+/// Watches one upload of a bid part: when it is cut off on the way (the
+/// connection dropped, or the request stopped before the server read it to
+/// the end) or fails on the server's side, the failure is kept with its
+/// instant and organisation ([`store::availability`]). Refusals (too large,
+/// too late, the wrong kind of file) are the bidder's and are not kept.
+pub(crate) struct UploadWatch {
+    st: AppState,
+    tender: TenderId,
+    organisation: crate::ids::OrganisationId,
+    user: crate::ids::UserId,
+    received: std::sync::atomic::AtomicU64,
+    cut_off: std::sync::atomic::AtomicBool,
+    settled: std::sync::atomic::AtomicBool,
+}
+
+impl UploadWatch {
+    fn new(st: &AppState, tender: TenderId, organisation: crate::ids::OrganisationId, user: crate::ids::UserId) -> Self {
+        UploadWatch {
+            st: st.clone(),
+            tender,
+            organisation,
+            user,
+            received: Default::default(),
+            cut_off: Default::default(),
+            settled: Default::default(),
+        }
+    }
+
+    fn reason_for<T>(&self, res: &Result<T, AppError>) -> Option<&'static str> {
+        use std::sync::atomic::Ordering::Relaxed;
+        match res {
+            Ok(_) => None,
+            Err(_) if self.cut_off.load(Relaxed) => Some(store::availability::CUT_OFF),
+            Err(AppError::Internal) => Some(store::availability::SERVER_ERROR),
+            Err(_) => None,
+        }
+    }
+
+    async fn settle<T>(&self, res: &Result<T, AppError>) {
+        self.settled.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(reason) = self.reason_for(res) {
+            let received = self.received.load(std::sync::atomic::Ordering::Relaxed);
+            let at = self.st.clock.now();
+            if let Err(e) = store::availability::record_failure(&self.st.db.conn, self.tender, self.organisation, self.user, at, reason, received).await {
+                tracing::error!(error = %e, "a failed upload could not be kept");
+            }
+        }
+    }
+}
+
+impl Drop for UploadWatch {
+    fn drop(&mut self) {
+        use std::sync::atomic::Ordering::Relaxed;
+        if self.settled.load(Relaxed) {
+            return;
+        }
+        // The request went away mid-upload (the connection closed and the
+        // server stopped the handler): kept from a task of its own.
+        let (st, tender, org, user) = (self.st.clone(), self.tender, self.organisation, self.user);
+        let received = self.received.load(Relaxed);
+        let at = st.clock.now();
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            rt.spawn(async move {
+                if let Err(e) = store::availability::record_failure(&st.db.conn, tender, org, user, at, store::availability::CUT_OFF, received).await {
+                    tracing::error!(error = %e, "a failed upload could not be kept");
+                }
+            });
+        }
     }
 }
 
@@ -259,7 +357,7 @@ async fn upload_document(
             Ok(ok) => ok,
             Err(_) => guard::allowed_for(&st, u, tender, actions[1]).await?,
         };
-        let (fields, file) = read_multipart(&st, &headers, body, 50_000_000, None).await?;
+        let (fields, file) = read_multipart(&st, &headers, body, 50_000_000, None, None).await?;
         let field = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).filter(|v| !v.is_empty());
         let Some((name, media, pending)) = file else {
             return Err(AppError::Invalid("Kies een bestand om te uploaden.".into()));

@@ -16,6 +16,7 @@ mod m20261203_000003_file_keys;
 mod m20261203_000004_kvk_claims;
 mod m20261203_000005_sealing;
 mod m20261204_000006_mail_delivery;
+mod m20261205_000007_availability;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000004_kvk_claims::Migration),
             Box::new(m20261203_000005_sealing::Migration),
             Box::new(m20261204_000006_mail_delivery::Migration),
+            Box::new(m20261205_000007_availability::Migration),
         ]
     }
 }

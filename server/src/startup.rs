@@ -214,7 +214,7 @@ pub async fn serve(cfg: Config, args: &[&str]) -> ExitCode {
     }
     if report.demo {
         println!(
-            "Demo-accounts: beheerder1, inkoper1, inkoper2, beoordelaar1..3, aanbieder1..3, gemeente-alkmaar (en de andere gemeenten), \
+            "Demo-accounts: beheerder1, inkoper1..3, beoordelaar1..3, aanbieder1..3, gemeente-alkmaar (en de andere gemeenten), \
              waarnemer1; wachtwoord '{}'",
             bootstrap::DEMO_PASSWORD
         );
@@ -266,6 +266,7 @@ async fn checkpoint_if_grown(st: &AppState) -> Result<(), app::error::AppError> 
 
 fn spawn_background(st: AppState) {
     tokio::spawn(deadline_scheduler(st.clone()));
+    tokio::spawn(heartbeat(st.clone()));
     tokio::spawn(async move {
         let sessions = app::store::session_store::DbSessionStore::new(st.db.conn.clone());
         let mut tick = tokio::time::interval(Duration::from_secs(600));
@@ -299,6 +300,21 @@ async fn deadline_scheduler(st: AppState) {
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
             _ = st.wake.notified() => {}
+        }
+    }
+}
+
+/// Records every few seconds that this instance is up: the evidence for an
+/// outage near a deadline (`store::availability`).
+async fn heartbeat(st: AppState) {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").map(|h| h.trim().to_string()).unwrap_or_default();
+    let mut beat = store::availability::Heartbeat::new(format!("{}:{}", if host.is_empty() { "dialoog" } else { &host }, std::process::id()));
+    let mut tick = tokio::time::interval(Duration::from_secs(store::availability::BEAT_SECONDS as u64));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = beat.beat(&st.db.conn, st.clock.now()).await {
+            tracing::warn!(error = %e, "heartbeat not recorded");
         }
     }
 }

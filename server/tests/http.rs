@@ -297,6 +297,7 @@ async fn every_route_and_server_function_refuses_the_roles_the_table_refuses() {
         ("POST /api/change_phase", vec![("id", "1"), ("to", "onbekend")], vec!["inkoper1"], 400),
         ("POST /api/plan_calendar", vec![("id", "1"), ("publicatie", "x"), ("sluitingstermijn", "y")], vec!["inkoper1"], 400),
         ("POST /api/set_training_clock", vec![("id", "1"), ("tijd", "gisteren")], vec!["inkoper1"], 400),
+        ("POST /api/extend_for_outage", vec![("id", "1"), ("nieuwe_termijn", "morgen")], vec!["inkoper1"], 400),
         ("POST /api/documents_view", vec![("id", "1")], vec!["inkoper1", "beoordelaar1", "gemeente-alkmaar", "waarnemer1"], 200),
         ("POST /api/document_view", vec![("id", "1"), ("doc", "1")], vec!["inkoper1", "beoordelaar1", "gemeente-alkmaar", "waarnemer1"], 200),
         ("POST /api/save_markdown_document", vec![("id", "1"), ("titel", ""), ("tekst", "x")], vec!["inkoper1"], 400),

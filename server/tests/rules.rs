@@ -9,7 +9,6 @@ use app::domain::values::{Pseudonym, Username};
 use app::error::AppError;
 use app::ids::TenderId;
 use app::state::Clock;
-use app::store::sealing::KeyChange;
 use app::store::{self, Db, Op};
 use chrono::{DateTime, Duration, Utc};
 use common::*;
@@ -223,22 +222,17 @@ async fn a_submitted_bid_is_nowhere_in_plain_text_before_the_opening_and_two_key
 async fn any_two_of_three_key_holders_open_the_bids_and_a_rehearsal_shows_it_before_the_deadline() {
     let server = Server::start().await;
     let db = store::connect(&server.db.url).await.unwrap();
-    // A third inkoper with a sealing key, before publication.
-    let third = user(&db, "beheerder1").await;
-    let key = store::sealing::prepare_key(&db.conn, third.id, None, "derde sleutelhouder".into(), KeyChange::Passphrase).await.unwrap();
-    let mut o = Op::anywhere(&db, &Clock::Fixed(Utc::now()), store::Actor::system()).await.unwrap();
-    store::users::grant(&mut o, TENDER, &third, app::domain::access::Role::Inkoper, None).await.unwrap();
-    store::sealing::store_key(&mut o, &third, key, KeyChange::Passphrase).await.unwrap();
-    o.commit().await.unwrap();
+    // The seeded tender names three holders (the demo inkopers).
+    let third = user(&db, "inkoper3").await;
     let s = Scenario::published(server).await.bids(2).await;
     let t0 = Utc::now();
     let h2 = holder(&db, "inkoper2").await;
-    let h3 = store::sealing::unlock(&db.conn, third.id, "derde sleutelhouder").await.unwrap();
+    let h3 = holder(&db, "inkoper3").await;
     let state = store::sealing::state(&db.conn, TENDER, third.id).await.unwrap().unwrap();
     assert_eq!(state.holders.len(), 3);
 
     // The third holder proves their share; inkoper2 and the third rehearse.
-    let mut o = op(&db, t0, "beheerder1", Action::ManageProcedure).await.unwrap();
+    let mut o = op(&db, t0, "inkoper3", Action::ManageProcedure).await.unwrap();
     store::sealing::prove_share(&mut o, &h3).await.unwrap();
     o.commit().await.unwrap();
     let mut o = op(&db, t0, "inkoper2", Action::ManageProcedure).await.unwrap();
@@ -247,7 +241,7 @@ async fn any_two_of_three_key_holders_open_the_bids_and_a_rehearsal_shows_it_bef
     let mut o = op(&db, t0, "inkoper2", Action::ManageProcedure).await.unwrap();
     conflict_says(store::sealing::complete_rehearsal(&mut o, &h2).await, "geen proef");
     drop(o);
-    let mut o = op(&db, t0 + Duration::minutes(2), "beheerder1", Action::ManageProcedure).await.unwrap();
+    let mut o = op(&db, t0 + Duration::minutes(2), "inkoper3", Action::ManageProcedure).await.unwrap();
     assert!(store::sealing::complete_rehearsal(&mut o, &h3).await.unwrap(), "the test envelope opens");
     o.commit().await.unwrap();
     let all = s.server.db.all_text().await;
@@ -259,10 +253,171 @@ async fn any_two_of_three_key_holders_open_the_bids_and_a_rehearsal_shows_it_bef
     store::opening::start(&mut o, Some(&h2)).await.unwrap();
     o.commit().await.unwrap();
     let mut unsealed = store::opening::recover_and_unseal(&db.conn, TENDER, &h3, &third, &files(&s)).await.unwrap();
-    let mut o = op(&db, t0 + Duration::minutes(1), "beheerder1", Action::OpenBids).await.unwrap();
+    let mut o = op(&db, t0 + Duration::minutes(1), "inkoper3", Action::OpenBids).await.unwrap();
     let record = store::opening::confirm(&mut o, &files(&s), &mut Default::default(), Some(&mut unsealed)).await.unwrap();
     o.commit().await.unwrap();
     unsealed.finish(&files(&s));
     assert!(record["verzegeling"]["bevindingen"].as_str().unwrap().starts_with("geen"), "{record}");
     assert_eq!(record["inschrijvingen"].as_array().unwrap().len(), 2);
+}
+
+/// An upload cut off halfway: the request says more bytes than are sent and
+/// the connection closes.
+async fn cut_off_upload(port: u16, cookie: &str, path: &str) {
+    use tokio::io::AsyncWriteExt;
+    let boundary = "----dialoog-afgebroken";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"bestand\"; filename=\"plan.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend(std::iter::repeat_n(b'x', 300_000));
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\nAccept: application/json\r\n\
+         Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: 5000000\r\n\r\n"
+    );
+    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    s.write_all(head.as_bytes()).await.unwrap();
+    s.write_all(&body).await.unwrap();
+    s.flush().await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    drop(s);
+}
+
+#[test]
+fn gaps_are_the_stretches_no_run_covers_and_the_time_before_the_first_run_is_unknown() {
+    use app::store::availability::{gaps, Gap};
+    let t = |m: i64| DateTime::parse_from_rfc3339("2026-06-30T10:00:00Z").unwrap().with_timezone(&Utc) + Duration::minutes(m);
+    let (from, until) = (t(0), t(60));
+    assert!(gaps(&[], None, from, until).is_empty(), "nothing recorded yet: unknown, not an outage");
+    // Up all the time (two instances overlapping): no gap.
+    assert!(gaps(&[(t(-100), t(30)), (t(29), t(61))], Some(t(-100)), from, until).is_empty());
+    // Down from minute 20 to 35, and from minute 59 on (a silence of 55 s
+    // after the last beat plus one beat period).
+    let g = gaps(&[(t(-100), t(20)), (t(35), t(59))], Some(t(-100)), from, until);
+    assert_eq!(g[0], Gap { from: t(20) + Duration::seconds(5), until: t(35) });
+    assert_eq!(g[1], Gap { from: t(59) + Duration::seconds(5), until: t(60) });
+    assert_eq!(g.len(), 2);
+    // A restart of 10 s is no outage.
+    assert!(gaps(&[(t(-100), t(30)), (t(30) + Duration::seconds(15), t(60))], Some(t(-100)), from, until).is_empty());
+    // Recording began inside the window: the time before it is unknown.
+    assert!(gaps(&[(t(10), t(60))], Some(t(10)), from, until).is_empty());
+}
+
+#[tokio::test]
+async fn an_outage_before_the_deadline_is_shown_to_the_inkoper_and_the_deadline_is_extended_through_an_nvi() {
+    use app::store::entities::{availability_runs, tenders, upload_failures};
+    use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, PaginatorTrait, Set};
+    let server = Server::start().await;
+    let db = store::connect(&server.db.url).await.unwrap();
+    let mut s = Scenario::published(server).await;
+    // The seeded tender on the real clock, its deadline in 20 minutes.
+    let now = Utc::now();
+    let deadline = now + Duration::minutes(20);
+    let t = tenders::Entity::find_by_id(TENDER).one(&db.conn).await.unwrap().unwrap();
+    let mut a = t.into_active_model();
+    a.training = Set(false);
+    a.simulated_now = Set(None);
+    a.submission_deadline = Set(Some(deadline));
+    a.update(&db.conn).await.unwrap();
+    let view = |v: &serde_json::Value| v["outage"].clone();
+
+    // Nothing happened: nothing to show, and no extension on that ground.
+    let p = json(&ok(&mut s.inkoper, "/api/procedure_view", &[("id", "1")]).await);
+    assert!(view(&p).is_null(), "{p}");
+    let input = app::domain::procedure::to_local_input(deadline + Duration::days(1));
+    let r = s.inkoper.post_form("/api/extend_for_outage", &[("id", "1"), ("nieuwe_termijn", &input)]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("geen storing"), "{}", r.body);
+
+    // The platform was down from 45 to 30 minutes before now (up for hours
+    // before that; the test's server has been up since it started).
+    availability_runs::ActiveModel {
+        instance: Set("eerder:1".into()),
+        started_at: Set(now - Duration::hours(3)),
+        last_beat_at: Set(now - Duration::minutes(45)),
+        ..Default::default()
+    }
+    .insert(&db.conn)
+    .await
+    .unwrap();
+    availability_runs::ActiveModel {
+        instance: Set("eerder:2".into()),
+        started_at: Set(now - Duration::minutes(30)),
+        last_beat_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&db.conn)
+    .await
+    .unwrap();
+    // And a bidder's upload is cut off on the way.
+    let mut bidder = s.server.login("aanbieder1").await;
+    let cookie = bidder.cookie_header().unwrap();
+    cut_off_upload(s.server.port, &cookie, "/upload/inschrijving/1/4").await;
+    let mut kept = 0;
+    for _ in 0..50 {
+        kept = upload_failures::Entity::find().count(&db.conn).await.unwrap();
+        if kept > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(kept, 1, "the cut-off upload is kept");
+    // A refusal is the bidder's, not the platform's: not kept.
+    let r = bidder.upload("/upload/inschrijving/1/4", &[], "plan.exe", b"MZ").await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(upload_failures::Entity::find().count(&db.conn).await.unwrap(), 1);
+
+    // The inkoper sees the gap and the failed upload, not yet who it was.
+    let p = json(&ok(&mut s.inkoper, "/api/procedure_view", &[("id", "1")]).await);
+    let o = view(&p);
+    assert_eq!(o["gaps"].as_array().unwrap().len(), 1, "{o}");
+    assert!(o["gaps"][0].as_str().unwrap().contains("niet bereikbaar"), "{o}");
+    assert_eq!(o["failures"].as_array().unwrap().len(), 1, "{o}");
+    assert!(o["failures"][0].as_str().unwrap().contains("afgebroken"), "{o}");
+    assert!(!o.to_string().contains("Kennemerland"), "who bids stays sealed until the deadline: {o}");
+    assert_eq!(o["affected"], 1);
+    // A bidder and an observer see nothing of it.
+    let b = json(&ok(&mut bidder, "/api/procedure_view", &[("id", "1")]).await);
+    assert!(view(&b).is_null(), "{b}");
+    let page = s.inkoper.get("/aanbesteding/1").await;
+    assert!(page.body.contains("Storing rond de sluitingstermijn"), "the overview tells the inkoper");
+
+    // The deadline passes (the outage hid it); the window is closed.
+    let t = tenders::Entity::find_by_id(TENDER).one(&db.conn).await.unwrap().unwrap();
+    let mut a = t.into_active_model();
+    let passed = Utc::now();
+    a.submission_deadline = Set(Some(passed));
+    a.submission_closed_at = Set(Some(passed));
+    a.update(&db.conn).await.unwrap();
+    // A bid at the deadline's own second is on time; one a second later is not.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let r = bidder.upload("/upload/inschrijving/1/4", &[], "plan.pdf", b"%PDF te laat").await;
+    assert_eq!(r.status, 409, "late is late, outage or not: {}", r.body);
+    // Now the inkoper sees who was affected, and extends.
+    let p = json(&ok(&mut s.inkoper, "/api/procedure_view", &[("id", "1")]).await);
+    let o = view(&p);
+    assert!(o["failures"][0].as_str().is_some_and(|f| f.contains("Jeugdhulp Kennemerland")), "{o}");
+    assert_eq!(o["closed"], true);
+    let r = s.inkoper.post_form("/api/extend_for_outage", &[("id", "1"), ("nieuwe_termijn", "2020-01-01T12:00")]).await;
+    assert_eq!(r.status, 400, "a new deadline in the past: {}", r.body);
+    let input = app::domain::procedure::to_local_input(now + Duration::days(2));
+    let r = ok(&mut s.inkoper, "/api/extend_for_outage", &[("id", "1"), ("nieuwe_termijn", &input), ("toelichting", "Excuses voor het ongemak.")]).await;
+    assert!(r.body.contains("verlengd"), "{}", r.body);
+    let t = tenders::Entity::find_by_id(TENDER).one(&db.conn).await.unwrap().unwrap();
+    assert!(t.submission_closed_at.is_none(), "the window is open again");
+    assert!(t.submission_deadline.unwrap() > now + Duration::days(1));
+    // The bidder can upload again, and was told through the NvI.
+    let r = bidder.upload("/upload/inschrijving/1/4", &[], "plan.pdf", b"%PDF op tijd").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let inbox = ok(&mut bidder, "/api/inbox", &[]).await;
+    assert!(inbox.body.contains("niet goed bereikbaar") || inbox.body.contains("sluitingstermijn is gewijzigd"), "{}", inbox.body);
+    // On record, with the evidence, without who.
+    let trail = s.server.db.all_text().await;
+    assert!(trail.contains("submission.extended_for_outage"), "the extension is an audit event");
+    let line = trail.lines().find(|l| l.contains("heropend")).expect("its payload");
+    assert!(line.contains("mislukte upload") && line.contains("niet bereikbaar"), "{line}");
+    assert!(!line.contains("Kennemerland"), "{line}");
+    // Only once: the evidence is the same, but the deadline now lies ahead.
+    let r = s.inkoper.post_form("/api/extend_for_outage", &[("id", "1"), ("nieuwe_termijn", &input)]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
 }

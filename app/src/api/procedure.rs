@@ -43,6 +43,26 @@ pub struct ProcedureData {
     pub standstill_days: i32,
     pub standstill_weekend: bool,
     pub notice_months: i32,
+    /// For the inkoper: an outage or failed uploads in the hour before the
+    /// deadline.
+    pub outage: Option<Outage>,
+}
+
+/// What the hour before the deadline showed, for the inkoper's decision.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Outage {
+    pub deadline: String,
+    /// Stretches in which Dialoog could not be reached, described.
+    pub gaps: Vec<String>,
+    /// Failed uploads: instant, what happened, and (after the deadline) for
+    /// which organisation.
+    pub failures: Vec<String>,
+    /// How many organisations had an upload fail.
+    pub affected: usize,
+    /// The deadline has passed: an extension opens the window again.
+    pub closed: bool,
+    /// A suggested new deadline (a day after the later of the deadline and now).
+    pub suggested_input: String,
 }
 
 /// What every page of a tender shows above its content: the phase, on a
@@ -147,7 +167,29 @@ pub async fn procedure_view(id: TenderId) -> Result<ProcedureData, AppError> {
             }
             _ => None,
         };
+        let outage = match may_manage {
+            true => crate::store::availability::evidence(&st.db.conn, t, st.clock.now()).await?.filter(|e| !e.is_empty()),
+            false => None,
+        }
+        .map(|e| {
+            let closed = now >= e.deadline;
+            let failed = |f: &crate::store::availability::Failure| {
+                let what = if f.reason == crate::store::availability::CUT_OFF { "upload afgebroken" } else { "upload mislukt door een fout bij Dialoog" };
+                // Who was bidding stays sealed until the deadline.
+                let who = if closed { format!(" ({})", f.organisation_name) } else { String::new() };
+                format!("{}: {what} na {}{who}", show_instant(f.at), crate::store::files::show_size(f.received_bytes.max(0) as u64))
+            };
+            Outage {
+                deadline: show_instant(e.deadline),
+                gaps: e.gaps.iter().map(|g| g.describe()).collect(),
+                failures: e.failures.iter().map(failed).collect(),
+                affected: e.affected(),
+                closed,
+                suggested_input: to_local_input(e.deadline.max(now) + chrono::Duration::days(1)),
+            }
+        });
         Ok(ProcedureData {
+            outage,
             pending,
             id: t.id,
             phase: phase.code().into(),
@@ -240,6 +282,28 @@ pub async fn plan_calendar(
         op.commit().await?;
         guard::state()?.wake.notify_one();
         Ok(())
+    })
+    .await
+}
+
+/// The inkoper extends the deadline because the hour before it showed an
+/// outage or failed uploads: published at once as a Nota van Inlichtingen
+/// with the evidence (`store::availability::extend`).
+#[server(endpoint = "extend_for_outage")]
+pub async fn extend_for_outage(id: TenderId, nieuwe_termijn: String, toelichting: Option<String>) -> Result<String, AppError> {
+    use super::guard;
+    use crate::domain::access::Action;
+    guard::run(async move {
+        let st = guard::state()?;
+        let mut op = guard::op(id, Action::ManageProcedure).await?;
+        let to = crate::domain::procedure::parse_local(&nieuwe_termijn)?;
+        let n = crate::store::availability::extend(&mut op, to, toelichting.as_deref().unwrap_or(""), st.clock.now()).await?;
+        op.commit().await?;
+        st.wake.notify_one();
+        Ok(format!(
+            "De sluitingstermijn is verlengd tot {}. Nota van Inlichtingen {n} is gepubliceerd en alle aanbieders zijn bericht.",
+            crate::domain::calendar::show_instant(to)
+        ))
     })
     .await
 }

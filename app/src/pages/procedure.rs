@@ -2,7 +2,7 @@
 //! with the reason a transition is refused, and the training clock.
 
 use super::error_view;
-use crate::api::procedure::{procedure_view, ChangePhase, PlanCalendar, SetTerms, SetTrainingClock};
+use crate::api::procedure::{procedure_view, ChangePhase, ExtendForOutage, Outage, PlanCalendar, SetTerms, SetTrainingClock};
 use crate::feedback;
 use leptos::prelude::*;
 
@@ -12,6 +12,7 @@ pub fn ProcedurePanel(id: crate::ids::TenderId) -> impl IntoView {
     let plan = ServerAction::<PlanCalendar>::new();
     let clock = ServerAction::<SetTrainingClock>::new();
     let terms = ServerAction::<SetTerms>::new();
+    let extend = ServerAction::<ExtendForOutage>::new();
     // The banner of every page shows the tender's time: it reads it again.
     let moved = super::clock_moved();
     Effect::new(move |_| {
@@ -20,7 +21,7 @@ pub fn ProcedurePanel(id: crate::ids::TenderId) -> impl IntoView {
         }
     });
     let data = Resource::new(
-        move || (phase.version().get(), plan.version().get(), clock.version().get(), terms.version().get()),
+        move || (phase.version().get(), plan.version().get(), clock.version().get(), terms.version().get(), extend.version().get()),
         move |_| procedure_view(id),
     );
     view! {
@@ -33,6 +34,10 @@ pub fn ProcedurePanel(id: crate::ids::TenderId) -> impl IntoView {
             {feedback!(plan, "De planning is opgeslagen.")}
             {feedback!(clock, "De gesimuleerde klok is verzet.")}
             {feedback!(terms, "De termijnen zijn opgeslagen.")}
+            {move || extend.value().get().map(|r| match r {
+                Ok(msg) => view! { <div class="utrecht-alert utrecht-alert--ok" role="status" data-testid="verlengd"><p>{msg}</p></div> }.into_any(),
+                Err(e) => view! { <div class="utrecht-alert utrecht-alert--error" role="alert" data-testid="fout-verlenging"><p>{e.to_string()}</p></div> }.into_any(),
+            })}
             <Suspense fallback=|| view! { <p>"Laden…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
@@ -59,6 +64,7 @@ pub fn ProcedurePanel(id: crate::ids::TenderId) -> impl IntoView {
                                         {n.map(|n| format!(" · gepubliceerd als NvI {n}"))}</dd>
                                 }).collect_view()}
                             </dl>
+                            {p.outage.clone().map(|o| view! { <OutageNotice id outage=o extend/> })}
                             {p.pending.clone().map(|w| view! { <p class="utrecht-alert utrecht-alert--warning" role="status" data-testid="aangevraagd">{w}</p> })}
                             {(!p.transitions.is_empty()).then(|| view! {
                                 <h3 class="utrecht-heading-3">"Volgende stap"</h3>
@@ -124,6 +130,62 @@ pub fn ProcedurePanel(id: crate::ids::TenderId) -> impl IntoView {
                     }
                 })}
             </Suspense>
+        </section>
+    }
+}
+
+/// The hour before the deadline showed an outage or failed uploads: what was
+/// seen, who was affected, and the extension (the only remedy; a late bid is
+/// never accepted because of it).
+#[component]
+fn OutageNotice(id: crate::ids::TenderId, outage: Outage, extend: ServerAction<ExtendForOutage>) -> impl IntoView {
+    let o = outage;
+    let who = if o.closed {
+        format!("{} organisatie{} had een mislukte upload.", o.affected, if o.affected == 1 { "" } else { "s" })
+    } else {
+        format!(
+            "{} organisatie{} had een mislukte upload; welke, ziet u na de sluitingstermijn (wie inschrijft, blijft tot dan verzegeld).",
+            o.affected,
+            if o.affected == 1 { "" } else { "s" }
+        )
+    };
+    view! {
+        <section class="utrecht-alert utrecht-alert--warning outage" data-testid="storing" aria-labelledby="storing-kop">
+            <h3 class="utrecht-heading-3" id="storing-kop">"Storing rond de sluitingstermijn"</h3>
+            <p>{format!(
+                "In het uur voor de sluitingstermijn ({}) was Dialoog niet steeds bereikbaar of mislukten uploads. \
+                 Aanbieders kunnen daardoor niet op tijd hebben kunnen inschrijven. Een te late inschrijving wordt nooit aangenomen; \
+                 verleng de termijn als de storing aanbieders kan hebben gehinderd.",
+                o.deadline
+            )}</p>
+            {(!o.gaps.is_empty()).then(|| view! {
+                <p>"Niet bereikbaar:"</p>
+                <ul data-testid="storing-onderbrekingen">{o.gaps.iter().map(|g| view! { <li>{g.clone()}</li> }).collect_view()}</ul>
+            })}
+            {(!o.failures.is_empty()).then(|| view! {
+                <p>{who}</p>
+                <ul data-testid="storing-uploads">{o.failures.iter().map(|f| view! { <li>{f.clone()}</li> }).collect_view()}</ul>
+            })}
+            <ActionForm action=extend>
+                <input type="hidden" name="id" value=id/>
+                <div class="utrecht-form-field">
+                    <label class="utrecht-form-label" for="nieuwe_termijn">"Nieuwe sluitingstermijn"</label>
+                    <p class="utrecht-form-field-description" id="nieuwe_termijn-uitleg">
+                        {if o.closed {
+                            "De termijn is al verstreken: verlengen opent de inschrijving opnieuw voor iedereen. Al ingediende inschrijvingen blijven geldig."
+                        } else {
+                            "Alle aanbieders krijgen meteen een Nota van Inlichtingen met de nieuwe termijn en de reden."
+                        }}
+                    </p>
+                    <input class="utrecht-textbox" id="nieuwe_termijn" name="nieuwe_termijn" type="datetime-local" required
+                        aria-describedby="nieuwe_termijn-uitleg" value=o.suggested_input.clone()/>
+                </div>
+                <div class="utrecht-form-field">
+                    <label class="utrecht-form-label" for="toelichting">"Toelichting voor de aanbieders (niet verplicht)"</label>
+                    <textarea class="utrecht-textarea" id="toelichting" name="toelichting" rows="3" maxlength="2000"></textarea>
+                </div>
+                <button type="submit" class="utrecht-button utrecht-button--primary-action" data-testid="verlengen">"Termijn verlengen"</button>
+            </ActionForm>
         </section>
     }
 }

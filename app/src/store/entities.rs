@@ -777,3 +777,20 @@ entity!(key_relays, "key_relays", i32, {
     pub for_user: UserId,
     pub sealed_share: String,
 });
+
+entity!(availability_runs, "availability_runs", i32, {
+    /// Which instance ran (host and process), for the reader of the evidence.
+    pub instance: String,
+    pub started_at: DateTimeUtc,
+    pub last_beat_at: DateTimeUtc,
+});
+
+entity!(upload_failures, "upload_failures", i32, {
+    pub tender_id: TenderId,
+    pub organisation_id: OrganisationId,
+    pub user_id: UserId,
+    pub at: DateTimeUtc,
+    /// "afgebroken" (cut off on the way) or "serverfout".
+    pub reason: String,
+    pub received_bytes: i64,
+});

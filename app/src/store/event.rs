@@ -351,6 +351,15 @@ events! {
     TermsSet = "tender.terms_set" { standstill_dagen: String, weekend_verschuift: bool, beslistermijn_opties_maanden: String },
     SharesSet = "tender.shares_set" { regel: String, budget_cent: Option<String>, per_gemeente: Vec<ShareLine> },
     SubmissionClosed = "submission.closed" { sluitingstermijn: String, ingediende_inschrijvingen: String },
+    /// The deadline extended because the hour before it showed an outage or
+    /// failed uploads: the evidence in instants and counts, never who.
+    DeadlineExtendedForOutage = "submission.extended_for_outage" {
+        sluitingstermijn_oud: String,
+        sluitingstermijn_nieuw: String,
+        nvi: String,
+        bewijs: String,
+        heropend: bool,
+    },
 
     // Documents.
     DocumentCreated = "document.created" { titel: String, soort: String },

@@ -22,6 +22,7 @@
 pub mod administration;
 pub mod agenda;
 pub mod audit;
+pub mod availability;
 pub mod award;
 pub mod bids;
 pub mod bootstrap;

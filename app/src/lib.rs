@@ -32,6 +32,8 @@ pub mod ocds;
 pub mod pdf;
 #[cfg(feature = "ssr")]
 pub mod sealing;
+#[cfg(any(feature = "ssr", feature = "hydrate"))]
+pub mod seal_stream;
 #[cfg(feature = "ssr")]
 pub mod server_ops;
 #[cfg(feature = "ssr")]

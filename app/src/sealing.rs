@@ -12,52 +12,24 @@
 //!   holder's public key, and then dropped. A random secret sealed to it (the
 //!   test envelope) lets two holders rehearse the opening.
 //! - A small part (a form, the price) is sealed in one HPKE message, padded
-//!   so its length says little. A file is sealed as a stream: one HPKE
-//!   context, fixed-size chunks sealed in order (the context's sequence number
-//!   is part of each nonce, so chunks cannot be reordered or dropped), each
-//!   bound to its part, the last one marked in its associated data (so the
-//!   stream cannot be cut short). Every chunk carries 64 KiB of padded data:
-//!   the stored size says the plaintext size to 64 KiB only.
+//!   so its length says little. A file is sealed as a stream
+//!   ([`crate::seal_stream`], shared with the browser); it is opened here.
 
 use hpke::aead::ChaCha20Poly1305;
 use hpke::kdf::HkdfSha256;
-use hpke::kem::X25519HkdfSha256;
 use hpke::{Deserializable, Kem as _, OpModeR, OpModeS, Serializable};
 use sha2::{Digest, Sha256};
 
-type Kem = X25519HkdfSha256;
+pub use crate::seal_stream::{sealed_len, well_formed, SealError, StreamSealer, CHUNK, SEALED_CHUNK, STREAM_HEADER};
+use crate::seal_stream::{chunk_aad, public_from_hex, Kem, PublicKey, ENC_LEN, PART_INFO, STREAM_MAGIC, TAG_LEN};
+
 type PrivateKey = <Kem as hpke::Kem>::PrivateKey;
-type PublicKey = <Kem as hpke::Kem>::PublicKey;
 type Encapped = <Kem as hpke::Kem>::EncappedKey;
 
-/// What can go wrong; messages are for the log, the store says it in Dutch.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum SealError {
-    #[error("wrong passphrase")]
-    WrongPassphrase,
-    #[error("not enough shares")]
-    NotEnoughShares,
-    #[error("the shares do not make the published key")]
-    WrongKey,
-    #[error("sealed data is damaged or not for this key")]
-    Damaged,
-    #[error("bad key material")]
-    BadKey,
-}
 
 const HOLDER_INFO: &[u8] = b"dialoog sealing key v1";
 const SHARE_INFO: &[u8] = b"dialoog key share v1";
-const PART_INFO: &[u8] = b"dialoog bid part v1";
 const TEST_INFO: &[u8] = b"dialoog test envelope v1";
-const STREAM_MAGIC: &[u8; 8] = b"DLGSEAL1";
-/// Plaintext bytes in one chunk of a sealed stream.
-pub const CHUNK: usize = 64 * 1024;
-const ENC_LEN: usize = 32;
-const TAG_LEN: usize = 16;
-/// One sealed chunk: a length prefix, the padded data and the tag.
-pub const SEALED_CHUNK: usize = 4 + CHUNK + TAG_LEN;
-/// The header of a sealed stream: magic and the encapsulated key.
-pub const STREAM_HEADER: usize = STREAM_MAGIC.len() + ENC_LEN;
 /// How many holders must join to recover an envelope key.
 pub const THRESHOLD: u8 = 2;
 
@@ -81,9 +53,6 @@ fn random<const N: usize>() -> [u8; N] {
     b
 }
 
-fn public_from_hex(h: &str) -> Result<PublicKey, SealError> {
-    PublicKey::from_bytes(&hex::decode(h).map_err(|_| SealError::BadKey)?).map_err(|_| SealError::BadKey)
-}
 
 fn pk_hex(pk: &PublicKey) -> String {
     hex::encode(pk.to_bytes())
@@ -327,78 +296,6 @@ pub fn is_sealed_text(stored: &str) -> bool {
     stored.starts_with(SMALL_PREFIX)
 }
 
-fn chunk_aad(binding: &str, last: bool) -> Vec<u8> {
-    let mut a = binding.as_bytes().to_vec();
-    a.push(b'\n');
-    a.push(u8::from(last));
-    a
-}
-
-/// Seals a stream, chunk by chunk, as it arrives.
-pub struct StreamSealer {
-    ctx: hpke::aead::AeadCtxS<ChaCha20Poly1305, HkdfSha256, Kem>,
-    binding: String,
-    buf: Vec<u8>,
-    header: Option<Vec<u8>>,
-}
-
-impl StreamSealer {
-    pub fn new(public_key: &str, binding: &str) -> Result<Self, SealError> {
-        let pk = public_from_hex(public_key)?;
-        let (enc, ctx) = hpke::setup_sender::<ChaCha20Poly1305, HkdfSha256, Kem>(&OpModeS::Base, &pk, PART_INFO).map_err(|_| SealError::BadKey)?;
-        let mut header = STREAM_MAGIC.to_vec();
-        header.extend_from_slice(&enc.to_bytes());
-        Ok(Self { ctx, binding: binding.to_string(), buf: Vec::with_capacity(CHUNK), header: Some(header) })
-    }
-
-    fn seal_chunk(&mut self, data: &[u8], last: bool) -> Vec<u8> {
-        let mut plain = Vec::with_capacity(4 + CHUNK);
-        plain.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        plain.extend_from_slice(data);
-        plain.resize(4 + CHUNK, 0);
-        self.ctx.seal(&plain, &chunk_aad(&self.binding, last)).expect("a stream far below the message limit")
-    }
-
-    /// Takes plaintext; gives the sealed bytes ready to be written (the
-    /// header first, then every full chunk).
-    pub fn push(&mut self, mut data: &[u8]) -> Vec<u8> {
-        let mut out = self.header.take().unwrap_or_default();
-        while !data.is_empty() {
-            // A full chunk is sealed only once more data follows: the last
-            // chunk must be marked as last.
-            if self.buf.len() == CHUNK {
-                let chunk = std::mem::take(&mut self.buf);
-                out.extend(self.seal_chunk(&chunk, false));
-                self.buf = Vec::with_capacity(CHUNK);
-            }
-            let take = (CHUNK - self.buf.len()).min(data.len());
-            self.buf.extend_from_slice(&data[..take]);
-            data = &data[take..];
-        }
-        out
-    }
-
-    /// Seals what is left as the last chunk.
-    pub fn finish(mut self) -> Vec<u8> {
-        let mut out = self.header.take().unwrap_or_default();
-        let chunk = std::mem::take(&mut self.buf);
-        out.extend(self.seal_chunk(&chunk, true));
-        out
-    }
-}
-
-/// The stored length of a sealed stream of `plain` bytes.
-pub fn sealed_len(plain: u64) -> u64 {
-    let chunks = plain.div_ceil(CHUNK as u64).max(1);
-    STREAM_HEADER as u64 + chunks * SEALED_CHUNK as u64
-}
-
-/// Whether a stored sealed stream is complete and well-formed for `plain`
-/// bytes of plaintext (checked before a receipt is issued: the server
-/// cannot open it).
-pub fn well_formed(header: &[u8], stored_len: u64, plain: u64) -> bool {
-    header.len() >= STREAM_MAGIC.len() && &header[..STREAM_MAGIC.len()] == STREAM_MAGIC && stored_len == sealed_len(plain)
-}
 
 /// Opens a sealed stream chunk by chunk.
 pub struct StreamOpener {

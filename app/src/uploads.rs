@@ -97,6 +97,15 @@ fn multipart(headers: &HeaderMap, body: Body, limit: u64, slack: u64) -> Result<
     Ok(multer::Multipart::with_constraints(stream, boundary, constraints))
 }
 
+/// A file as read from a multipart upload: its cleaned name, media type, the
+/// stored bytes waiting for their change, and where it was sealed
+/// ("browser", "server", or not sealed).
+type UploadedFile = (String, &'static str, files::Pending, Option<&'static str>);
+
+fn malformed() -> AppError {
+    AppError::Invalid("De versleutelde upload is onvolledig of beschadigd. Er is niets opgeslagen; probeer het opnieuw.".into())
+}
+
 fn too_large(limit: u64) -> AppError {
     AppError::TooLarge(format!("Het bestand is groter dan de toegestane {}. Er is niets opgeslagen.", files::show_size(limit)))
 }
@@ -120,7 +129,7 @@ async fn read_multipart(
     limit: u64,
     seal: Option<(i32, String, String)>,
     watch: Option<&UploadWatch>,
-) -> Result<(Vec<(String, String)>, Option<(String, &'static str, files::Pending)>), AppError> {
+) -> Result<(Vec<(String, String)>, Option<UploadedFile>), AppError> {
     let mut mp = multipart(headers, body, limit, 1_000_000)?;
     let mut fields = Vec::new();
     let mut file = None;
@@ -132,9 +141,35 @@ async fn read_multipart(
                 return Err(AppError::Invalid("Upload één bestand tegelijk.".into()));
             }
             let media = files::media_type_for(&fname).map_err(AppError::Invalid)?;
-            let begun = match &seal {
-                Some((key, public_key, binding)) => st.files.begin_sealed(limit, *key, public_key, binding).await,
-                None => st.files.begin(limit).await,
+            // Sealed in the bidder's browser (the fields say so before the file).
+            let browser = fields.iter().any(|(k, v): &(String, String)| k == "verzegeld" && v == "browser");
+            let sealed_in = match (&seal, browser) {
+                (_, false) => seal.as_ref().map(|_| "server"),
+                (Some(_), true) => Some("browser"),
+                (None, true) => {
+                    return Err(AppError::Invalid(
+                        "Deze aanbesteding neemt nu geen in de browser versleutelde bestanden aan. Laad de pagina opnieuw en probeer het nog eens."
+                            .into(),
+                    ))
+                }
+            };
+            let begun = match (&seal, browser) {
+                (Some((key, _, _)), true) => {
+                    let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_string());
+                    let sha = field("sha256").filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+                    let size = field("grootte").and_then(|g| g.parse::<u64>().ok()).filter(|n| *n > 0);
+                    let (Some(sha), Some(size)) = (sha, size) else {
+                        return Err(AppError::Invalid(
+                            "De upload mist de vingerafdruk of de grootte van het bestand. Er is niets opgeslagen; probeer het opnieuw.".into(),
+                        ));
+                    };
+                    if size > limit {
+                        return Err(too_large());
+                    }
+                    st.files.begin_presealed(*key, sha, size).await
+                }
+                (Some((key, public_key, binding)), false) => st.files.begin_sealed(limit, *key, public_key, binding).await,
+                (None, _) => st.files.begin(limit).await,
             };
             let mut up = begun.map_err(|e| {
                 tracing::error!(error = %e, "upload could not start");
@@ -149,6 +184,7 @@ async fn read_multipart(
                         }
                         up.write(&chunk).await.map_err(|e| match e {
                         files::UploadError::TooLarge { .. } => too_large(),
+                        files::UploadError::Malformed => malformed(),
                         other => {
                             tracing::error!(error = %other, "upload could not be written");
                             AppError::Internal
@@ -169,14 +205,18 @@ async fn read_multipart(
             }
             let stored = up.finish().await.map_err(|e| match e {
                 files::UploadError::Empty => AppError::Invalid("Het bestand is leeg.".into()),
+                files::UploadError::Malformed => malformed(),
                 other => {
                     tracing::error!(error = %other, "upload could not be stored");
                     AppError::Internal
                 }
             })?;
             // Removed again unless the change that refers to it commits.
-            file = Some((fname, media, st.files.pending(stored)));
+            file = Some((fname, media, st.files.pending(stored), sealed_in));
         } else {
+            if file.is_some() && name == "verzegeld" {
+                return Err(AppError::Invalid("Het uploadverzoek is in de verkeerde volgorde verstuurd. Er is niets opgeslagen; probeer het opnieuw.".into()));
+            }
             let text = field.text().await.map_err(|_| AppError::Invalid("Een formulierveld is ongeldig.".into()))?;
             if text.contains('\0') {
                 return Err(AppError::Invalid("Een formulierveld bevat een ongeldig teken (een nul-teken).".into()));
@@ -249,16 +289,15 @@ async fn store_bid_part(
     let (_, file) = read_multipart(st, headers, body, def.max_bytes as u64, seal, Some(watch)).await?;
     // The upload arrived with its last byte: the deadline is judged by that.
     let arrived = st.clock.now();
-    let Some((name, media, pending)) = file else {
+    let Some((name, media, pending, sealed_in)) = file else {
         return Err(AppError::Invalid("Kies een bestand om te uploaden.".into()));
     };
     // Inside the lock, on the tender as it is now.
     let mut op = Op::begin(&st.db, &st.clock, ok.user, tender, Action::PrepareBid).await?.arrived_at(arrived);
     let stored = pending.stored();
     let f = files::record(&op, stored, &name, media).await?;
-    let (_, released) =
-        bids::put_part(&mut op, org, &def, bids::PartContent::File { file_id: f.id, sha256: stored.sha256.clone(), size: stored.size as i64 })
-            .await?;
+    let content = bids::PartContent::File { file_id: f.id, sha256: stored.sha256.clone(), size: stored.size as i64, sealed_in };
+    let (_, released) = bids::put_part(&mut op, org, &def, content).await?;
     op.commit().await?;
     let stored = pending.keep();
     if let Some(key) = released {
@@ -359,7 +398,7 @@ async fn upload_document(
         };
         let (fields, file) = read_multipart(&st, &headers, body, 50_000_000, None, None).await?;
         let field = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).filter(|v| !v.is_empty());
-        let Some((name, media, pending)) = file else {
+        let Some((name, media, pending, _)) = file else {
             return Err(AppError::Invalid("Kies een bestand om te uploaden.".into()));
         };
         let stored = pending.stored();

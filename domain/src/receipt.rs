@@ -24,6 +24,25 @@ pub struct ReceiptPart {
     /// Size in bytes, as a string (no float rounding in JSON tools).
     pub grootte: String,
     pub sha256: String,
+    /// Where a sealed file was sealed: "in de browser van de inschrijver" (the
+    /// server never saw its plaintext; its fingerprint is the browser's claim,
+    /// checked at the opening) or "op de server" (sealed as it arrived).
+    /// Absent for forms and on receipts of before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verzegeld: Option<String>,
+}
+
+/// How a receipt says where a part was sealed.
+pub const SEALED_IN_BROWSER: &str = "in de browser van de inschrijver";
+pub const SEALED_ON_SERVER: &str = "op de server";
+
+/// The words for where a part was sealed, as stored ("browser" or "server").
+pub fn sealed_in_words(stored: &str) -> &'static str {
+    if stored == "browser" {
+        SEALED_IN_BROWSER
+    } else {
+        SEALED_ON_SERVER
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

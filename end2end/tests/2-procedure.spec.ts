@@ -133,6 +133,8 @@ test("a tender runs from publication through NvI, dialogue and sealed submission
   await expect(rows.nth(3).getByTestId("opgeslagen")).toContainText("kwaliteitsplan.pdf", { timeout: 30_000 });
   await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
   await expect(rows.nth(3)).toContainText(planHash);
+  // The browser sealed the plan itself before sending it: the server never saw it in plain.
+  await expect(rows.nth(3).getByTestId("verzegeld-in")).toContainText("Versleuteld in de browser van de inschrijver");
   await bidder.locator("html[data-hydrated]").waitFor({ state: "attached" });
 
   // Submit, open the receipt and download it.
@@ -142,17 +144,21 @@ test("a tender runs from publication through NvI, dialogue and sealed submission
   await bidder.getByTestId("bevestigingen").getByRole("link").first().click();
   await expect(bidder.getByTestId("ontvangen-op")).toHaveText("29-06-2023 10:00 (+02:00)");
   await expect(bidder.getByTestId("part-hash").filter({ hasText: planHash })).toHaveCount(1);
+  await expect(bidder.getByTestId("part-verzegeld").filter({ hasText: "in de browser van de inschrijver" })).toHaveCount(3);
   const download = bidder.waitForEvent("download");
   await bidder.getByTestId("download-bevestiging").click();
   const file = await (await download).path();
   const receipt = JSON.parse(fs.readFileSync(file!, "utf8"));
   expect(receipt.ontvangen_op).toBe("29-06-2023 10:00 (+02:00)");
   expect(receipt.onderdelen.map((p: { sha256: string }) => p.sha256)).toContain(planHash);
+  const planPart = receipt.onderdelen.find((p: { sha256: string }) => p.sha256 === planHash);
+  expect(planPart.verzegeld).toBe("in de browser van de inschrijver");
   expect(receipt.audit.inclusion_proof).toBeInstanceOf(Array);
   expect(receipt.audit.checkpoint).toContain("dialoog/audit");
   const receiptPdf = await pdfOf(bidder, "ontvangst-pdf");
   expect(receiptPdf.text).toContain("Uw inschrijving is ontvangen");
   expect(receiptPdf.text).toContain(planHash);
+  expect(receiptPdf.text).toContain("versleuteld in de browser van de inschrijver");
   expect(receiptPdf.name).toMatch(/^ontvangstbevestiging-\d+-JST-VO-2023\.pdf$/);
 
   // A second bidder, one of the demo organisations, submits as well.

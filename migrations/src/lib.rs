@@ -17,6 +17,7 @@ mod m20261203_000004_kvk_claims;
 mod m20261203_000005_sealing;
 mod m20261204_000006_mail_delivery;
 mod m20261205_000007_availability;
+mod m20261205_000008_sealed_in;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000005_sealing::Migration),
             Box::new(m20261204_000006_mail_delivery::Migration),
             Box::new(m20261205_000007_availability::Migration),
+            Box::new(m20261205_000008_sealed_in::Migration),
         ]
     }
 }

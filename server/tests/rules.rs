@@ -421,3 +421,101 @@ async fn an_outage_before_the_deadline_is_shown_to_the_inkoper_and_the_deadline_
     let r = s.inkoper.post_form("/api/extend_for_outage", &[("id", "1"), ("nieuwe_termijn", &input)]).await;
     assert_eq!(r.status, 409, "{}", r.body);
 }
+
+/// What the bidder's browser does (`upload.js` with the bundle's
+/// `BrowserSealer`, the same code): seals the file to the tender's key and
+/// sends only the sealed bytes, with the plaintext's SHA-256 and size.
+async fn upload_sealed_in_browser(a: &mut Client, part: &str, name: &str, plain: &[u8], claimed_sha: Option<&str>) -> testkit::server::Resp {
+    let v = json(&ok(a, "/api/bid_view", &[("id", "1")]).await);
+    let row = v["parts"].as_array().unwrap().iter().find(|p| p["def_id"].to_string() == part).unwrap().clone();
+    let (pk, binding) = (row["seal"][0].as_str().unwrap().to_string(), row["seal"][1].as_str().unwrap().to_string());
+    let mut sealer = app::seal_stream::StreamSealer::new(&pk, &binding).unwrap();
+    let mut sealed = vec![];
+    for piece in plain.chunks(1 << 20) {
+        sealed.extend(sealer.push(piece));
+    }
+    sealed.extend(sealer.finish());
+    let sha = claimed_sha.map(str::to_string).unwrap_or_else(|| app::domain::digest::sha256_hex(plain));
+    let size = plain.len().to_string();
+    a.upload(&format!("/upload/inschrijving/1/{part}"), &[("verzegeld", "browser"), ("sha256", &sha), ("grootte", &size)], name, &sealed).await
+}
+
+#[tokio::test]
+async fn a_part_sealed_in_the_browser_is_stored_as_sent_said_on_the_receipt_and_checked_at_the_opening() {
+    let server = Server::start().await;
+    let db = store::connect(&server.db.url).await.unwrap();
+    let s = Scenario::published(server).await;
+    let mut plan = b"%PDF-1.4 ".to_vec();
+    while plan.len() < 150_000 {
+        plan.extend_from_slice(b"BROWSER-GEHEIM plan van aanpak per school. ");
+    }
+    // Bidder 1 seals its plan in the browser; bidder 2 claims a fingerprint
+    // its sealed bytes do not have.
+    let mut a = s.server.login("aanbieder1").await;
+    let mut b = s.server.login("aanbieder2").await;
+    for (c, part, name, bytes) in [(&mut a, "1", "uea.pdf", b"%PDF UEA".to_vec()), (&mut b, "1", "uea.pdf", b"%PDF UEA".to_vec())] {
+        let r = upload_sealed_in_browser(c, part, name, &bytes, None).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    // Refused, each with its reason and nothing stored: cut short, no
+    // fingerprint, the fields after the file.
+    let v = json(&ok(&mut a, "/api/bid_view", &[("id", "1")]).await);
+    let row = v["parts"].as_array().unwrap().iter().find(|p| p["def_id"] == 4).unwrap().clone();
+    let mut sealer = app::seal_stream::StreamSealer::new(row["seal"][0].as_str().unwrap(), row["seal"][1].as_str().unwrap()).unwrap();
+    let mut sealed = sealer.push(&plan);
+    sealed.extend(sealer.finish());
+    let size = plan.len().to_string();
+    let sha = app::domain::digest::sha256_hex(&plan);
+    let short = &sealed[..sealed.len() - 100];
+    let r = a.upload("/upload/inschrijving/1/4", &[("verzegeld", "browser"), ("sha256", &sha), ("grootte", &size)], "plan.pdf", short).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("onvolledig of beschadigd"), "{}", r.body);
+    let r = a.upload("/upload/inschrijving/1/4", &[("verzegeld", "browser"), ("grootte", &size)], "plan.pdf", &sealed).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("vingerafdruk"), "{}", r.body);
+    let files_before = {
+        let mut n = vec![];
+        every_byte(&s.server.dir.path().join("data/files"), &mut n);
+        n.len()
+    };
+    // The plaintext never reaches the server: not in the request's stored bytes.
+    let r = upload_sealed_in_browser(&mut a, "4", "plan.pdf", &plan, None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = upload_sealed_in_browser(&mut b, "4", "plan.pdf", &plan, Some(&"ab".repeat(32))).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let mut after = vec![];
+    every_byte(&s.server.dir.path().join("data/files"), &mut after);
+    assert!(after.len() > files_before, "stored");
+    for c in [&mut a, &mut b] {
+        for (part, name) in [("2", "kvk.pdf")] {
+            let r = c.upload(&format!("/upload/inschrijving/1/{part}"), &[], name, b"%PDF KvK").await;
+            assert_eq!(r.status, 200, "the server-sealed path beside it: {}", r.body);
+        }
+        ok(c, "/api/save_form_part", &[("id", "1"), ("onderdeel", "3"), ("tekst", "Akkoord.")]).await;
+    }
+    let receipt = json(&ok(&mut a, "/api/submit_bid", &[("id", "1"), ("sleutel", "sleutel-browser-0001")]).await);
+    ok(&mut b, "/api/submit_bid", &[("id", "1"), ("sleutel", "sleutel-browser-0002")]).await;
+    let parts = receipt["onderdelen"].as_array().unwrap();
+    let plan_row = parts.iter().find(|p| p["bestandsnaam"] == "plan.pdf").unwrap();
+    assert_eq!(plan_row["sha256"], sha.as_str(), "the plaintext's fingerprint, as the browser computed it");
+    assert_eq!(plan_row["verzegeld"], "in de browser van de inschrijver");
+    let kvk_row = parts.iter().find(|p| p["bestandsnaam"] == "kvk.pdf").unwrap();
+    assert_eq!(kvk_row["verzegeld"], "op de server");
+    assert!(parts.iter().find(|p| p["bestandsnaam"] == "formulier").unwrap().get("verzegeld").is_none());
+    let mut hay = s.server.db.all_text().await.into_bytes();
+    every_byte(s.server.dir.path(), &mut hay);
+    assert!(!holds(&hay, b"BROWSER-GEHEIM"), "readable before the opening");
+
+    // The opening: bidder 1's plan opens whole and matches; bidder 2's claim
+    // does not, which is a finding in the proces-verbaal.
+    let mut s = s.deadline_passed().await;
+    ok(&mut s.inkoper, "/api/start_opening", &[("id", "1"), ("zegelwachtwoord", SEAL)]).await;
+    ok(&mut s.inkoper2, "/api/confirm_opening", &[("id", "1"), ("zegelwachtwoord", SEAL)]).await;
+    let pv = ok(&mut s.inkoper, "/api/opening_record", &[("id", "1")]).await;
+    assert!(pv.body.contains("vingerafdruk wijkt af van de ontvangstbevestiging: 'Kwaliteitsplan (anoniem)' van Stichting Schoolteam Noord"), "{}", pv.body);
+    assert!(!pv.body.contains("van Jeugdhulp Kennemerland"), "bidder 1's parts all matched: {}", pv.body);
+    let mut hay = s.server.db.all_text().await.into_bytes();
+    every_byte(s.server.dir.path(), &mut hay);
+    assert!(holds(&hay, &plan), "the plan opened whole");
+    drop(db);
+}

@@ -21,6 +21,11 @@ pub struct PartRow {
     /// (file name or "formulier", size, sha256, uploaded at)
     pub stored: Option<(String, String, String, String)>,
     pub form_text: Option<String>,
+    /// A sealed part: where it was sealed, in words.
+    pub sealed_in: Option<String>,
+    /// For the browser to seal a file itself: the tender's envelope key
+    /// (hex) and what the part is bound to.
+    pub seal: Option<(String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -69,6 +74,7 @@ pub async fn bid_view(id: TenderId) -> Result<BidData, AppError> {
             Some(b) => bids::parts_of(&st.db.conn, b.id).await?,
             None => vec![],
         };
+        let envelope_key = crate::store::sealing::envelope_key(&st.db.conn, id).await?.filter(|k| k.opened_at.is_none());
         let mut rows = vec![];
         for d in bids::part_defs(&st.db.conn, id).await? {
             let p = parts.iter().find(|p| p.part_def_id == d.id);
@@ -93,6 +99,11 @@ pub async fn bid_view(id: TenderId) -> Result<BidData, AppError> {
                 max_size: files::show_size(d.max_bytes as u64),
                 max_bytes: d.max_bytes,
                 stored,
+                sealed_in: p.and_then(|p| p.sealed_in.as_deref()).map(|w| crate::domain::receipt::sealed_in_words(w).to_string()),
+                seal: envelope_key
+                    .as_ref()
+                    .filter(|_| *d.kind == PartKind::Bestand)
+                    .map(|k| (k.public_key.clone(), crate::store::sealing::binding(id, org.id, d.id))),
                 // Sealed until the opening: not even the bidder reads it back.
                 form_text: p.and_then(|p| p.form_text.clone()).filter(|t| !crate::sealing::is_sealed_text(t)).map(|text| {
                     if *d.kind == PartKind::Prijs {

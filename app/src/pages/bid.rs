@@ -33,7 +33,7 @@ pub fn Bid() -> impl IntoView {
                     <dt>"Sluitingstermijn"</dt><dd>{b.deadline.clone().unwrap_or_else(|| "niet gepland".into())}</dd>
                 </dl>
                 {b.window_message.clone().map(|m| view! { <div class="utrecht-alert utrecht-alert--warning" role="status"><p>{m}</p></div> })}
-                <p class="hint">"Wat u opslaat, wordt meteen versleuteld met de sleutel van deze aanbesteding. Niemand kan het lezen vóór de opening: de inkoper niet, de beheerder van de server niet, en ook u niet. Een opgeslagen onderdeel vervangt u door het opnieuw toe te voegen."</p>
+                <p class="hint">"Wat u opslaat, wordt versleuteld met de sleutel van deze aanbesteding. Niemand kan het lezen vóór de opening: de inkoper niet, de beheerder van de server niet, en ook u niet. Een bestand versleutelt uw eigen browser al voordat het verstuurd wordt (staat JavaScript uit, dan doet de server het bij aankomst). Een opgeslagen onderdeel vervangt u door het opnieuw toe te voegen."</p>
                 <table class="utrecht-table" data-testid="onderdelen">
                     <thead><tr><th scope="col">"Onderdeel"</th><th scope="col">"Opgeslagen"</th><th scope="col">"Toevoegen of vervangen"</th></tr></thead>
                     <tbody>{b.parts.clone().into_iter().map(|p| view! {
@@ -44,11 +44,13 @@ pub fn Bid() -> impl IntoView {
                                 Some((name, size, sha, at)) => view! {
                                     <span data-testid="opgeslagen">{format!("{name} · {size} · {at}")}</span><br/>
                                     <code class="hash">{format!("SHA-256 {sha}")}</code>
+                                    {p.sealed_in.clone().map(|w| view! { <br/><span class="meta" data-testid="verzegeld-in">{format!("Versleuteld {w}")}</span> })}
                                 }.into_any(),
                                 None => view! { <span class="meta">"nog niet toegevoegd"</span> }.into_any(),
                             }}</td>
                             <td>{b.window_open.then(|| if p.kind == PartKind::Bestand { view! {
-                                <form method="post" enctype="multipart/form-data" action=format!("/upload/inschrijving/{tender}/{}", p.def_id) data-upload="">
+                                <form method="post" enctype="multipart/form-data" action=format!("/upload/inschrijving/{tender}/{}", p.def_id) data-upload=""
+                                    data-seal-key=p.seal.clone().map(|(k, _)| k) data-seal-binding=p.seal.clone().map(|(_, b)| b)>
                                     <label class="utrecht-form-label" for=format!("bestand-{}", p.def_id)>{format!("Bestand (hoogstens {})", p.max_size)}</label>
                                     <input id=format!("bestand-{}", p.def_id) name="bestand" type="file" data-max=p.max_bytes.to_string() required/>
                                     <progress max="100" value="0" hidden></progress><p class="upload-status" role="status"></p>
@@ -138,10 +140,11 @@ pub fn ReceiptPage() -> impl IntoView {
                                 <dt>"Controlepunt"</dt><dd>{format!("boom van {} events · wortel {}", r.audit.tree_size, r.audit.root_hash)}</dd>
                             </dl>
                             <table class="utrecht-table">
-                                <thead><tr><th scope="col">"Envelop"</th><th scope="col">"Onderdeel"</th><th scope="col">"Bestand"</th><th scope="col" class="num">"Bytes"</th><th scope="col">"SHA-256"</th></tr></thead>
+                                <thead><tr><th scope="col">"Envelop"</th><th scope="col">"Onderdeel"</th><th scope="col">"Bestand"</th><th scope="col" class="num">"Bytes"</th><th scope="col">"SHA-256"</th><th scope="col">"Versleuteld"</th></tr></thead>
                                 <tbody>{r.onderdelen.iter().map(|o| view! {
                                     <tr><td>{o.envelop.clone()}</td><td>{o.naam.clone()}</td><td>{o.bestandsnaam.clone()}</td>
-                                        <td class="num">{o.grootte.clone()}</td><td><code class="hash" data-testid="part-hash">{o.sha256.clone()}</code></td></tr>
+                                        <td class="num">{o.grootte.clone()}</td><td><code class="hash" data-testid="part-hash">{o.sha256.clone()}</code></td>
+                                        <td data-testid="part-verzegeld">{o.verzegeld.clone().unwrap_or_else(|| "—".into())}</td></tr>
                                 }).collect_view()}</tbody>
                             </table>
                             <p><a class="utrecht-button utrecht-button--primary-action" href=format!("/ontvangstbevestiging/{tender}/{rid}") download=""

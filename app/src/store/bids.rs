@@ -97,7 +97,9 @@ async fn draft_bid(op: &Op, org: OrganisationId) -> Result<bids::Model, AppError
 
 /// What is being stored as a part.
 pub enum PartContent {
-    File { file_id: FileId, sha256: String, size: i64 },
+    /// A stored file; `sealed_in` says where a sealed one was sealed
+    /// ("browser" or "server").
+    File { file_id: FileId, sha256: String, size: i64, sealed_in: Option<&'static str> },
     Form(String),
     /// The price of envelope 3.
     Price(Money),
@@ -133,11 +135,13 @@ pub async fn put_part(
     check_active_bidder(op.txn(), op.tender_id(), org).await?;
     bid_window(tender_now, op.tender().submission_deadline)?;
     let b = draft_bid(op, org).await?;
+    let mut sealed_in = None;
     let (file_id, form_text, sha, size) = match content {
-        PartContent::File { file_id, sha256, size } => {
+        PartContent::File { file_id, sha256, size, sealed_in: place } => {
             if *def.kind != PartKind::Bestand {
                 return Err(AppError::Invalid("Dit onderdeel is een formulier, geen bestand.".into()));
             }
+            sealed_in = place.map(str::to_string);
             (Some(file_id), None, sha256, size)
         }
         PartContent::Price(price) => {
@@ -198,6 +202,7 @@ pub async fn put_part(
             m.sha256 = Set(sha.clone());
             m.size = Set(size);
             m.uploaded_at = Set(tender_now);
+            m.sealed_in = Set(sealed_in);
             m.update(op.txn()).await?
         }
         None => {
@@ -209,6 +214,7 @@ pub async fn put_part(
                 sha256: Set(sha.clone()),
                 size: Set(size),
                 uploaded_at: Set(tender_now),
+                sealed_in: Set(sealed_in),
                 ..Default::default()
             }
             .insert(op.txn())
@@ -346,6 +352,7 @@ pub async fn submit(
                 bestandsnaam: listed_name(op.txn(), d, p).await?,
                 grootte: p.size.to_string(),
                 sha256: p.sha256.clone(),
+                verzegeld: p.sealed_in.as_deref().map(|w| crate::domain::receipt::sealed_in_words(w).to_string()),
             });
         }
     }

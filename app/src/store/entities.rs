@@ -523,6 +523,8 @@ entity!(bid_parts, "bid_parts", PartId, {
     /// The copy of a quality plan the evaluators are served (its metadata
     /// removed, made at the opening), when it differs from what was sent.
     pub served_file_id: Option<FileId>,
+    /// A sealed file: "browser" (sealed by the bidder's browser) or "server".
+    pub sealed_in: Option<String>,
 });
 
 entity!(receipts, "receipts", ReceiptId, {

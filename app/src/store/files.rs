@@ -26,6 +26,10 @@ pub enum UploadError {
     TooLarge { limit: String },
     #[error("Het bestand is leeg.")]
     Empty,
+    /// A part sealed in the browser that is not as long as its stated size
+    /// makes it, or does not start as a sealed stream.
+    #[error("De versleutelde upload is onvolledig of beschadigd.")]
+    Malformed,
     #[error("opslag: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -82,7 +86,18 @@ impl FileStore {
         let key = hex::encode(name);
         let tmp = self.root.join("tmp").join(&key);
         let file = tokio::fs::OpenOptions::new().write(true).create_new(true).open(&tmp).await?;
-        Ok(Upload { file: Some(file), tmp, key, hasher: Sha256::new(), size: 0, limit, root: self.root.clone(), sealer: None })
+        Ok(Upload { file: Some(file), tmp, key, hasher: Sha256::new(), size: 0, limit, root: self.root.clone(), sealer: None, presealed: None })
+    }
+
+    /// Starts an upload of a part the bidder's browser already sealed to the
+    /// envelope key `key_id`: its bytes are stored as they come, and must
+    /// make exactly a sealed stream of `plain_size` bytes. The hash and size
+    /// recorded are the plaintext's as the browser stated them (the server
+    /// cannot see them; the opening checks them against the opened bytes).
+    pub async fn begin_presealed(&self, key_id: i32, plain_sha256: String, plain_size: u64) -> std::io::Result<Upload> {
+        let mut u = self.begin(crate::sealing::sealed_len(plain_size)).await?;
+        u.presealed = Some((key_id, plain_sha256, plain_size));
+        Ok(u)
     }
 
     /// Starts an upload that is sealed while it streams: to the envelope key
@@ -186,12 +201,17 @@ pub struct Upload {
     limit: u64,
     root: PathBuf,
     sealer: Option<(i32, crate::sealing::StreamSealer)>,
+    /// Sealed in the browser: (envelope key, plaintext hash, plaintext size).
+    presealed: Option<(i32, String, u64)>,
 }
 
 impl Upload {
     pub async fn write(&mut self, chunk: &[u8]) -> Result<(), UploadError> {
         self.size += chunk.len() as u64;
         if self.size > self.limit {
+            if self.presealed.is_some() {
+                return Err(UploadError::Malformed);
+            }
             return Err(UploadError::TooLarge { limit: show_size(self.limit) });
         }
         self.hasher.update(chunk);
@@ -211,6 +231,12 @@ impl Upload {
     pub async fn finish(mut self) -> Result<Stored, UploadError> {
         if self.size == 0 {
             return Err(UploadError::Empty);
+        }
+        let presealed = self.presealed.take();
+        if let Some((_, _, plain)) = &presealed {
+            if self.size != crate::sealing::sealed_len(*plain) {
+                return Err(UploadError::Malformed);
+            }
         }
         let mut file = self.file.take().expect("open until finished");
         let sealed_by = match self.sealer.take() {
@@ -237,7 +263,10 @@ impl Upload {
         })
         .await
         .map_err(|e| std::io::Error::other(e.to_string()))??;
-        Ok(Stored { sha256, size, key, sealed_by })
+        match presealed {
+            Some((id, sha256, plain)) => Ok(Stored { sha256, size: plain, key, sealed_by: Some(id) }),
+            None => Ok(Stored { sha256, size, key, sealed_by }),
+        }
     }
 }
 

@@ -24,6 +24,16 @@ for (const r of ROLES) {
     await expect(page.getByTestId("publicatie")).toHaveText("17-05-2023 09:00 (+02:00)");
     await expect(page.getByTestId("maximale-einddatum")).toHaveText("31 december 2033");
     await expect(page.getByTestId("oefen-banner")).toBeVisible();
+    // The tender's navigation marks the page the reader is on, and only that one.
+    const nav = page.getByRole("navigation", { name: "Aanbesteding", exact: true });
+    await expect(nav.getByRole("link", { name: "Overzicht" })).toHaveAttribute("aria-current", "page");
+    await expect(nav.locator("[aria-current]")).toHaveCount(1);
+    if (r.user === "inkoper1") {
+      await nav.getByRole("link", { name: "Documenten" }).click();
+      await expect(page).toHaveURL(/\/aanbesteding\/1\/documenten$/);
+      await expect(nav.getByRole("link", { name: "Documenten" })).toHaveAttribute("aria-current", "page");
+      await expect(nav.locator("[aria-current]")).toHaveCount(1);
+    }
 
     await page.goto("/audittrail");
     if (r.audit) {

@@ -242,17 +242,29 @@ pub fn TenderNav(id: TenderId) -> impl IntoView {
     ];
     let moved = clock_moved();
     let banner = Resource::new(move || (id, moved.get()), |(id, _)| crate::api::procedure::tender_banner(id));
+    let location = leptos_router::hooks::use_location();
+    // The page the reader is on is marked, for screen readers and the eye.
+    let current = move |href: &str| {
+        let here = location.pathname.get();
+        (here.trim_end_matches('/') == href).then_some("page")
+    };
     view! {
         <nav class="tender-nav" aria-label="Aanbesteding">
-            {links.into_iter().map(|(p, l)| view! { <a href=format!("/aanbesteding/{id}{p}")>{l}</a> }).collect_view()}
+            {links.into_iter().map(|(p, l)| {
+                let href = format!("/aanbesteding/{id}{p}");
+                let h = href.clone();
+                view! { <a href=href aria-current=move || current(&h)>{l}</a> }
+            }).collect_view()}
         </nav>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 banner.await.ok().map(|b| view! {
                     {b.manages.then(|| view! {
                         <nav class="tender-nav tender-nav--extra" aria-label="Aanbesteding, voor inkopers">
-                            <a href=format!("/aanbesteding/{id}/e-mail") data-testid="nav-e-mail">"E-mail"</a>
-                            <a href=format!("/aanbesteding/{id}/aankondigingen") data-testid="nav-aankondigingen">"Aankondigingen"</a>
+                            <a href=format!("/aanbesteding/{id}/e-mail") data-testid="nav-e-mail"
+                                aria-current=move || current(&format!("/aanbesteding/{id}/e-mail"))>"E-mail"</a>
+                            <a href=format!("/aanbesteding/{id}/aankondigingen") data-testid="nav-aankondigingen"
+                                aria-current=move || current(&format!("/aanbesteding/{id}/aankondigingen"))>"Aankondigingen"</a>
                         </nav>
                     })}
                     {b.training_now.clone().map(|n| view! {

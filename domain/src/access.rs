@@ -64,6 +64,26 @@ impl Phase {
             Phase::Opgeschort => "Opgeschort",
         }
     }
+
+    /// What a button that moves a tender into this phase says: a verb, in
+    /// plain Dutch ("Publiceren", not the name of the state).
+    pub fn action_label(self) -> &'static str {
+        match self {
+            Phase::Concept => "Terugzetten naar concept",
+            Phase::Gepubliceerd => "Publiceren",
+            Phase::Dialoog => "Dialoogfase starten",
+            Phase::Inschrijving => "Inschrijving openen",
+            Phase::Geopend => "Inschrijvingen openen",
+            Phase::Beoordeling => "Beoordeling starten",
+            Phase::Gunningsvoornemen => "Gunningsvoornemen vaststellen",
+            Phase::Standstill => "Standstilltermijn starten",
+            Phase::Gegund => "Definitief gunnen",
+            Phase::Ondertekend => "Ondertekening vastleggen",
+            Phase::Contract => "Contract laten ingaan",
+            Phase::Ingetrokken => "Aanbesteding intrekken",
+            Phase::Opgeschort => "Aanbesteding opschorten",
+        }
+    }
 }
 
 /// Something a user asks to do within a tender.

@@ -231,6 +231,9 @@ async fn the_team_is_made_by_invitation_or_from_accounts_and_publication_needs_t
     assert_eq!(r.status, 409, "{}", r.body);
     assert!(r.body.contains("vier ogen"), "{}", r.body);
     ok(&mut ink, "/api/add_team_member", &[("id", tid), ("rol", "inkoper"), ("gebruikersnaam", "m.vos")]).await;
+    // The button says what it does, in a verb.
+    let p = json(&ok(&mut ink, "/api/procedure_view", &[("id", tid)]).await);
+    assert_eq!(p["transitions"][0]["label"], "Publiceren", "{p}");
     // Two inkopers: one short of the three key holders.
     let r = ink.post_form("/api/change_phase", &[("id", tid), ("to", "gepubliceerd")]).await;
     assert_eq!(r.status, 409, "{}", r.body);

@@ -150,7 +150,11 @@ pub async fn procedure_view(id: TenderId) -> Result<ProcedureData, AppError> {
                     continue;
                 }
                 let refused = rules::check(phase, to, &f, if needs_reason { "x" } else { "" }).err().map(|r| r.message().to_string());
-                let label = if confirms { format!("{} (bevestigen)", to.label()) } else { to.label().into() };
+                let label = match (confirms, phase) {
+                    (true, _) => format!("{}: bevestigen", to.action_label()),
+                    (false, Phase::Opgeschort) if to != Phase::Ingetrokken => format!("Hervatten ({})", to.label().to_lowercase()),
+                    (false, _) => to.action_label().into(),
+                };
                 transitions.push(Transition { to: to.code().into(), label, refused, needs_reason });
             }
         }

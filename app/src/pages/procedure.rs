@@ -81,7 +81,7 @@ pub fn ProcedurePanel(id: crate::ids::TenderId) -> impl IntoView {
                                                         <input class="utrecht-textbox" id=format!("reden-{to}") name="reason" type="text" required/>
                                                     })}
                                                     <button type="submit" class="utrecht-button utrecht-button--secondary-action"
-                                                        data-testid=format!("naar-{to}")>{format!("Naar: {}", tr.label)}</button>
+                                                        data-testid=format!("naar-{to}")>{tr.label.clone()}</button>
                                                 </ActionForm>
                                                 {tr.refused.clone().map(|r| view! { <span class="refused">{r}</span> })}
                                             </li>

@@ -32,22 +32,27 @@ pub async fn dashboard() -> Result<Vec<TenderCard>, AppError> {
         let user = guard::require_user().await?;
         let st = guard::state()?;
         let mut out = Vec::new();
-        for t in tenders::all(&st.db.conn).await? {
-            let roles = tenders::roles_of(&st.db.conn, t.id, user.id).await?;
-            if roles.is_empty() {
-                continue;
-            }
+        // The caller's roles, read once; then only the tenders they hold one in.
+        let all_roles = crate::store::users::roles(&st.db.conn, user.id).await?;
+        let mut ids: Vec<TenderId> = all_roles.iter().map(|r| r.tender_id).collect();
+        ids.sort();
+        ids.dedup();
+        for t in tenders::by_ids(&st.db.conn, &ids).await? {
             let phase = *t.phase;
-            let all_roles = crate::store::users::roles(&st.db.conn, user.id).await?;
             let mine: Vec<(Role, Option<String>)> =
-                all_roles.into_iter().filter(|r| r.tender_id == t.id).map(|r| (*r.role, r.organisation)).collect();
-            let rel = tenders::related(&st.db.conn, t.id).await?;
-            let gemeenten = mine
-                .iter()
-                .filter(|(role, _)| *role == Role::Gemeente)
-                .filter_map(|(_, slug)| rel.buyers.iter().find(|b| Some(&b.slug) == slug.as_ref()))
-                .map(|b| (b.name.clone(), *b.status))
-                .collect();
+                all_roles.iter().filter(|r| r.tender_id == t.id).map(|r| (*r.role, r.organisation.clone())).collect();
+            let roles: Vec<Role> = mine.iter().map(|(r, _)| *r).collect();
+            // The buyers' participation, only for whoever represents a gemeente.
+            let gemeenten = if roles.contains(&Role::Gemeente) {
+                let rel = tenders::related(&st.db.conn, t.id).await?;
+                mine.iter()
+                    .filter(|(role, _)| *role == Role::Gemeente)
+                    .filter_map(|(_, slug)| rel.buyers.iter().find(|b| Some(&b.slug) == slug.as_ref()))
+                    .map(|b| (b.name.clone(), *b.status))
+                    .collect()
+            } else {
+                vec![]
+            };
             let orgs = mine.into_iter().map(|(role, org)| (role.code().to_string(), role.label().to_string(), org)).collect();
             out.push(TenderCard {
                 id: t.id,

@@ -26,6 +26,11 @@ pub async fn all<C: ConnectionTrait>(c: &C) -> Result<Vec<tenders::Model>, DbErr
     tenders::Entity::find().order_by_asc(tenders::Column::Id).all(c).await
 }
 
+/// The tenders with the given ids, in order of id (one query).
+pub async fn by_ids<C: ConnectionTrait>(c: &C, ids: &[TenderId]) -> Result<Vec<tenders::Model>, DbErr> {
+    tenders::Entity::find().filter(tenders::Column::Id.is_in(ids.iter().copied())).order_by_asc(tenders::Column::Id).all(c).await
+}
+
 /// The roles `user` holds in `tender`.
 pub async fn roles_of<C: ConnectionTrait>(c: &C, tender: TenderId, user: UserId) -> Result<Vec<Role>, DbErr> {
     Ok(tender_roles::Entity::find()

@@ -74,7 +74,15 @@ pub struct AppState {
     /// Wakes the deadline scheduler (a deadline or a simulated clock changed).
     pub wake: Arc<tokio::sync::Notify>,
     pub settings: Arc<Settings>,
+    /// The audit log as far as it was last verified intact: the audit page
+    /// reads only what was added since (and everything again every
+    /// [`FULL_AUDIT_CHECK_MINUTES`]).
+    pub verified: Arc<tokio::sync::Mutex<Option<crate::store::audit::VerifiedPrefix>>>,
 }
+
+/// How long a verified prefix of the audit log is trusted before the audit
+/// page verifies the whole log from event 1 again.
+pub const FULL_AUDIT_CHECK_MINUTES: i64 = 10;
 
 impl AppState {
     pub fn new(db: Db, anchor: Anchor, files: FileStore, clock: Clock, demo: bool, settings: Settings) -> Self {
@@ -91,6 +99,7 @@ impl AppState {
             files,
             wake: Arc::new(tokio::sync::Notify::new()),
             settings: Arc::new(settings),
+            verified: Default::default(),
         }
     }
 }

@@ -245,6 +245,8 @@ pub struct ExpectedHead {
 }
 
 /// Streaming verifier: feed lines in order, then call [`Verifier::finish`].
+/// A clone carries on from where it stands (a verified prefix kept for later).
+#[derive(Clone, Debug)]
 pub struct Verifier {
     scope: Option<Scope>,
     count: u64,

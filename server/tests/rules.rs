@@ -519,3 +519,46 @@ async fn a_part_sealed_in_the_browser_is_stored_as_sent_said_on_the_receipt_and_
     assert!(holds(&hay, &plan), "the plan opened whole");
     drop(db);
 }
+
+#[tokio::test]
+async fn the_audit_log_verifies_from_a_kept_prefix_as_it_does_from_event_one_and_still_finds_a_change() {
+    use store::audit::verify_from_prefix;
+    let server = Server::start().await;
+    let db = store::connect(&server.db.url).await.unwrap();
+    let now = Utc::now();
+    let every = Duration::minutes(10);
+    let (first, kept, after) = verify_from_prefix(&db.conn, None, now, every).await.unwrap();
+    assert_eq!(after, 0, "nothing kept: from event 1");
+    assert!(first.is_ok());
+    let kept = kept.expect("an intact log is kept");
+    // New events (a log-in); from the prefix only those are read, with the
+    // same outcome as reading everything.
+    let _c = server.login("inkoper1").await;
+    let (from_prefix, kept2, after) = verify_from_prefix(&db.conn, Some(kept.clone()), now, every).await.unwrap();
+    assert_eq!(after, kept.seq);
+    let (whole, _, _) = verify_from_prefix(&db.conn, None, now, every).await.unwrap();
+    let (from_prefix, whole) = (from_prefix.unwrap(), whole.unwrap());
+    assert!(from_prefix.size > first.unwrap().size);
+    assert_eq!(from_prefix, whole, "the same head either way");
+    let kept2 = kept2.unwrap();
+    assert_eq!(kept2.seq as u64, whole.size);
+    // A prefix older than the interval is not trusted: everything again.
+    let (_, _, after) = verify_from_prefix(&db.conn, Some(kept.clone()), now + Duration::minutes(11), every).await.unwrap();
+    assert_eq!(after, 0);
+    // A changed event after the prefix is found, and nothing is kept.
+    let last = whole.size;
+    server
+        .db
+        .execute(&format!("UPDATE audit_events SET entry = REPLACE(entry, '\"role\":\"', '\"role\":\"x') WHERE seq = {last}"))
+        .await;
+    let (broken, keep, _) = verify_from_prefix(&db.conn, Some(kept.clone()), now, every).await.unwrap();
+    assert_eq!(broken.unwrap_err().seq, last);
+    assert!(keep.is_none());
+    // A change inside a kept prefix waits for the next whole check (at most
+    // the interval), which finds it.
+    let (unseen, _, _) = verify_from_prefix(&db.conn, Some(kept2.clone()), now, every).await.unwrap();
+    assert!(unseen.is_ok(), "inside the prefix: not read again within the interval");
+    let (whole_again, _, after) = verify_from_prefix(&db.conn, Some(kept2), now + Duration::minutes(11), every).await.unwrap();
+    assert_eq!(after, 0);
+    assert_eq!(whole_again.unwrap_err().seq, last);
+}

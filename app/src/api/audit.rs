@@ -27,6 +27,9 @@ pub struct AuditView {
     pub action: Option<String>,
     /// Ok: (size, head hash); Err: (seq, reason).
     pub verification: Result<(u64, String), (u64, String)>,
+    /// How the verification went: everything from event 1 (None), or the
+    /// events after this one, on a prefix verified whole at the instant given.
+    pub verified_after: Option<(i64, String)>,
     pub checkpoint: Option<(u64, String)>,
     pub public_key: String,
     pub may_checkpoint: bool,
@@ -52,9 +55,25 @@ pub async fn audit_trail(page: u64, action: Option<String>) -> Result<AuditView,
         // opening, none of a tender without the right to read its trail.
         let reader = audit::reader_for(&st.db.conn, user.id, Action::ViewAuditTrail).await?;
         let (rows, total) = audit::page(&st.db.conn, &reader, None, action.as_deref(), page, PER_PAGE).await?;
-        let verification = match audit::verify_stored(&st.db.conn, None).await? {
-            Ok(v) => Ok((v.size, hex::encode(v.root))),
-            Err(b) => Err((b.seq, b.reason)),
+        // From the prefix verified earlier: only new events are read, and the
+        // whole log again once the prefix is older than the set interval.
+        let (verification, verified_after) = {
+            let mut kept = st.verified.lock().await;
+            let (outcome, keep, after) = audit::verify_from_prefix(
+                &st.db.conn,
+                kept.clone(),
+                st.clock.now(),
+                chrono::Duration::minutes(crate::state::FULL_AUDIT_CHECK_MINUTES),
+            )
+            .await?;
+            let full_at = keep.as_ref().map(|k| k.full_at);
+            *kept = keep;
+            let verification = match outcome {
+                Ok(v) => Ok((v.size, hex::encode(v.root))),
+                Err(b) => Err((b.seq, b.reason)),
+            };
+            let from = (after > 0).then(|| (after, full_at.map(crate::domain::calendar::show_instant).unwrap_or_default()));
+            (verification, from)
         };
         let checkpoint = st.anchor.latest().ok().flatten().map(|c| (c.size, hex::encode(c.root)));
         let mut may_checkpoint = false;
@@ -84,6 +103,7 @@ pub async fn audit_trail(page: u64, action: Option<String>) -> Result<AuditView,
             actions: audit::actions(&st.db.conn, &reader).await?,
             action,
             verification,
+            verified_after,
             checkpoint,
             public_key: st.anchor.public_key_hex(),
             may_checkpoint,

@@ -52,7 +52,13 @@ fn Trail(v: AuditView, checkpoint: ServerAction<WriteCheckpoint>) -> impl IntoVi
             {match &v.verification {
                 Ok((size, root)) => view! {
                     <div class="utrecht-alert utrecht-alert--ok" role="status">
-                        <p><strong>"De audittrail is intact."</strong>{format!(" {size} events gecontroleerd.")}</p>
+                        <p><strong>"De audittrail is intact."</strong>{match &v.verified_after {
+                            None => format!(" {size} events gecontroleerd, vanaf het eerste."),
+                            Some((after, at)) => format!(
+                                " {size} events: de eerste {after} zijn op {at} helemaal gecontroleerd, de events daarna nu. \
+                                 Elke tien minuten wordt weer alles vanaf het eerste event gecontroleerd."
+                            ),
+                        }}</p>
                         <p>"Kophash (Merkle-wortel): "<code data-testid="kophash">{root.clone()}</code></p>
                     </div>
                 }.into_any(),

@@ -80,9 +80,18 @@ async fn lines_for<C: ConnectionTrait>(c: &C, events: Vec<audit_events::Model>) 
 async fn for_each_line<C: ConnectionTrait>(
     c: &C,
     tender: Option<TenderId>,
+    each: impl FnMut(ExportLine) -> Result<bool, DbErr>,
+) -> Result<(), DbErr> {
+    for_each_line_after(c, tender, 0, each).await
+}
+
+/// Like [`for_each_line`], for the events after sequence number `after`.
+async fn for_each_line_after<C: ConnectionTrait>(
+    c: &C,
+    tender: Option<TenderId>,
+    mut after: i64,
     mut each: impl FnMut(ExportLine) -> Result<bool, DbErr>,
 ) -> Result<(), DbErr> {
-    let mut after: i64 = 0;
     loop {
         let mut q = audit_events::Entity::find()
             .filter(audit_events::Column::Seq.gt(after))
@@ -314,6 +323,58 @@ pub async fn verify_stored<C: ConnectionTrait>(
         Some(b) => Err(b),
         None => v.finish(),
     })
+}
+
+/// The whole log verified up to an event, kept so the next check reads only
+/// what was added since ([`verify_from_prefix`]).
+#[derive(Clone, Debug)]
+pub struct VerifiedPrefix {
+    pub verifier: crate::domain::audit::Verifier,
+    /// The last event it covers.
+    pub seq: i64,
+    /// When the whole log was last verified from event 1.
+    pub full_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Verifies the whole log, reading only the events after `kept` (a prefix
+/// verified earlier) when there is one, else from event 1. Gives the outcome,
+/// the prefix to keep for next time (when intact), and the event the reading
+/// began after. The prefix is verified from event 1 again whenever it is
+/// older than `full_every`, so a change to an old row is still found.
+pub async fn verify_from_prefix<C: ConnectionTrait>(
+    c: &C,
+    kept: Option<VerifiedPrefix>,
+    now: chrono::DateTime<chrono::Utc>,
+    full_every: chrono::Duration,
+) -> Result<(Result<crate::domain::audit::Verified, crate::domain::audit::Broken>, Option<VerifiedPrefix>, i64), DbErr> {
+    use crate::domain::audit::{Scope, Verifier};
+    let kept = kept.filter(|k| now - k.full_at < full_every);
+    let (mut v, after, full_at) = match kept {
+        Some(k) => (k.verifier, k.seq, k.full_at),
+        None => (Verifier::new(Some(Scope::All), None), 0, now),
+    };
+    let mut broken = None;
+    let mut last = after;
+    for_each_line_after(c, None, after, |line| {
+        let seq = line.entry.seq.parse::<i64>().unwrap_or(last + 1);
+        match v.push(&line) {
+            Ok(()) => {
+                last = seq;
+                Ok(true)
+            }
+            Err(b) => {
+                broken = Some(b);
+                Ok(false)
+            }
+        }
+    })
+    .await?;
+    if let Some(b) = broken {
+        return Ok((Err(b), None, after));
+    }
+    let outcome = v.clone().finish();
+    let keep = outcome.is_ok().then_some(VerifiedPrefix { verifier: v, seq: last, full_at });
+    Ok((outcome, keep, after))
 }
 
 /// Erases the payloads (and salts) of the given events, keeping every entry, so

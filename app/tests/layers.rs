@@ -10,7 +10,7 @@ const LAYERS: &[&[&str]] = &[
     &["entities", "column", "clock", "event", "op", "audit", "checkpoint", "files", "messages", "session_store", "throttle"],
     &["users", "second_factor", "invitations", "erasure", "administration", "tenders", "organisations", "documents", "nvi", "dialogue", "award", "sealing", "bids", "evaluation"],
     &["procedure"],
-    &["opening", "buyers", "decision", "contract", "team", "setup", "agenda", "bootstrap"],
+    &["opening", "buyers", "decision", "contract", "team", "setup", "agenda", "bootstrap", "availability"],
 ];
 
 fn layer_of(m: &str) -> usize {

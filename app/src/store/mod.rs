@@ -15,7 +15,8 @@
 //! - the procedure: `procedure` (facts, phase transitions, calendar, deadlines)
 //! - what moves the procedure on: `opening`, `buyers`, `decision`, `contract`,
 //!   `team`, `setup` (creating, configuring and copying tenders), `agenda`
-//!   (what comes next), `bootstrap`
+//!   (what comes next), `bootstrap`, `availability` (the heartbeat, failed
+//!   uploads, and the extension of a deadline an outage hit)
 //!
 //! A test (`tests/layers.rs`) keeps them free of import circles.
 

@@ -145,7 +145,7 @@ async fn an_operation_that_recorded_no_event_cannot_commit_and_leaves_nothing() 
 
 /// How many migrations, counted from the newest, down to and including the
 /// one that writes the seeded formation.
-const AFTER_FORMATION: u32 = 6;
+const AFTER_FORMATION: u32 = 8;
 
 #[tokio::test]
 async fn a_database_seeded_before_the_formation_was_editable_gets_the_seeded_formation() {

@@ -511,6 +511,7 @@ async fn real_tender_open_until(s: &Server, deadline: chrono::DateTime<chrono::U
     ok(&mut ink, "/api/save_markdown_document", &[("id", tid), ("titel", "Leidraad"), ("tekst", "# Leidraad")]).await;
     ok(&mut ink, "/api/save_award_method", &[("id", tid), ("criteria", "K1 | Visie | 100 | 0-10"), ("prijsmethode", "kwaliteit"), ("beslisregels", "kwaliteit, loting")]).await;
     ok(&mut ink, "/api/add_team_member", &[("id", tid), ("rol", "inkoper"), ("gebruikersnaam", "inkoper2")]).await;
+    ok(&mut ink, "/api/add_team_member", &[("id", tid), ("rol", "inkoper"), ("gebruikersnaam", "inkoper3")]).await;
     ok(&mut ink, "/api/plan_calendar", &[("id", tid), ("publicatie", &local(now - chrono::Duration::hours(1))), ("sluitingstermijn", &local(deadline))]).await;
     ok(&mut ink, "/api/change_phase", &[("id", tid), ("to", "gepubliceerd")]).await;
     ok(&mut ink, "/api/change_phase", &[("id", tid), ("to", "inschrijving")]).await;

@@ -256,7 +256,7 @@ async fn upload_bid_part(
         // evidence for an outage near the deadline.
         let watch = UploadWatch::new(&st, tender, org.id, ok.user.id);
         let stored = store_bid_part(&st, ok, org.id, def, &headers, body, &watch).await;
-        watch.settle(&stored).await;
+        watch.settle(&stored);
         stored
     }
     .await;
@@ -344,35 +344,37 @@ impl UploadWatch {
         }
     }
 
-    async fn settle<T>(&self, res: &Result<T, AppError>) {
+    /// The upload's outcome is known: a failure that is the platform's or
+    /// the line's is kept.
+    fn settle<T>(&self, res: &Result<T, AppError>) {
         self.settled.store(true, std::sync::atomic::Ordering::Relaxed);
         if let Some(reason) = self.reason_for(res) {
-            let received = self.received.load(std::sync::atomic::Ordering::Relaxed);
-            let at = self.st.clock.now();
-            if let Err(e) = store::availability::record_failure(&self.st.db.conn, self.tender, self.organisation, self.user, at, reason, received).await {
-                tracing::error!(error = %e, "a failed upload could not be kept");
-            }
+            self.keep(reason);
+        }
+    }
+
+    /// Keeps the failure from a task of its own (also from `drop`, where
+    /// nothing can be awaited).
+    fn keep(&self, reason: &'static str) {
+        let (st, tender, org, user) = (self.st.clone(), self.tender, self.organisation, self.user);
+        let received = self.received.load(std::sync::atomic::Ordering::Relaxed);
+        let at = st.clock.now();
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            rt.spawn(async move {
+                if let Err(e) = store::availability::record_failure(&st.db.conn, tender, org, user, at, reason, received).await {
+                    tracing::error!(error = %e, "a failed upload could not be kept");
+                }
+            });
         }
     }
 }
 
 impl Drop for UploadWatch {
     fn drop(&mut self) {
-        use std::sync::atomic::Ordering::Relaxed;
-        if self.settled.load(Relaxed) {
-            return;
-        }
         // The request went away mid-upload (the connection closed and the
-        // server stopped the handler): kept from a task of its own.
-        let (st, tender, org, user) = (self.st.clone(), self.tender, self.organisation, self.user);
-        let received = self.received.load(Relaxed);
-        let at = st.clock.now();
-        if let Ok(rt) = tokio::runtime::Handle::try_current() {
-            rt.spawn(async move {
-                if let Err(e) = store::availability::record_failure(&st.db.conn, tender, org, user, at, store::availability::CUT_OFF, received).await {
-                    tracing::error!(error = %e, "a failed upload could not be kept");
-                }
-            });
+        // server stopped the handler before it settled).
+        if !self.settled.load(std::sync::atomic::Ordering::Relaxed) {
+            self.keep(store::availability::CUT_OFF);
         }
     }
 }
